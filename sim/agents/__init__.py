@@ -1,0 +1,7 @@
+"""Mesa agents: thin views onto columnar state, plus the few public bodies."""
+
+from sim.agents.business import Business
+from sim.agents.household import Household
+from sim.agents.public_body import PARTNERS, PublicBody
+
+__all__ = ["Business", "Household", "PublicBody", "PARTNERS"]

@@ -1,0 +1,167 @@
+"""Stage 3 of the month: demand, employment plans, exits, births and investment projects."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim import investment
+from sim.businesses import draw_firm_traits, location_weights
+from sim.markets import goods
+from sim.population import UNEMPLOYED
+
+
+def update_businesses(model) -> None:
+    p, firms = model.p, model.firms
+    goods.drift_demand_weights(p, firms, model.month,
+                               model.streams["firm_demand"].standard_normal(firms.n))
+    model.tradable_pot *= 1 - p.tradable_erosion / 12
+    start_due_projects(model)
+    demand = firm_demand_now(model)
+    employees = employees_by_firm(model)
+    model.month_flags["revenue"] = goods.settle_accounts(p, firms, demand, employees).sum()
+    close_firms(model, goods.exits(p, firms, model.streams["firm_exit"].random(firms.n)))
+    firms.desired[: firms.n] = np.where(firms.alive[: firms.n],
+                                        demand / firms.productivity[: firms.n], 0.0)
+    lay_off_excess(model)
+    set_vacancies(model)
+    start_firms(model)
+    consider_projects(model)
+
+
+def firm_demand_now(model) -> np.ndarray:
+    firms = model.firms
+    n = firms.n
+    pot_nt = goods.local_spending(model.p, model.resident_income().sum(),
+                                  (firms.incommuters[:n] * firms.wage[:n]).sum(), model.public_spend)
+    model.month_flags["pots"] = (pot_nt, model.tradable_pot)
+    return goods.firm_demand(firms, model.month_flags["pots"])
+
+
+def resident_workers_by_firm(model) -> np.ndarray:
+    res = model.residents
+    at_firm = res.employer >= 0
+    return np.bincount(res.employer[at_firm], minlength=model.firms.n)
+
+
+def employees_by_firm(model) -> np.ndarray:
+    return resident_workers_by_firm(model) + model.firms.incommuters[: model.firms.n]
+
+
+def close_firms(model, rows: np.ndarray) -> None:
+    """Firms that exit: their workers lose their jobs, their agents leave the model."""
+    if len(rows) == 0:
+        return
+    firms, res = model.firms, model.residents
+    sizes = employees_by_firm(model)[rows]
+    closing = np.zeros(firms.n, bool)
+    closing[rows] = True
+    workers = np.flatnonzero((res.employer >= 0) & closing[np.maximum(res.employer, 0)])
+    res.leave_job(workers, UNEMPLOYED)
+    model.month_flags["job_losses"] += len(workers)
+    firms.alive[rows], firms.death_month[rows] = False, model.month
+    firms.incommuters[rows], firms.vacancies[rows], firms.desired[rows] = 0, 0, 0.0
+    for row, size in zip(rows, sizes, strict=True):
+        model.business_agents.pop(int(row)).remove()
+        model.records["business_events"].append(_event(model, int(row), "death", int(size)))
+
+
+def _event(model, row: int, kind: str, size: int) -> dict:
+    f = model.firms
+    return dict(month=model.month, business_id=row, event=kind, tradable=bool(f.tradable[row]),
+                hood=int(f.hood[row]), age_months=int(model.month - f.birth_month[row]),
+                employees=size)
+
+
+def lay_off_excess(model) -> None:
+    """Firms above their desired size shed part of the excess each month."""
+    p, firms, res = model.p, model.firms, model.residents
+    n = firms.n
+    employees = employees_by_firm(model)
+    excess = employees - firms.desired[:n]
+    rate = np.where((excess >= 1) & firms.alive[:n],
+                    p.layoff_speed * excess / np.maximum(employees, 1), 0.0)
+    u = model.streams["layoffs"].random(res.n)
+    at_firm = res.employer >= 0
+    laid_off = np.flatnonzero(at_firm & (u < rate[np.maximum(res.employer, 0)]))
+    res.leave_job(laid_off, UNEMPLOYED)
+    model.month_flags["job_losses"] += len(laid_off)
+    firms.incommuters[:n] -= model.streams["layoffs_incommuters"].binomial(
+        firms.incommuters[:n], np.minimum(rate, 1.0))
+
+
+def set_vacancies(model) -> None:
+    firms = model.firms
+    n = firms.n
+    gap = np.round(firms.desired[:n]) - employees_by_firm(model)
+    firms.vacancies[:n] = np.where(firms.alive[:n], np.maximum(gap, 0), 0)
+
+
+def start_firms(model) -> None:
+    """Business births, more where demand per firm is high; located by markets, sites, finance."""
+    p, firms, rng = model.p, model.firms, model.streams["firm_births"]
+    n = firms.n
+    pots = model.month_flags["pots"]
+    weights = location_weights(p, model.hoods, np.bincount(model.residents.hood,
+                                                          minlength=model.hoods.n))
+    for sector in (0, 1):
+        in_sector = firms.alive[:n] & (firms.tradable[:n] == bool(sector))
+        n_alive = int(in_sector.sum())
+        expected = goods.expected_births(p, max(n_alive, 1), pots[sector] / max(n_alive, 1),
+                                         model.ref["demand_per_firm"][sector])
+        for _ in range(rng.poisson(expected)):
+            _open_firm(model, bool(sector), int(rng.choice(len(weights), p=weights)),
+                       p.entry_size, rng)
+
+
+def _open_firm(model, tradable: bool, hood: int, size: float, rng, new_market=False) -> int:
+    """A new firm sized `size`; with `new_market` it brings its own external demand."""
+    p, firms = model.p, model.firms
+    traits = draw_firm_traits(p, np.array([tradable]), rng)
+    revenue = size * traits["productivity"][0]
+    if new_market:
+        model.tradable_pot += revenue
+    pot = model.tradable_pot if new_market else model.month_flags["pots"][int(tradable)]
+    weight = goods.weight_for_revenue(firms, tradable, revenue, pot)
+    row = int(firms.add(hood=[hood], tradable=[tradable], birth_month=[model.month],
+                        weight=[weight], desired=[size],
+                        cash=[p.initial_cash_months * revenue], **traits)[0])
+    model.add_business_agent(row)
+    model.records["business_events"].append(_event(model, row, "birth", 0))
+    return row
+
+
+def consider_projects(model) -> None:
+    """Latent projects arrive and are appraised; those that go ahead start after their delay."""
+    rng = model.streams["projects"]
+    arrivals = investment.new_projects(model.p, model.hoods, model.month, rng,
+                                       len(model.records["projects"]))
+    if not arrivals:
+        return
+    res, n = model.residents, model.hoods.n
+    skill_counts = np.bincount(res.hood * 5 + res.skill, minlength=n * 5).reshape(n, 5)
+    for project in arrivals:
+        record = investment.appraise(model.p, model.hoods, project, skill_counts)
+        model.records["projects"].append(record)
+        model.month_flags["private_investment"] += record["private_investment"]
+        if record["went_ahead"]:
+            model.pending_projects.append(record)
+
+
+def start_due_projects(model) -> None:
+    """Projects reaching their start month add external demand: new firms or expansions."""
+    due = [pr for pr in model.pending_projects if pr["start_month"] <= model.month]
+    if not due:
+        return
+    model.pending_projects = [pr for pr in model.pending_projects if pr["start_month"] > model.month]
+    firms, rng = model.firms, model.streams["projects"]
+    for pr in due:
+        candidates = np.flatnonzero(firms.alive[: firms.n] & firms.tradable[: firms.n]
+                                    & (firms.hood[: firms.n] == pr["hood"]))
+        if pr["kind"] == "expansion" and len(candidates):
+            row = int(rng.choice(candidates))
+            revenue = pr["jobs"] * firms.productivity[row]
+            model.tradable_pot += revenue
+            firms.weight[row] += goods.weight_for_revenue(firms, True, revenue, model.tradable_pot)
+        else:
+            row = _open_firm(model, True, pr["hood"], float(pr["jobs"]), rng, new_market=True)
+        pr["business_id"] = row

@@ -1,0 +1,120 @@
+"""Stage 4 of the month: separations, activation, search, matching, in-commuters."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.markets import labour
+from sim.population import (CARING, EMPLOYED, INACTIVE, OTHER, SICK, STUDENT, TTWA_EMPLOYER,
+                            UNEMPLOYED, inactivity_reason)
+
+
+def run_labour_market(model) -> None:
+    reason_draw = model.streams["inactivity_reason"].random(model.residents.n)
+    separate(model, reason_draw)
+    activate_and_discourage(model, reason_draw)
+    search_and_match(model)
+    fill_with_incommuters(model)
+
+
+def separate(model, reason_draw: np.ndarray) -> None:
+    """Exits from work: to unemployment (with early-tenure churn), sickness, other inactivity."""
+    p, res = model.p, model.residents
+    u = model.streams["separation"].random(res.n)
+    emp = np.flatnonzero(res.status == EMPLOYED)
+    to_u, to_sick, to_inactive = labour.split_by_hazards(
+        u[emp], *labour.separation_hazards(p, res.spell[emp], res.health[emp]))
+    res.leave_job(emp[to_u], UNEMPLOYED)
+    res.leave_job(emp[to_sick], INACTIVE, SICK)
+    leavers = emp[to_inactive]
+    res.leave_job(leavers, INACTIVE, other_reason(p, reason_draw[leavers]))
+
+
+def other_reason(p, u: np.ndarray) -> np.ndarray:
+    """Caring, study or other, by LFS shares, from a uniform draw."""
+    return np.select([u < p.caring_share, u < p.caring_share + p.student_share],
+                     [CARING, STUDENT], OTHER).astype(np.int8)
+
+
+def activate_and_discourage(model, reason_draw: np.ndarray) -> None:
+    """The inactive re-enter search; the unemployed with fading attachment give up."""
+    p, res = model.p, model.residents
+    u = model.streams["activation"].random(res.n)
+    inactive = np.flatnonzero(res.status == INACTIVE)
+    unemployed = np.flatnonzero(res.status == UNEMPLOYED)
+    start = inactive[u[inactive] < labour.activation_probability(
+        p, res.reason[inactive], res.health[inactive], res.attachment[inactive])]
+    give_up = unemployed[u[unemployed] < labour.discouragement_probability(
+        p, res.attachment[unemployed])]
+    res.status[start], res.reason[start], res.spell[start] = UNEMPLOYED, 0, 0
+    res.status[give_up], res.spell[give_up] = INACTIVE, 0
+    res.reason[give_up] = inactivity_reason(p, res.health[give_up], reason_draw[give_up])
+
+
+def vacancy_slots(model):
+    """One slot per open vacancy, grouped by zone (neighbourhoods, then the TTWA)."""
+    firms, hoods, p = model.firms, model.hoods, model.p
+    n = firms.n
+    open_rows = np.flatnonzero(firms.vacancies[:n] > 0)
+    open_rows = open_rows[np.argsort(firms.hood[open_rows], kind="stable")]
+    slot_firm = np.repeat(open_rows, firms.vacancies[open_rows])
+    n_ttwa = int(round(p.ttwa_vacancy_rate * model.residents.n))
+    slot_firm = np.concatenate([slot_firm, np.full(n_ttwa, TTWA_EMPLOYER)])
+    slot_zone = np.where(slot_firm >= 0, firms.hood[np.maximum(slot_firm, 0)], hoods.ttwa)
+    per_zone = np.bincount(slot_zone, minlength=hoods.n + 1)
+    return slot_firm, per_zone
+
+
+def search_and_match(model) -> None:
+    """Applicants choose a zone in reach, then a vacancy there; employers pick the best."""
+    p, res, firms, hoods = model.p, model.residents, model.firms, model.hoods
+    rng = model.streams["matching"]
+    u = model.streams["search"].random(res.n)
+    unemployed = np.flatnonzero(res.status == UNEMPLOYED)
+    eff = labour.search_effectiveness(p, res.skill[unemployed], res.health[unemployed],
+                                      res.attachment[unemployed], res.spell[unemployed])
+    applying = u[unemployed] < p.search_intensity * eff
+    applicants, eff = unemployed[applying], eff[applying]
+    slot_firm, per_zone = vacancy_slots(model)
+    model.month_flags["vacancies"] = int((slot_firm >= 0).sum())
+    if len(applicants) == 0 or len(slot_firm) == 0:
+        return
+    car = model.households.car[res.household[applicants]].astype(int)
+    cdf = labour.zone_cdf(per_zone.astype(float), hoods.reach, hoods.distance,
+                          p.search_distance_decay_km)
+    zone = labour.choose_zones(cdf, car * hoods.n + res.hood[applicants], rng.random(len(applicants)))
+    zone_start = np.concatenate([[0], np.cumsum(per_zone)[:-1]])
+    pick = np.floor(rng.random(len(applicants)) * per_zone[np.maximum(zone, 0)]).astype(int)
+    slot = np.where(zone >= 0, zone_start[np.maximum(zone, 0)] + pick, -1)
+    firm = slot_firm[np.maximum(slot, 0)]
+    required = np.where(firm >= 0, firms.required_skill[np.maximum(firm, 0)], 0)
+    accepted = rng.random(len(applicants)) < labour.acceptance_probability(
+        p, res.skill[applicants], required)
+    slot[~accepted] = -1
+    score = eff + rng.gumbel(size=len(applicants)) * 0.3 - p.employer_stigma * hoods.deprived[
+        res.hood[applicants]]
+    winners = labour.pick_winners(slot, score)
+    hire(model, applicants[winners], slot_firm[slot[winners]], zone[winners], rng)
+
+
+def hire(model, people: np.ndarray, employer: np.ndarray, zone: np.ndarray, rng) -> None:
+    p, firms = model.p, model.firms
+    at_firm = employer >= 0
+    wage = np.where(at_firm, firms.wage[np.maximum(employer, 0)],
+                    p.ttwa_wage * rng.lognormal(-0.02, 0.2, len(people)))
+    model.residents.start_job(people, employer, zone, wage)
+    filled = np.bincount(employer[at_firm], minlength=firms.n)
+    firms.vacancies[: firms.n] -= filled.astype(firms.vacancies.dtype)
+    model.month_flags["resident_hires"] = int(at_firm.sum())
+
+
+def fill_with_incommuters(model) -> None:
+    """Vacancies residents did not fill may go to in-commuters; in-commuters also leave."""
+    p, firms = model.p, model.firms
+    n = firms.n
+    rng = model.streams["incommuters"]
+    hired = rng.binomial(firms.vacancies[:n], p.incommuter_fill_rate)
+    leaving = rng.binomial(firms.incommuters[:n], p.separation_base + p.exit_to_inactivity)
+    firms.vacancies[:n] -= hired.astype(firms.vacancies.dtype)
+    firms.incommuters[:n] += (hired - leaving).astype(firms.incommuters.dtype)
+    model.month_flags["incommuter_hires"] = int(hired.sum())

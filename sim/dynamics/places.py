@@ -1,0 +1,66 @@
+"""Stage 6 of the month: crime, and residential moves that can change composition."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim import neighbourhood as rules
+from sim.population import EMPLOYED, TTWA_EMPLOYER, draw_people
+
+
+def update_neighbourhoods(model) -> None:
+    update_crime(model)
+    move_households(model)
+
+
+def workless_rate_by_hood(model) -> np.ndarray:
+    res, n = model.residents, model.hoods.n
+    return (np.bincount(res.hood, res.status != EMPLOYED, n)
+            / np.maximum(np.bincount(res.hood, minlength=n), 1))
+
+
+def update_crime(model) -> None:
+    rules.update_crime(model.p, model.hoods, workless_rate_by_hood(model), model.ref)
+
+
+def member_slots(first: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Resident slots of the households with these first slots and sizes."""
+    total = int(size.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(size) - size, size)
+    return np.repeat(first, size) + offsets
+
+
+def move_households(model) -> None:
+    """Households leave the district; in-movers take their dwellings.
+
+    In-movers come from the advantaged profile in proportion to how the
+    neighbourhood's quality compares with where it started, so areas can
+    improve (or decline) by composition alone.
+    """
+    p, res, hh, hoods = model.p, model.residents, model.households, model.hoods
+    rng = model.streams["moves"]
+    u = rng.random(hh.n)
+    has_worker = np.bincount(res.household, res.status == EMPLOYED, hh.n) > 0
+    leaving = np.flatnonzero(u < rules.move_out_probability(
+        p, hoods.deprived[hh.hood], has_worker))
+    if len(leaving) == 0:
+        return
+    slots = member_slots(hh.first[leaving], hh.size[leaving])
+    advantaged_share = rules.advantaged_inmover_share(
+        rules.quality(hoods), model.ref["quality_deprived"], model.ref["quality_rest"])
+    advantaged = rng.random(len(leaving)) < advantaged_share[hh.hood[leaving]]
+    people = draw_people(p, np.repeat(~advantaged, hh.size[leaving]), rng)
+    for key, value in people.items():
+        getattr(res, key)[slots] = value
+    employed = slots[people["status"] == EMPLOYED]  # in-movers keep jobs outside the district
+    res.employer[slots], res.work_zone[slots], res.wage[slots] = -1, -1, 0.0
+    res.employer[employed], res.work_zone[employed] = TTWA_EMPLOYER, hoods.ttwa
+    res.wage[employed] = p.ttwa_wage * rng.lognormal(-0.02, 0.2, len(employed))
+    res.uid[slots] = model.next_resident_uid + np.arange(len(slots))
+    model.next_resident_uid += len(slots)
+    hh.uid[leaving] = model.next_household_uid + np.arange(len(leaving))
+    model.next_household_uid += len(leaving)
+    no_car = np.where(advantaged, p.no_car_share_rest, p.no_car_share_deprived)
+    hh.car[leaving] = rng.random(len(leaving)) >= no_car
+    model.month_flags["moved"][slots] = True
+    model.month_flags["households_moved"] = len(leaving)

@@ -1,0 +1,82 @@
+"""Latent investment projects and the frictions that stop them.
+
+Projects (expansions of district firms and inward investors) arrive at
+random. Each has jobs, a skill need and a private value; frictions cut that
+value: an unready site (remediation and delay), planning delay, recruitment
+difficulty given the skills within reach, crime, and a finance premium in
+deprived neighbourhoods. A project goes ahead when its value after frictions
+is positive. Every project is recorded with the frictions it met, so that
+deadweight (would it have gone ahead anyway?) is measured, not assumed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.params import Params
+from sim.space import CAR, Neighbourhoods
+
+FRICTIONS = ("site", "delay", "recruitment", "crime", "finance")
+
+
+def lognormal_jobs(p: Params, rng, k: int) -> np.ndarray:
+    """Jobs per project: lognormal with the given median and mean."""
+    sigma = np.sqrt(2 * np.log(max(p.project_jobs_mean / p.project_jobs_median, 1.0)))
+    return np.maximum(1, np.round(rng.lognormal(np.log(p.project_jobs_median), sigma, k)))
+
+
+def skilled_share_in_reach(hoods: Neighbourhoods, skill_counts: np.ndarray, need: int, hood: int):
+    """Share of working-age residents within car reach of `hood` with at least skill `need`."""
+    reachable = hoods.reach[CAR, hood, : hoods.n]
+    counts = skill_counts[reachable].sum(axis=0)
+    return counts[need:].sum() / max(counts.sum(), 1)
+
+
+def frictions(p: Params, hoods: Neighbourhoods, project: dict, skill_counts) -> dict:
+    """GBP cost of each friction for one project."""
+    h, jobs = project["hood"], project["jobs"]
+    readiness = hoods.site_readiness[h]
+    delay_months = p.planning_delay_months * (1.5 - readiness)
+    skilled = skilled_share_in_reach(hoods, skill_counts, project["skill_need"], h)
+    return {
+        "site": p.remediation_cost_per_job * jobs * (1 - readiness),
+        "delay": project["gross_value"] * p.delay_cost_per_month * delay_months,
+        "recruitment": p.recruitment_cost_per_job * jobs * (1 - skilled),
+        "crime": p.crime_cost_per_job * jobs * hoods.crime[h] / (2 * hoods.crime.mean()),
+        "finance": (p.finance_premium_pp / 100 * p.capital_per_job * jobs
+                    * p.finance_horizon_years * hoods.deprived[h]),
+    }, delay_months
+
+
+def new_projects(p: Params, hoods: Neighbourhoods, month: int, rng, next_id: int) -> list[dict]:
+    """This month's latent projects, before appraisal."""
+    k = rng.poisson(p.projects_per_year_per_100k * p.scale_per_100k / 12)
+    if k == 0:
+        return []
+    jobs = lognormal_jobs(p, rng, k)
+    value = jobs * p.project_value_per_job * rng.lognormal(
+        -0.5 * p.project_value_sd**2, p.project_value_sd, k)
+    hood = rng.integers(0, hoods.n, k)
+    inward = rng.random(k) < p.inward_share
+    need = np.clip(np.round(rng.normal(2.5, 1.0, k)), 0, 4).astype(int)
+    return [dict(project_id=next_id + i, month=month, hood=int(hood[i]),
+                 deprived=bool(hoods.deprived[hood[i]]),
+                 kind="inward" if inward[i] else "expansion", jobs=int(jobs[i]),
+                 skill_need=int(need[i]), gross_value=float(value[i])) for i in range(k)]
+
+
+def appraise(p: Params, hoods: Neighbourhoods, project: dict, skill_counts, help_gbp=0.0) -> dict:
+    """Decide a project and complete its record (help is zero without the partnership)."""
+    cost, delay = frictions(p, hoods, project, skill_counts)
+    net_unhelped = project["gross_value"] - sum(cost.values())
+    ahead = net_unhelped + help_gbp > 0
+    worst = max(cost, key=cost.get)
+    project.update({f"friction_{k}": float(v) for k, v in cost.items()})
+    project.update(
+        net_value=float(net_unhelped + help_gbp), went_ahead=bool(ahead),
+        would_have_gone_ahead=bool(net_unhelped > 0), help_gbp=float(help_gbp),
+        private_investment=float(p.capital_per_job * project["jobs"] * ahead),
+        start_month=int(project["month"] + round(delay)) if ahead else -1,
+        reason="viable" if ahead else f"{worst} friction",
+    )
+    return project

@@ -1,0 +1,1 @@
+"""Market rules as functions of arrays and a random stream, testable without a model."""

@@ -1,0 +1,75 @@
+"""Local demand, the multiplier, and business growth, survival and entry.
+
+Non-tradable firms share a pot of local spending: residents' wages and
+benefits, in-commuters' spending and the local part of public spending. More
+resident jobs raise that pot and so the demand for local jobs: the multiplier
+emerges from the accounts, it is not a parameter. Tradable firms share an
+external market that erodes slowly and grows when investment projects land.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.businesses import Businesses
+from sim.params import Params
+
+
+def local_spending(p: Params, resident_income: float, incommuter_wages: float,
+                   public_spend: float) -> float:
+    """Monthly spending in district non-tradable businesses (GBP)."""
+    return (p.local_spend_share * resident_income + p.incommuter_spend_share * incommuter_wages
+            + p.public_local_share * public_spend)
+
+
+def drift_demand_weights(p: Params, firms: Businesses, month: int, z: np.ndarray) -> None:
+    """Idiosyncratic demand shocks; young firms are more volatile [S] Jovanovic 1982."""
+    n = firms.n
+    young = (month - firms.birth_month[:n]) < p.young_firm_months
+    sigma = np.where(young, p.demand_volatility_young, p.demand_volatility_mature)
+    firms.weight[:n] *= np.exp(sigma * z[:n] - 0.5 * sigma**2)
+
+
+def firm_demand(firms: Businesses, pots: tuple[float, float]) -> np.ndarray:
+    """Each live firm's revenue demand: its weight's share of its sector's pot."""
+    n = firms.n
+    alive, tradable, weight = firms.alive[:n], firms.tradable[:n], firms.weight[:n] * firms.alive[:n]
+    demand = np.zeros(n)
+    for sector, pot in enumerate(pots):
+        in_sector = alive & (tradable == bool(sector))
+        total = weight[in_sector].sum()
+        if total > 0:
+            demand[in_sector] = pot * weight[in_sector] / total
+    return demand
+
+
+def weight_for_revenue(firms: Businesses, tradable: bool, revenue: float, pot: float) -> float:
+    """Weight a newcomer needs to win `revenue` of its sector's pot."""
+    n = firms.n
+    in_sector = firms.alive[:n] & (firms.tradable[:n] == tradable)
+    total = firms.weight[:n][in_sector].sum()
+    share = min(revenue / max(pot, 1e-9), 0.5)
+    return share * total / (1 - share) if total > 0 else 1.0
+
+
+def settle_accounts(p: Params, firms: Businesses, demand: np.ndarray, employees: np.ndarray):
+    """Book a month's profit into cash; revenue is capped by the staff to serve demand."""
+    n = firms.n
+    prod = firms.productivity[:n]
+    revenue = np.minimum(demand, employees * prod)
+    profit = revenue - firms.wage[:n] * employees - p.fixed_cost_workers * prod
+    firms.cash[:n] += np.where(firms.alive[:n], profit, 0.0)
+    return revenue
+
+
+def exits(p: Params, firms: Businesses, u: np.ndarray) -> np.ndarray:
+    """Rows of firms that close: out of cash, or for reasons outside the model."""
+    n = firms.n
+    closing = firms.alive[:n] & ((firms.cash[:n] < 0) | (u[:n] < p.exogenous_exit_rate))
+    return np.flatnonzero(closing)
+
+
+def expected_births(p: Params, n_alive: int, demand_per_firm: float, reference: float) -> float:
+    """Births a month in a sector: more when demand per firm is above its starting level."""
+    ratio = demand_per_firm / max(reference, 1e-9)
+    return p.birth_rate / 12 * n_alive * ratio**p.entry_demand_elasticity

@@ -1,0 +1,43 @@
+"""Neighbourhood dynamics: crime and residential moves with composition change."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.params import Params
+from sim.residents import crime_index
+from sim.space import Neighbourhoods
+
+
+def crime_target(p: Params, hoods: Neighbourhoods, workless_rate, reference) -> np.ndarray:
+    """The crime level set by worklessness and environment (crimes per 1,000 a year)."""
+    start = np.where(hoods.deprived, p.crime_rate_deprived, p.crime_rate_rest)
+    ratio = np.maximum(workless_rate, 1e-3) / np.maximum(reference["workless"], 1e-3)
+    env = 1 + (reference["environment"] - hoods.environment)
+    return start * ratio**p.crime_worklessness_elasticity * env
+
+
+def update_crime(p: Params, hoods: Neighbourhoods, workless_rate, reference) -> None:
+    """Crime drifts towards its target level."""
+    target = crime_target(p, hoods, workless_rate, reference)
+    hoods.crime += p.crime_adjust_rate * (target - hoods.crime)
+
+
+def quality(hoods: Neighbourhoods) -> np.ndarray:
+    """How attractive a neighbourhood is to in-movers (0-1): environment and safety."""
+    return 0.5 * hoods.environment + 0.5 * (1 - crime_index(hoods.crime))
+
+
+def advantaged_inmover_share(q: np.ndarray, q_deprived0: float, q_rest0: float) -> np.ndarray:
+    """Share of in-movers from the advantaged profile: 0 at the starting quality of
+    deprived neighbourhoods, 1 at that of the others, so composition starts steady
+    and changes only when neighbourhood quality does."""
+    return np.clip((q - q_deprived0) / max(q_rest0 - q_deprived0, 1e-9), 0.0, 1.0)
+
+
+def move_out_probability(p: Params, deprived_household, has_worker) -> np.ndarray:
+    """Monthly chance a household leaves the district; workers can afford to move more."""
+    annual = np.where(deprived_household, p.move_rate_deprived, p.move_rate_rest)
+    boost = 1 + p.mover_income_effect * has_worker
+    mean_boost = 1 + p.mover_income_effect * 0.7
+    return annual / 12 * boost / mean_boost

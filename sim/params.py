@@ -1,0 +1,363 @@
+"""The one parameter registry.
+
+Every parameter of the model is declared here once, with its default, bounds,
+unit, description and source ("[S]" published, "[S~]" secondary summary,
+"[A]" assumption). Presets, scenario files, sensitivity problems and the
+documentation tables are all projections of this registry; an unknown name is
+an error that lists close matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+
+class ParameterError(ValueError):
+    """A parameter name or value a user gave is not allowed."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One model parameter: its default, bounds and provenance."""
+
+    name: str
+    default: float | int | bool
+    low: float | None
+    high: float | None
+    unit: str
+    description: str
+    source: str
+    group: str
+
+    @property
+    def kind(self) -> type:
+        return type(self.default)
+
+    def check(self, value: Any, where: str = "") -> float | int | bool:
+        """Return `value` coerced to this parameter's type, or raise ParameterError."""
+        prefix = f"{where}: " if where else ""
+        if self.kind is bool:
+            if not isinstance(value, bool):
+                raise ParameterError(f"{prefix}'{self.name}' must be true or false, got {value!r}")
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ParameterError(
+                f"{prefix}'{self.name}' must be a number ({self.unit}), got {value!r}"
+            )
+        if self.kind is int and float(value) != int(value):
+            raise ParameterError(f"{prefix}'{self.name}' must be a whole number, got {value!r}")
+        if (self.low is not None and value < self.low) or (
+            self.high is not None and value > self.high
+        ):
+            raise ParameterError(
+                f"{prefix}'{self.name}' = {value} is outside its allowed range "
+                f"[{self.low}, {self.high}] ({self.unit})"
+            )
+        return self.kind(value)
+
+
+_REGISTRY: dict[str, Param] = {}
+_group = "general"
+
+
+def _p(name, default, low, high, unit, description, source):
+    _REGISTRY[name] = Param(name, default, low, high, unit, description, source, _group)
+
+
+# --- Time and scale -------------------------------------------------------------
+_group = "time and scale"
+_p("burn_in_months", 36, 0, 240, "months", "months simulated before the programme starts "
+   "(baseline services only)", "[A] model-spec section 2")
+_p("programme_months", 120, 1, 600, "months", "length of the programme period", "[A] model-spec")
+_p("n_neighbourhoods", 66, 2, 2000, "neighbourhoods", "neighbourhoods (LSOA-like) in the "
+   "district; set by the preset", "[S] derived: 100,000 residents / 1,500 per LSOA")
+_p("residents_per_neighbourhood", 1500, 1000, 3000, "residents", "all-age residents per "
+   "neighbourhood", "[S] DWP / ONS LSOA design")
+_p("persons_per_household", 2.36, 1.8, 3.0, "persons", "all-age persons per household",
+   "[S~] Census 2001")
+_p("working_age_share", 0.61, 0.58, 0.64, "share", "working-age share of residents; only "
+   "working-age residents are simulated", "[A]")
+_p("density_per_km2", 900.0, 100.0, 10000.0, "residents/km2", "residential density; sets the "
+   "district's radius", "[A] typical English urban district")
+
+# --- Space and access ------------------------------------------------------------
+_group = "space and access"
+_p("deprived_share", 0.25, 0.05, 0.6, "share", "share of neighbourhoods in the most deprived "
+   "national decile", "[A]; >=20% qualified for the Working Neighbourhoods Fund [S]")
+_p("ttwa_distance_km", 16.0, 5.0, 40.0, "km", "distance from the district centre to the "
+   "travel-to-work area's job centre", "[A]; tuned to the mean commute target")
+_p("no_car_share_deprived", 0.45, 0.35, 0.60, "share", "households without a car, deprived "
+   "neighbourhoods", "[A]")
+_p("no_car_share_rest", 0.18, 0.05, 0.35, "share", "households without a car, other "
+   "neighbourhoods", "[A]; Census 2011 England about 0.26 overall")
+_p("pt_reach_km", 6.0, 4.0, 10.0, "km", "job reach by public transport (about 45 minutes)",
+   "[A]; JRF 2018: public transport constrains job access [S]")
+_p("car_reach_km", 20.0, 15.0, 30.0, "km", "job reach by car", "[A]")
+_p("search_distance_decay_km", 8.0, 2.0, 30.0, "km", "distance over which the attraction of "
+   "a job zone falls by a factor e", "[A]; tuned to the mean commute target")
+
+# --- People ------------------------------------------------------------------------
+_group = "people"
+_p("no_qual_share_rest", 0.09, 0.03, 0.2, "share", "working-age residents with no "
+   "qualifications, other neighbourhoods", "[S~] APS 2010 England about 0.11")
+_p("no_qual_ratio_deprived", 2.0, 1.0, 3.5, "ratio", "how many times more likely a deprived "
+   "neighbourhood resident is to have no qualifications", "[S] OCSI / APS 2010")
+_p("health_mean_deprived", 0.62, 0.3, 0.9, "0-1", "mean latent health, deprived "
+   "neighbourhoods", "[A]")
+_p("health_mean_rest", 0.76, 0.4, 0.95, "0-1", "mean latent health, other neighbourhoods", "[A]")
+_p("caring_share", 0.28, 0.15, 0.4, "share", "share of non-health inactivity spells that are "
+   "for caring (family/home)", "[S] LFS 1998-2019: 25-30% of inactive")
+_p("student_share", 0.22, 0.1, 0.35, "share", "share of non-health inactivity spells that are "
+   "study", "[S] LFS 1998-2019: about 25% of inactive")
+
+# --- Labour market ---------------------------------------------------------------------
+_group = "labour market"
+_p("search_intensity", 0.22, 0.02, 0.6, "probability/month", "chance that an unemployed "
+   "resident with average employability applies for a job in a month", "[A] calibrated to "
+   "job_finding_rate_monthly")
+_p("duration_scarring", 0.35, 0.0, 1.0, "per year", "proportional fall in search "
+   "effectiveness per year of unemployment", "[A]; direction [S] duration dependence "
+   "literature")
+_p("skill_search_effect", 0.25, 0.0, 0.6, "per skill level", "proportional rise in search "
+   "effectiveness per skill level above L2", "[A]")
+_p("employer_stigma", 0.0, 0.0, 1.0, "score units", "score discount employers apply to "
+   "applicants from deprived neighbourhoods", "[A]; 0 = no postcode discrimination")
+_p("skill_screen_penalty", 0.8, 0.0, 3.0, "per level", "fall in an under-qualified "
+   "applicant's acceptance log-odds per skill level below the job's requirement", "[A]")
+_p("separation_base", 0.0026, 0.0005, 0.01, "probability/month", "job-to-unemployment hazard "
+   "after the first months of a job", "[A] calibrated to separation_rate_monthly")
+_p("early_tenure_months", 6, 1, 24, "months", "length of the high-churn period of a new job",
+   "[S~] DWP: many who leave benefits for work are back within six months")
+_p("early_tenure_multiplier", 6.0, 1.0, 15.0, "ratio", "separation hazard in the first months "
+   "of a job relative to later", "[A]")
+_p("exit_to_inactivity", 0.0022, 0.0, 0.01, "probability/month", "job-to-inactivity hazard "
+   "for caring, study and other reasons", "[S~] ONS flows: ~1.3%/quarter E->I")
+_p("sickness_hazard", 0.02, 0.0, 0.1, "probability/month", "job-to-long-term-sickness hazard "
+   "of a resident at zero health", "[A]")
+_p("sick_health_threshold", 0.45, 0.2, 0.7, "0-1", "health below which residents can fall "
+   "long-term sick", "[A]")
+_p("discouragement_rate", 0.02, 0.0, 0.1, "probability/month", "unemployment-to-inactivity "
+   "hazard of a resident with zero attachment", "[A]")
+_p("activation_sick", 0.006, 0.0, 0.05, "probability/month", "long-term sick resident at "
+   "full health re-entering search", "[A]")
+_p("activation_caring", 0.012, 0.0, 0.05, "probability/month", "carer re-entering search",
+   "[A]")
+_p("activation_student", 0.03, 0.0, 0.1, "probability/month", "student re-entering search",
+   "[A]; about three years of study")
+_p("activation_other", 0.02, 0.0, 0.1, "probability/month", "other inactive re-entering "
+   "search", "[A]")
+_p("attachment_decay", 0.02, 0.0, 0.1, "per month", "proportional fall in labour-market "
+   "attachment per month out of work", "[A]")
+_p("attachment_recovery", 0.1, 0.0, 0.5, "per month", "share of the gap to full attachment "
+   "closed per month in work", "[A]")
+_p("ttwa_vacancy_rate", 0.0035, 0.0, 0.02, "vacancies/month per working-age resident",
+   "vacancies in the wider travel-to-work area open to district residents each month",
+   "[A] calibrated to in_commuter_share_of_jobs and mean_commute_km")
+_p("incommuter_fill_rate", 0.16, 0.0, 1.0, "probability/month", "chance that a district "
+   "vacancy still open after residents' search is filled by an in-commuter", "[A] calibrated "
+   "to in_commuter_share_of_jobs")
+
+# --- Businesses and the local multiplier ---------------------------------------------------
+_group = "businesses"
+_p("businesses_per_100k", 2700.0, 2000.0, 3500.0, "firms per 100k residents", "employing "
+   "businesses", "[A]; UK about 34 enterprises per 1,000 residents [S~]")
+_p("jobs_per_100k", 38000.0, 32000.0, 45000.0, "jobs per 100k residents", "employee jobs "
+   "located in the district at the start", "[A]")
+_p("tradable_share_of_firms", 0.25, 0.1, 0.5, "share", "share of businesses in tradable "
+   "(export-base) sectors", "[A] tuned to tradable_share_of_jobs")
+_p("tradable_size_ratio", 1.5, 1.0, 3.0, "ratio", "mean size of tradable relative to "
+   "non-tradable firms", "[A]")
+_p("firm_size_sigma", 1.4, 0.5, 2.5, "log units", "dispersion of the lognormal initial size "
+   "distribution (heavy tail)", "[A]; most firms micro [S] ONS UK Business")
+_p("wage_mean", 1900.0, 1200.0, 3000.0, "GBP/month", "mean gross monthly wage of district "
+   "jobs", "[A] ASHE 2010 order of magnitude")
+_p("labour_share", 0.62, 0.4, 0.8, "share", "wage bill as a share of a firm's revenue",
+   "[A] UK labour share of GVA about 0.6")
+_p("fixed_cost_workers", 0.5, 0.0, 3.0, "worker-revenues/month", "a firm's fixed monthly cost, "
+   "in units of one worker's revenue", "[A]")
+_p("ttwa_wage", 2100.0, 1200.0, 3500.0, "GBP/month", "mean wage of travel-to-work-area jobs",
+   "[A]")
+_p("benefit_per_month", 650.0, 300.0, 1200.0, "GBP/month", "income of a non-employed working-age "
+   "resident (benefits)", "[A]")
+_p("local_spend_share", 0.35, 0.1, 0.6, "share", "share of residents' income spent in "
+   "district non-tradable businesses", "[A]")
+_p("public_local_share", 0.5, 0.2, 0.8, "share", "share of mainstream public spending that "
+   "buys local non-tradable services (schools, clinics, council services)", "[A]")
+_p("tradable_erosion", 0.015, 0.0, 0.1, "share/year", "share of the district's external markets "
+   "lost each year to competition and obsolescence; new projects replace them", "[A]")
+_p("incommuter_spend_share", 0.08, 0.0, 0.3, "share", "share of in-commuters' wages spent in "
+   "the district", "[A]")
+_p("demand_volatility_young", 0.09, 0.0, 0.3, "log sd/month", "monthly volatility of a young "
+   "firm's demand share", "[A] calibrated to business_death_rate_annual; Jovanovic 1982 "
+   "learning [S]")
+_p("demand_volatility_mature", 0.035, 0.0, 0.2, "log sd/month", "monthly volatility of a "
+   "mature firm's demand share", "[A]")
+_p("young_firm_months", 36, 6, 120, "months", "age below which a firm counts as young", "[A]")
+_p("initial_cash_months", 2.0, 0.0, 12.0, "months of revenue", "cash buffer of a firm", "[A]")
+_p("exogenous_exit_rate", 0.003, 0.0, 0.02, "probability/month", "exit for reasons outside "
+   "the model (retirement, sale)", "[A]")
+_p("birth_rate", 0.1, 0.02, 0.3, "per firm per year", "business births per active firm at "
+   "reference demand per firm", "[S] ONS Business Demography: 10-14%")
+_p("entry_demand_elasticity", 2.0, 0.0, 5.0, "elasticity", "response of births to demand per "
+   "firm relative to its starting level", "[A]")
+_p("entry_size", 2.0, 1.0, 10.0, "jobs", "planned size of a new firm", "[A]")
+_p("layoff_speed", 0.25, 0.0, 1.0, "share/month", "share of a firm's excess workers laid off "
+   "per month", "[A]")
+
+# --- Investment projects ---------------------------------------------------------------------
+_group = "investment"
+_p("projects_per_year_per_100k", 12.0, 0.0, 50.0, "projects/year", "latent investment projects "
+   "(expansions and inward investors)", "[A] 5-25 a year")
+_p("project_jobs_median", 10.0, 2.0, 50.0, "jobs", "median jobs of a project (lognormal)", "[A]")
+_p("project_jobs_mean", 25.0, 5.0, 100.0, "jobs", "mean jobs of a project (lognormal)", "[A]")
+_p("inward_share", 0.4, 0.0, 1.0, "share", "share of projects from inward investors (rest are "
+   "expansions of district firms)", "[A]")
+_p("project_value_per_job", 30000.0, 5000.0, 100000.0, "GBP/job", "mean private net present "
+   "value of a project per job before frictions", "[A]")
+_p("project_value_sd", 0.8, 0.1, 2.0, "log units", "dispersion of project value per job", "[A]")
+_p("capital_per_job", 60000.0, 10000.0, 200000.0, "GBP/job", "private capital invested per job "
+   "of a project", "[A]")
+_p("remediation_cost_per_job", 25000.0, 0.0, 100000.0, "GBP/job", "site preparation cost per "
+   "job at a completely unready site", "[A]")
+_p("planning_delay_months", 12.0, 6.0, 24.0, "months", "planning and land-assembly delay", "[A]")
+_p("delay_cost_per_month", 0.015, 0.0, 0.05, "share of value/month", "value lost per month of "
+   "delay", "[A] ~ discount rate of a private investor")
+_p("recruitment_cost_per_job", 8000.0, 0.0, 50000.0, "GBP/job", "expected cost per job of "
+   "recruiting when no reachable worker has the skills", "[A]")
+_p("crime_cost_per_job", 4000.0, 0.0, 20000.0, "GBP/job", "cost per job of crime at twice the "
+   "district's mean crime rate", "[A]")
+_p("finance_premium_pp", 2.0, 0.0, 4.0, "percentage points", "extra cost of capital in deprived "
+   "neighbourhoods", "[A]; direction [S] Lee and Cowling 2013")
+_p("finance_horizon_years", 5.0, 1.0, 15.0, "years", "years over which the finance premium is "
+   "paid", "[A]")
+
+# --- Health, well-being, neighbourhoods ------------------------------------------------------
+_group = "neighbourhoods"
+_p("health_adjust_rate", 0.03, 0.0, 0.2, "share/month", "share of the gap to target health "
+   "closed per month", "[A]")
+_p("health_work_effect", 0.04, 0.0, 0.2, "0-1", "target health gain from being in work",
+   "[S~] Waddell and Burton 2006: work is good for health")
+_p("health_environment_effect", 0.06, 0.0, 0.3, "0-1", "target health loss from the worst "
+   "housing and environment", "[A]")
+_p("health_crime_effect", 0.03, 0.0, 0.2, "0-1", "target health loss at twice the mean crime "
+   "rate", "[A]")
+_p("health_noise", 0.01, 0.0, 0.05, "0-1/month", "monthly sd of health shocks", "[A]")
+_p("move_rate_deprived", 0.12, 0.08, 0.18, "share/year", "households leaving a deprived "
+   "neighbourhood each year", "[A]")
+_p("move_rate_rest", 0.08, 0.04, 0.15, "share/year", "households leaving another neighbourhood "
+   "each year", "[A]")
+_p("mover_income_effect", 0.5, 0.0, 2.0, "ratio", "extra move-out propensity of households with "
+   "a worker (they can afford better areas)", "[A]")
+_p("crime_rate_deprived", 110.0, 40.0, 250.0, "crimes/1000 residents/yr", "recorded crime, "
+   "deprived neighbourhoods, at the start", "[A] order of magnitude of police.uk data")
+_p("crime_rate_rest", 55.0, 20.0, 150.0, "crimes/1000 residents/yr", "recorded crime, other "
+   "neighbourhoods, at the start", "[A]")
+_p("crime_adjust_rate", 0.05, 0.0, 0.5, "share/month", "share of the gap to the crime level set "
+   "by worklessness and environment closed per month", "[A]")
+_p("crime_worklessness_elasticity", 1.0, 0.0, 3.0, "elasticity", "response of the crime level "
+   "to the neighbourhood's worklessness rate", "[A]")
+_p("environment_deprived", 0.4, 0.0, 1.0, "0-1", "environment and housing quality, deprived "
+   "neighbourhoods", "[A]")
+_p("environment_rest", 0.7, 0.0, 1.0, "0-1", "environment and housing quality, others", "[A]")
+_p("site_readiness_deprived", 0.35, 0.0, 1.0, "0-1", "site readiness for business premises, "
+   "deprived neighbourhoods", "[A] brownfield-heavy")
+_p("site_readiness_rest", 0.6, 0.0, 1.0, "0-1", "site readiness, others", "[A]")
+_p("wellbeing_employed", 0.5, 0.0, 2.0, "points (0-10)", "life satisfaction gain of work "
+   "over inactivity", "[S~] ONS APS well-being; Clark and Oswald 1994")
+_p("wellbeing_unemployed", -0.7, -2.0, 0.0, "points (0-10)", "life satisfaction loss of "
+   "unemployment relative to inactivity", "[S~] Clark and Oswald 1994")
+_p("wellbeing_health", 2.0, 0.0, 5.0, "points per unit health", "life satisfaction slope in "
+   "health", "[A]")
+_p("wellbeing_income", 0.3, 0.0, 1.0, "points per log GBP", "life satisfaction slope in log "
+   "household income per adult", "[S~] Layard et al.")
+_p("wellbeing_crime", 0.3, 0.0, 1.0, "points at 2x mean crime", "life satisfaction loss of "
+   "crime", "[A]")
+_p("wellbeing_environment", 0.5, 0.0, 2.0, "points per unit", "life satisfaction slope in "
+   "environment quality", "[A]")
+
+# --- Public bodies ---------------------------------------------------------------------------
+_group = "public bodies"
+_p("mainstream_per_resident", 7500.0, 3000.0, 12000.0, "GBP/resident/yr", "mainstream public "
+   "spending", "[S-derived] Total Place pilots")
+_p("into_work_share", 0.07, 0.05, 0.10, "share", "share of employment-related spending that "
+   "helps people into work (rest is benefits)", "[S] Total Place, Birmingham")
+
+
+REGISTRY = MappingProxyType(_REGISTRY)
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "town": {"n_neighbourhoods": 7, "density_per_km2": 700.0},
+    "district": {},
+    "city": {"n_neighbourhoods": 666, "density_per_km2": 2500.0},
+}
+DEFAULT_PRESET = "district"
+
+
+def _unknown(name: str, valid, what: str, where: str = "") -> ParameterError:
+    close = difflib.get_close_matches(name, list(valid), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    prefix = f"{where}: " if where else ""
+    return ParameterError(f"{prefix}unknown {what} {name!r}{hint}")
+
+
+def lookup(name: str, where: str = "") -> Param:
+    """The registered parameter called `name`; a clear error with close matches otherwise."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise _unknown(name, REGISTRY, "parameter", where) from None
+
+
+class Params:
+    """An immutable set of values for every registered parameter."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: dict[str, Any]):
+        object.__setattr__(self, "_values", dict(values))
+
+    @classmethod
+    def from_preset(cls, preset: str = DEFAULT_PRESET, overrides: dict | None = None,
+                    where: str = "") -> Params:
+        if preset not in PRESETS:
+            raise _unknown(preset, PRESETS, "preset", where)
+        values = {name: p.default for name, p in REGISTRY.items()}
+        values.update(PRESETS[preset])
+        return cls(values).replace(where=where, **(overrides or {}))
+
+    def replace(self, where: str = "", **overrides) -> Params:
+        """A copy with some values changed; each is checked against the registry."""
+        values = dict(self._values)
+        for name, value in overrides.items():
+            values[name] = lookup(name, where).check(value, where)
+        return Params(values)
+
+    def __getattr__(self, name: str):
+        try:
+            return self._values[name]
+        except KeyError:
+            raise _unknown(name, self._values, "parameter") from None
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Params are immutable; use replace()")
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Params) and self._values == other._values
+
+    def __repr__(self) -> str:
+        return f"Params({len(self._values)} values)"
+
+    # Derived quantities used by several modules
+    @property
+    def n_residents_all_ages(self) -> int:
+        return int(self.n_neighbourhoods * self.residents_per_neighbourhood)
+
+    @property
+    def scale_per_100k(self) -> float:
+        return self.n_residents_all_ages / 100_000

@@ -1,0 +1,167 @@
+"""Columnar state of residents and households.
+
+One slot per working-age resident, one row per household (dwelling); the
+Mesa `Household` agents are thin views onto these rows. Members of a household
+occupy contiguous resident slots. When a household leaves the district its
+dwelling is taken by an in-moving household with the same number of
+working-age members, so the number of slots is fixed; the newcomers get new
+ids, which is how people-based outcomes tell stayers from newcomers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.params import Params
+from sim.space import Neighbourhoods
+
+EMPLOYED, UNEMPLOYED, INACTIVE = 0, 1, 2
+NO_REASON, SICK, CARING, STUDENT, OTHER = 0, 1, 2, 3, 4
+NO_EMPLOYER, TTWA_EMPLOYER = -1, -2
+REASON_NAMES = {SICK: "long_term_sick", CARING: "caring", STUDENT: "student", OTHER: "other"}
+
+# Skill shares by level (none, L1, L2, L3, L4+) beyond the no-qualification share:
+# [A] shaped on APS 2010 qualification profiles, deprived areas skewed to the low end.
+_SKILL_SHAPE = {False: np.array([0.15, 0.22, 0.21, 0.42]), True: np.array([0.24, 0.27, 0.19, 0.30])}
+# Initial status propensities: [S] targets (employment 0.55 deprived, 0.73 rest).
+_START_EMPLOYMENT = {False: 0.73, True: 0.55}
+_START_UNEMPLOYMENT = {False: 0.06, True: 0.14}
+
+
+class Residents:
+    """Arrays with one slot per working-age resident."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.household = np.zeros(n, np.int32)
+        self.hood = np.zeros(n, np.int32)
+        self.uid = np.arange(n, dtype=np.int64)
+        self.status = np.zeros(n, np.int8)
+        self.reason = np.zeros(n, np.int8)
+        self.spell = np.zeros(n, np.int32)  # months in current labour status
+        self.employer = np.full(n, NO_EMPLOYER, np.int32)
+        self.work_zone = np.full(n, -1, np.int32)
+        self.wage = np.zeros(n, np.float64)
+        self.skill = np.zeros(n, np.int8)
+        self.health_base = np.zeros(n, np.float64)
+        self.health = np.zeros(n, np.float64)
+        self.attachment = np.ones(n, np.float64)
+        self.wellbeing = np.zeros(n, np.float64)
+
+    @property
+    def employed(self) -> np.ndarray:
+        return self.status == EMPLOYED
+
+    def leave_job(self, idx: np.ndarray, new_status: int, reason: np.ndarray | int = NO_REASON):
+        """Move residents `idx` out of work into `new_status`."""
+        self.status[idx] = new_status
+        self.reason[idx] = reason
+        self.spell[idx] = 0
+        self.employer[idx] = NO_EMPLOYER
+        self.work_zone[idx] = -1
+        self.wage[idx] = 0.0
+
+    def start_job(self, idx, employer, zone, wage):
+        self.status[idx] = EMPLOYED
+        self.reason[idx] = NO_REASON
+        self.spell[idx] = 0
+        self.employer[idx] = employer
+        self.work_zone[idx] = zone
+        self.wage[idx] = wage
+
+
+class Households:
+    """Arrays with one row per household; members are residents[first:first+size]."""
+
+    def __init__(self, hood: np.ndarray, size: np.ndarray, car: np.ndarray):
+        self.n = len(hood)
+        self.hood = hood.astype(np.int32)
+        self.size = size.astype(np.int8)
+        self.car = car.astype(bool)
+        self.first = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
+        self.uid = np.arange(self.n, dtype=np.int64)
+
+    def members(self, row: int) -> np.ndarray:
+        return np.arange(self.first[row], self.first[row] + self.size[row])
+
+
+def household_sizes(p: Params, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Working-age members per household (1-3) with the mean the census implies."""
+    mean = float(np.clip(p.working_age_share * p.persons_per_household, 1.0, 2.5))
+    p3 = min(0.08, (mean - 1.0) / 4)
+    p2 = mean - 1.0 - 2 * p3
+    return rng.choice(np.array([1, 2, 3], np.int8), size=n, p=[1 - p2 - p3, p2, p3])
+
+
+def build_households(p: Params, hoods: Neighbourhoods, rng) -> Households:
+    per_hood = int(round(p.residents_per_neighbourhood / p.persons_per_household))
+    hood = np.repeat(np.arange(hoods.n, dtype=np.int32), per_hood)
+    size = household_sizes(p, len(hood), rng)
+    no_car = np.where(hoods.deprived[hood], p.no_car_share_deprived, p.no_car_share_rest)
+    return Households(hood, size, rng.random(len(hood)) >= no_car)
+
+
+def draw_people(p: Params, deprived_profile: np.ndarray, rng: np.random.Generator) -> dict:
+    """Characteristics of new residents drawn from the deprived or the other profile.
+
+    Used for the initial population and for in-movers. Status depends on skill
+    and health so that the start is close to the model's own steady state.
+    """
+    n = len(deprived_profile)
+    d = deprived_profile
+    no_qual = np.where(d, p.no_qual_share_rest * p.no_qual_ratio_deprived, p.no_qual_share_rest)
+    u = rng.random(n)
+    shape = np.where(d[:, None], _SKILL_SHAPE[True], _SKILL_SHAPE[False])
+    cum = np.cumsum(shape * (1 - no_qual)[:, None], axis=1) + no_qual[:, None]
+    skill = (u[:, None] >= np.column_stack([no_qual, cum[:, :-1]])).sum(axis=1).astype(np.int8)
+
+    mean_h = np.where(d, p.health_mean_deprived, p.health_mean_rest)
+    health_base = rng.beta(8 * mean_h, 8 * (1 - mean_h))
+
+    # Employment propensity: rises with skill and health, centred on the group rate.
+    score = 0.45 * (skill - 2) + 3.0 * (health_base - mean_h) + rng.logistic(size=n)
+    p_emp = np.where(d, _START_EMPLOYMENT[True], _START_EMPLOYMENT[False])
+    p_unemp_of_rest = np.where(d, _START_UNEMPLOYMENT[True], _START_UNEMPLOYMENT[False]) * p_emp / (
+        (1 - np.where(d, _START_UNEMPLOYMENT[True], _START_UNEMPLOYMENT[False])) * (1 - p_emp))
+    rank = _within_group_rank(score, d)
+    status = np.where(rank >= 1 - p_emp, EMPLOYED, INACTIVE).astype(np.int8)
+    out = status != EMPLOYED
+    status[out & (rng.random(n) < p_unemp_of_rest)] = UNEMPLOYED
+
+    reason = inactivity_reason(p, health_base, rng.random(n))
+    reason[status != INACTIVE] = NO_REASON
+    spell = rng.geometric(np.where(status == EMPLOYED, 1 / 80, np.where(
+        status == UNEMPLOYED, 1 / 12, 1 / 48))).astype(np.int32)
+    attachment = np.where(status == EMPLOYED, 1.0, (1 - p.attachment_decay) ** spell)
+    return dict(skill=skill, health_base=health_base, health=health_base.copy(), status=status,
+                reason=reason, spell=spell, attachment=attachment)
+
+
+def _within_group_rank(score: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Rank of each score within its group, scaled to [0, 1)."""
+    rank = np.empty(len(score))
+    for g in (False, True):
+        idx = np.flatnonzero(group == g)
+        rank[idx[np.argsort(score[idx], kind="stable")]] = np.arange(len(idx)) / max(len(idx), 1)
+    return rank
+
+
+def inactivity_reason(p: Params, health: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Why someone is inactive: long-term sick when health is poor, else by LFS shares."""
+    sick_prob = np.clip((p.sick_health_threshold + 0.1 - health) / 0.3, 0.0, 1.0)
+    other_u = (u - sick_prob) / np.maximum(1 - sick_prob, 1e-12)
+    reason = np.full(len(u), OTHER, np.int8)
+    reason[other_u < p.caring_share + p.student_share] = STUDENT
+    reason[other_u < p.caring_share] = CARING
+    reason[u < sick_prob] = SICK
+    return reason
+
+
+def build_residents(p: Params, hoods: Neighbourhoods, households: Households, rng) -> Residents:
+    n = int(households.size.sum())
+    res = Residents(n)
+    res.household[:] = np.repeat(np.arange(households.n, dtype=np.int32), households.size)
+    res.hood[:] = households.hood[res.household]
+    for key, value in draw_people(p, hoods.deprived[res.hood], rng).items():
+        getattr(res, key)[:] = value
+    return res
