@@ -87,6 +87,7 @@ def jobs(model) -> dict:
         "vacancies": int(f["vacancies"]),
         "hires_residents": int(f["resident_hires"]),
         "hires_incommuters": int(f["incommuter_hires"]),
+        "hires_residents_ttwa": int(f["resident_hires_ttwa"]),
         "fill_rate": _rate(hires, f["vacancies"]),
         "mean_commute_km": commute_km(model),
     }

@@ -87,7 +87,7 @@ _p("density_per_km2", 900.0, 100.0, 10000.0, "residents/km2", "residential densi
 _group = "space and access"
 _p("deprived_share", 0.25, 0.05, 0.6, "share", "share of neighbourhoods in the most deprived "
    "national decile", "[A]; >=20% qualified for the Working Neighbourhoods Fund [S]")
-_p("ttwa_distance_km", 16.0, 5.0, 40.0, "km", "distance from the district centre to the "
+_p("ttwa_distance_km", 24.0, 5.0, 40.0, "km", "distance from the district centre to the "
    "travel-to-work area's job centre", "[A]; tuned to the mean commute target")
 _p("no_car_share_deprived", 0.45, 0.35, 0.60, "share", "households without a car, deprived "
    "neighbourhoods", "[A]")
@@ -96,7 +96,7 @@ _p("no_car_share_rest", 0.18, 0.05, 0.35, "share", "households without a car, ot
 _p("pt_reach_km", 6.0, 4.0, 10.0, "km", "job reach by public transport (about 45 minutes)",
    "[A]; JRF 2018: public transport constrains job access [S]")
 _p("car_reach_km", 20.0, 15.0, 30.0, "km", "job reach by car", "[A]")
-_p("search_distance_decay_km", 8.0, 2.0, 30.0, "km", "distance over which the attraction of "
+_p("search_distance_decay_km", 12.0, 2.0, 30.0, "km", "distance over which the attraction of "
    "a job zone falls by a factor e", "[A]; tuned to the mean commute target")
 
 # --- People ------------------------------------------------------------------------
@@ -115,7 +115,7 @@ _p("student_share", 0.22, 0.1, 0.35, "share", "share of non-health inactivity sp
 
 # --- Labour market ---------------------------------------------------------------------
 _group = "labour market"
-_p("search_intensity", 0.22, 0.02, 0.6, "probability/month", "chance that an unemployed "
+_p("search_intensity", 0.28, 0.02, 0.6, "probability/month", "chance that an unemployed "
    "resident with average employability applies for a job in a month", "[A] calibrated to "
    "job_finding_rate_monthly")
 _p("duration_scarring", 0.35, 0.0, 1.0, "per year", "proportional fall in search "
@@ -135,13 +135,13 @@ _p("early_tenure_multiplier", 6.0, 1.0, 15.0, "ratio", "separation hazard in the
    "of a job relative to later", "[A]")
 _p("exit_to_inactivity", 0.0022, 0.0, 0.01, "probability/month", "job-to-inactivity hazard "
    "for caring, study and other reasons", "[S~] ONS flows: ~1.3%/quarter E->I")
-_p("sickness_hazard", 0.02, 0.0, 0.1, "probability/month", "job-to-long-term-sickness hazard "
+_p("sickness_hazard", 0.08, 0.0, 0.1, "probability/month", "job-to-long-term-sickness hazard "
    "of a resident at zero health", "[A]")
 _p("sick_health_threshold", 0.45, 0.2, 0.7, "0-1", "health below which residents can fall "
    "long-term sick", "[A]")
 _p("discouragement_rate", 0.02, 0.0, 0.1, "probability/month", "unemployment-to-inactivity "
    "hazard of a resident with zero attachment", "[A]")
-_p("activation_sick", 0.006, 0.0, 0.05, "probability/month", "long-term sick resident at "
+_p("activation_sick", 0.002, 0.0, 0.05, "probability/month", "long-term sick resident at "
    "full health re-entering search", "[A]")
 _p("activation_caring", 0.012, 0.0, 0.05, "probability/month", "carer re-entering search",
    "[A]")
@@ -153,10 +153,10 @@ _p("attachment_decay", 0.02, 0.0, 0.1, "per month", "proportional fall in labour
    "attachment per month out of work", "[A]")
 _p("attachment_recovery", 0.1, 0.0, 0.5, "per month", "share of the gap to full attachment "
    "closed per month in work", "[A]")
-_p("ttwa_vacancy_rate", 0.0035, 0.0, 0.02, "vacancies/month per working-age resident",
-   "vacancies in the wider travel-to-work area open to district residents each month",
-   "[A] calibrated to in_commuter_share_of_jobs and mean_commute_km")
-_p("incommuter_fill_rate", 0.16, 0.0, 1.0, "probability/month", "chance that a district "
+_p("ttwa_vacancies_per_resident", 0.03, 0.0, 0.4, "vacancies per working-age resident",
+   "open vacancies in the wider travel-to-work area that district residents can apply for",
+   "[A] calibrated to mean_commute_km and in_commuter_share_of_jobs")
+_p("incommuter_fill_rate", 0.2, 0.0, 1.0, "probability/month", "chance that a district "
    "vacancy still open after residents' search is filled by an in-commuter", "[A] calibrated "
    "to in_commuter_share_of_jobs")
 
@@ -166,7 +166,7 @@ _p("businesses_per_100k", 2700.0, 2000.0, 3500.0, "firms per 100k residents", "e
    "businesses", "[A]; UK about 34 enterprises per 1,000 residents [S~]")
 _p("jobs_per_100k", 38000.0, 32000.0, 45000.0, "jobs per 100k residents", "employee jobs "
    "located in the district at the start", "[A]")
-_p("tradable_share_of_firms", 0.25, 0.1, 0.5, "share", "share of businesses in tradable "
+_p("tradable_share_of_firms", 0.27, 0.1, 0.5, "share", "share of businesses in tradable "
    "(export-base) sectors", "[A] tuned to tradable_share_of_jobs")
 _p("tradable_size_ratio", 1.5, 1.0, 3.0, "ratio", "mean size of tradable relative to "
    "non-tradable firms", "[A]")
@@ -184,7 +184,7 @@ _p("benefit_per_month", 650.0, 300.0, 1200.0, "GBP/month", "income of a non-empl
    "resident (benefits)", "[A]")
 _p("local_spend_share", 0.35, 0.1, 0.6, "share", "share of residents' income spent in "
    "district non-tradable businesses", "[A]")
-_p("public_local_share", 0.5, 0.2, 0.8, "share", "share of mainstream public spending that "
+_p("public_local_share", 0.58, 0.2, 0.8, "share", "share of mainstream public spending that "
    "buys local non-tradable services (schools, clinics, council services)", "[A]")
 _p("tradable_erosion", 0.015, 0.0, 0.1, "share/year", "share of the district's external markets "
    "lost each year to competition and obsolescence; new projects replace them", "[A]")
@@ -197,7 +197,7 @@ _p("demand_volatility_mature", 0.035, 0.0, 0.2, "log sd/month", "monthly volatil
    "mature firm's demand share", "[A]")
 _p("young_firm_months", 36, 6, 120, "months", "age below which a firm counts as young", "[A]")
 _p("initial_cash_months", 2.0, 0.0, 12.0, "months of revenue", "cash buffer of a firm", "[A]")
-_p("exogenous_exit_rate", 0.003, 0.0, 0.02, "probability/month", "exit for reasons outside "
+_p("exogenous_exit_rate", 0.005, 0.0, 0.02, "probability/month", "exit for reasons outside "
    "the model (retirement, sale)", "[A]")
 _p("birth_rate", 0.1, 0.02, 0.3, "per firm per year", "business births per active firm at "
    "reference demand per firm", "[S] ONS Business Demography: 10-14%")

@@ -78,6 +78,10 @@ def build_neighbourhoods(p: Params, rng: np.random.Generator) -> Neighbourhoods:
     pt_access = np.clip(1.0 - 0.6 * centre_dist + 0.15 * rng.standard_normal(n), 0.05, 1.0)
     pt_range = p.pt_reach_km * (0.5 + pt_access)
     reach = np.stack([distance <= pt_range[:, None], distance <= p.car_reach_km])
+    # The TTWA is a whole labour market: by car it is always in reach, by public
+    # transport only from neighbourhoods with a good (rail or express bus) link [A].
+    reach[CAR, :, n] = True
+    reach[PT, :, n] = pt_access >= 0.7
 
     return Neighbourhoods(
         x=x, y=y, deprived=deprived, decile=decile,

@@ -24,6 +24,10 @@ def separate(model, reason_draw: np.ndarray) -> None:
     emp = np.flatnonzero(res.status == EMPLOYED)
     to_u, to_sick, to_inactive = labour.split_by_hazards(
         u[emp], *labour.separation_hazards(p, res.spell[emp], res.health[emp]))
+    at_district_firm = res.employer[emp] >= 0
+    leaving = to_u | to_sick | to_inactive
+    model.month_flags["district_quit_rate"] = (
+        np.count_nonzero(leaving & at_district_firm) / max(np.count_nonzero(at_district_firm), 1))
     res.leave_job(emp[to_u], UNEMPLOYED)
     res.leave_job(emp[to_sick], INACTIVE, SICK)
     leavers = emp[to_inactive]
@@ -58,7 +62,7 @@ def vacancy_slots(model):
     open_rows = np.flatnonzero(firms.vacancies[:n] > 0)
     open_rows = open_rows[np.argsort(firms.hood[open_rows], kind="stable")]
     slot_firm = np.repeat(open_rows, firms.vacancies[open_rows])
-    n_ttwa = int(round(p.ttwa_vacancy_rate * model.residents.n))
+    n_ttwa = int(round(p.ttwa_vacancies_per_resident * model.residents.n))
     slot_firm = np.concatenate([slot_firm, np.full(n_ttwa, TTWA_EMPLOYER)])
     slot_zone = np.where(slot_firm >= 0, firms.hood[np.maximum(slot_firm, 0)], hoods.ttwa)
     per_zone = np.bincount(slot_zone, minlength=hoods.n + 1)
@@ -106,15 +110,17 @@ def hire(model, people: np.ndarray, employer: np.ndarray, zone: np.ndarray, rng)
     filled = np.bincount(employer[at_firm], minlength=firms.n)
     firms.vacancies[: firms.n] -= filled.astype(firms.vacancies.dtype)
     model.month_flags["resident_hires"] = int(at_firm.sum())
+    model.month_flags["resident_hires_ttwa"] = int((~at_firm).sum())
 
 
 def fill_with_incommuters(model) -> None:
-    """Vacancies residents did not fill may go to in-commuters; in-commuters also leave."""
+    """Vacancies residents did not fill may go to in-commuters; in-commuters leave their
+    jobs at the rate residents in district jobs did this month."""
     p, firms = model.p, model.firms
     n = firms.n
     rng = model.streams["incommuters"]
     hired = rng.binomial(firms.vacancies[:n], p.incommuter_fill_rate)
-    leaving = rng.binomial(firms.incommuters[:n], p.separation_base + p.exit_to_inactivity)
+    leaving = rng.binomial(firms.incommuters[:n], model.month_flags["district_quit_rate"])
     firms.vacancies[:n] -= hired.astype(firms.vacancies.dtype)
     firms.incommuters[:n] += (hired - leaving).astype(firms.incommuters.dtype)
     model.month_flags["incommuter_hires"] = int(hired.sum())

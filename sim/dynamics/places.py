@@ -49,13 +49,11 @@ def move_households(model) -> None:
     advantaged_share = rules.advantaged_inmover_share(
         rules.quality(hoods), model.ref["quality_deprived"], model.ref["quality_rest"])
     advantaged = rng.random(len(leaving)) < advantaged_share[hh.hood[leaving]]
+    keep_jobs_as_incommuters(model, slots)
     people = draw_people(p, np.repeat(~advantaged, hh.size[leaving]), rng)
     for key, value in people.items():
         getattr(res, key)[slots] = value
-    employed = slots[people["status"] == EMPLOYED]  # in-movers keep jobs outside the district
-    res.employer[slots], res.work_zone[slots], res.wage[slots] = -1, -1, 0.0
-    res.employer[employed], res.work_zone[employed] = TTWA_EMPLOYER, hoods.ttwa
-    res.wage[employed] = p.ttwa_wage * rng.lognormal(-0.02, 0.2, len(employed))
+    place_inmover_workers(model, slots[people["status"] == EMPLOYED], rng)
     res.uid[slots] = model.next_resident_uid + np.arange(len(slots))
     model.next_resident_uid += len(slots)
     hh.uid[leaving] = model.next_household_uid + np.arange(len(leaving))
@@ -64,3 +62,38 @@ def move_households(model) -> None:
     hh.car[leaving] = rng.random(len(leaving)) >= no_car
     model.month_flags["moved"][slots] = True
     model.month_flags["households_moved"] = len(leaving)
+
+
+def keep_jobs_as_incommuters(model, slots: np.ndarray) -> None:
+    """Out-movers who work in the district keep their jobs, now as in-commuters."""
+    res, firms = model.residents, model.firms
+    at_firm = slots[res.employer[slots] >= 0]
+    firms.incommuters[: firms.n] += np.bincount(res.employer[at_firm], minlength=firms.n).astype(
+        firms.incommuters.dtype)
+    res.employer[slots], res.work_zone[slots], res.wage[slots] = -1, -1, 0.0
+
+
+def place_inmover_workers(model, workers: np.ndarray, rng) -> None:
+    """In-movers keep their jobs: in the TTWA, or in a district firm they commuted to.
+
+    The split follows where employed residents work now, so moves alone do not
+    shift jobs between residents and in-commuters [A].
+    """
+    res, firms, hoods, p = model.residents, model.firms, model.hoods, model.p
+    employed = res.status == EMPLOYED
+    ttwa_share = np.count_nonzero(employed & (res.employer == TTWA_EMPLOYER)) / max(
+        np.count_nonzero(employed & (res.employer != -1)), 1)
+    incommuters = firms.incommuters[: firms.n].astype(float)
+    to_firm = rng.random(len(workers)) >= ttwa_share if incommuters.sum() > 0 else np.zeros(
+        len(workers), bool)
+    firm = rng.choice(firms.n, size=int(to_firm.sum()), p=incommuters / max(incommuters.sum(), 1))
+    over = np.bincount(firm, minlength=firms.n) > firms.incommuters[: firms.n]
+    local = workers[to_firm][~over[firm]]
+    firm = firm[~over[firm]]
+    firms.incommuters[: firms.n] -= np.bincount(firm, minlength=firms.n).astype(
+        firms.incommuters.dtype)
+    res.employer[local], res.work_zone[local], res.wage[local] = firm, firms.hood[firm], \
+        firms.wage[firm]
+    external = np.setdiff1d(workers, local, assume_unique=True)
+    res.employer[external], res.work_zone[external] = TTWA_EMPLOYER, hoods.ttwa
+    res.wage[external] = p.ttwa_wage * rng.lognormal(-0.02, 0.2, len(external))

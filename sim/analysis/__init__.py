@@ -1,0 +1,1 @@
+"""Analyses of result tables: validation against calibration targets."""

@@ -1,0 +1,209 @@
+"""Write one run's outputs to a folder, atomically, with a provenance manifest.
+
+A run folder holds `monthly.parquet`, `business_events.parquet`,
+`projects.parquet` and `manifest.json` (plus any figures). Everything is first
+written into a hidden temporary sibling folder, which is renamed into place
+only when complete; an existing folder of the same name is replaced only then.
+On any failure the temporary folder is removed and an existing folder is left
+as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import json
+import platform
+import shutil
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import sim
+
+PACKAGE = "coalition-sim"
+TABLES = ("monthly", "business_events", "projects")
+MANIFEST = "manifest.json"
+REPO_ROOT = Path(sim.__file__).resolve().parent.parent
+
+# Schemas used when a record list is empty (non-empty lists are inferred from
+# their rows, so new columns appear without changes here).
+EMPTY_SCHEMAS = {
+    "monthly": pa.schema([("month", pa.int64()), ("phase", pa.string())]),
+    "business_events": pa.schema([
+        ("month", pa.int64()), ("business_id", pa.int64()), ("event", pa.string()),
+        ("tradable", pa.bool_()), ("hood", pa.int64()), ("age_months", pa.int64()),
+        ("employees", pa.int64()),
+    ]),
+    "projects": pa.schema([
+        ("project_id", pa.int64()), ("month", pa.int64()), ("hood", pa.int64()),
+        ("deprived", pa.bool_()), ("kind", pa.string()), ("jobs", pa.int64()),
+        ("skill_need", pa.int64()), ("gross_value", pa.float64()),
+        ("net_value", pa.float64()), ("went_ahead", pa.bool_()),
+        ("would_have_gone_ahead", pa.bool_()), ("help_gbp", pa.float64()),
+        ("private_investment", pa.float64()), ("start_month", pa.int64()),
+        ("reason", pa.string()),
+    ]),
+}
+
+
+def records_table(rows: list[dict], name: str) -> pa.Table:
+    """An Arrow table of record rows; an empty list gives an empty table with a schema.
+
+    Args:
+        rows: one dict per record, as in `LocalEconomy.records[name]`.
+        name: the record kind (a key of EMPTY_SCHEMAS), used when `rows` is empty.
+    """
+    if rows:
+        return pa.Table.from_pylist(rows)
+    return EMPTY_SCHEMAS.get(name, pa.schema([])).empty_table()
+
+
+def write_tables(folder: Path, records: dict[str, list[dict]]) -> None:
+    """Write each record kind in TABLES to `<folder>/<kind>.parquet`."""
+    for name in TABLES:
+        pq.write_table(records_table(records.get(name, []), name), folder / f"{name}.parquet")
+
+
+def read_table(folder: str | Path, name: str):
+    """Read one run table (e.g. "monthly") back as a pandas DataFrame."""
+    return pq.read_table(Path(folder) / f"{name}.parquet").to_pandas()
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    """Write `manifest.json` (indented, keys in insertion order)."""
+    text = json.dumps(manifest, indent=2, allow_nan=False, default=str)
+    (folder / MANIFEST).write_text(text + "\n", encoding="utf-8")
+
+
+@contextlib.contextmanager
+def atomic_folder(out: str | Path) -> Iterator[Path]:
+    """Yield a temporary folder that replaces `out` only if the block succeeds.
+
+    Args:
+        out: the final folder; its parent is created if needed.
+
+    Yields:
+        A hidden temporary sibling of `out` to write into.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        yield tmp
+        _swap_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    """Rename `tmp` to `out`; an existing `out` is moved aside first and removed after."""
+    if not out.exists():
+        tmp.rename(out)
+        return
+    old = out.with_name(f".{out.name}.old-{uuid.uuid4().hex[:8]}")
+    out.rename(old)
+    try:
+        tmp.rename(out)
+    except BaseException:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_run(
+    out: str | Path,
+    records: dict[str, list[dict]],
+    manifest: dict,
+    extra: Callable[[Path], None] | None = None,
+) -> Path:
+    """Write a run's tables, manifest and extras to `out`, atomically.
+
+    Args:
+        out: the run folder to create or replace.
+        records: `LocalEconomy.records` (lists of dicts per record kind).
+        manifest: provenance, see `build_manifest`.
+        extra: optional callable given the temporary folder, e.g. to draw figures.
+
+    Returns:
+        The path of the finished folder.
+    """
+    with atomic_folder(out) as tmp:
+        write_tables(tmp, records)
+        write_manifest(tmp, manifest)
+        if extra is not None:
+            extra(tmp)
+    return Path(out)
+
+
+def build_manifest(run: dict, params: dict, command_line: list[str]) -> dict:
+    """Provenance of a run: versions, git revision, parameters and how it was run.
+
+    Args:
+        run: facts about the run (preset, seed, scenario source, months, wall time...).
+        params: the full parameter dict (`Params.to_dict()`).
+        command_line: the command that produced the run.
+
+    Returns:
+        A JSON-serialisable dict.
+    """
+    return {
+        "package": {"name": PACKAGE, "version": package_version()},
+        "versions": library_versions(),
+        "git": git_revision(),
+        **run,
+        "params": params,
+        "created_at_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command_line": command_line,
+    }
+
+
+def package_version() -> str:
+    """The installed version of this package (the source version if not installed)."""
+    try:
+        return importlib.metadata.version(PACKAGE)
+    except importlib.metadata.PackageNotFoundError:
+        return sim.__version__
+
+
+def library_versions() -> dict[str, str | None]:
+    """Versions of Python and the libraries that shape the results."""
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for lib in ("numpy", "pandas", "mesa", "pyarrow"):
+        try:
+            versions[lib] = importlib.metadata.version(lib)
+        except importlib.metadata.PackageNotFoundError:
+            versions[lib] = None
+    return versions
+
+
+def git_revision(repo: Path = REPO_ROOT) -> dict[str, str | bool | None]:
+    """The commit of `repo` and whether its work tree is dirty; None values if unknown.
+
+    Works when git is not installed or `repo` is not a git repository.
+    """
+    commit = _git(repo, "rev-parse", "HEAD")
+    if commit is None:
+        return {"commit": None, "dirty": None}
+    status = _git(repo, "status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "dirty": None if status is None else bool(status)}
+
+
+def _git(repo: Path, *args: str) -> str | None:
+    """Output of a git command in `repo`, or None if it cannot be run or fails."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+

@@ -1,0 +1,201 @@
+"""Scenario files: a preset, a seed and parameter overrides, in TOML.
+
+A scenario file looks like this::
+
+    name = "baseline"                 # optional; default: the file's stem
+    description = "LSP baseline"      # optional
+    preset = "district"               # one of sim.params.PRESETS; default "district"
+    seed = 1                          # optional integer >= 0; default 1
+
+    [params]                          # overrides, checked against the registry
+    search_intensity = 0.25
+
+    [policy]                          # reserved: passed through unvalidated
+    [shocks]                          # reserved: passed through unvalidated
+
+Any other top-level key is an error. Every problem is reported as one
+`ScenarioError` whose message names the file, the key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sim.params import DEFAULT_PRESET, PRESETS, ParameterError, Params
+
+DEFAULT_SEED = 1
+DEFAULT_SOURCE = "sim/data/default.toml (embedded)"
+ALLOWED_KEYS = ("name", "description", "preset", "seed", "params", "policy", "shocks")
+
+
+class ScenarioError(ValueError):
+    """A scenario file is missing, malformed or asks for something not allowed."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One validated scenario.
+
+    Attributes:
+        name: short name, used for output folder names.
+        description: free text.
+        preset: the parameter preset the overrides apply to.
+        seed: the run's integer seed.
+        params: the complete, checked parameter set.
+        policy: the raw `[policy]` table (reserved for a later release).
+        shocks: the raw `[shocks]` table (reserved for a later release).
+        source: where the scenario came from (a file path or the embedded default).
+        overrides: the raw `[params]` table, kept so the preset can be changed later.
+    """
+
+    name: str
+    description: str
+    preset: str
+    seed: int
+    params: Params
+    policy: dict
+    shocks: dict
+    source: str
+    overrides: dict = field(default_factory=dict)
+
+    def with_changes(self, preset: str | None = None, seed: int | None = None) -> Scenario:
+        """A copy with another preset and/or seed (e.g. from the command line).
+
+        Args:
+            preset: new preset name, or None to keep the current one.
+            seed: new seed (>= 0), or None to keep the current one.
+
+        Returns:
+            A new Scenario; the `[params]` overrides are re-applied to the new preset.
+
+        Raises:
+            ScenarioError: the preset is unknown or the seed is not an integer >= 0.
+        """
+        preset = self.preset if preset is None else preset
+        seed = self.seed if seed is None else seed
+        _check_preset(preset, self.source)
+        _check_seed(seed, self.source)
+        params = _build_params(preset, self.overrides, self.source)
+        return replace(self, preset=preset, seed=seed, params=params)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario TOML file.
+
+    Args:
+        path: the file to read.
+
+    Returns:
+        The validated Scenario.
+
+    Raises:
+        ScenarioError: the file is missing or unreadable, is not valid TOML, or
+            has an unknown key, a wrong type or an out-of-range value.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: scenario file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot read scenario file ({exc})") from None
+    return parse_scenario(text, source=str(path), default_name=path.stem)
+
+
+def load_default_scenario() -> Scenario:
+    """The embedded default scenario (`sim/data/default.toml`: district preset, seed 1)."""
+    text = resources.files("sim").joinpath("data/default.toml").read_text(encoding="utf-8")
+    return parse_scenario(text, source=DEFAULT_SOURCE, default_name="default")
+
+
+def parse_scenario(text: str, source: str, default_name: str = "scenario") -> Scenario:
+    """Validate the TOML text of a scenario.
+
+    Args:
+        text: the TOML document.
+        source: where it came from; starts every error message.
+        default_name: the name to use when the document has no `name` key.
+
+    Returns:
+        The validated Scenario.
+
+    Raises:
+        ScenarioError: see `load_scenario`.
+    """
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{source}: TOML syntax error: {exc}") from None
+    _check_keys(doc, source)
+    preset = _get(doc, "preset", str, source, DEFAULT_PRESET)
+    seed = _get(doc, "seed", int, source, DEFAULT_SEED)
+    _check_preset(preset, source)
+    _check_seed(seed, source)
+    overrides = _get(doc, "params", dict, source, {})
+    return Scenario(
+        name=_get(doc, "name", str, source, default_name),
+        description=_get(doc, "description", str, source, ""),
+        preset=preset,
+        seed=seed,
+        params=_build_params(preset, overrides, source),
+        policy=_get(doc, "policy", dict, source, {}),
+        shocks=_get(doc, "shocks", dict, source, {}),
+        source=source,
+        overrides=overrides,
+    )
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", dict: "a table"}
+
+
+def _get(doc: dict, key: str, kind: type, source: str, default: Any) -> Any:
+    """The value of a top-level key, checked to be of `kind` (bool is not an int)."""
+    if key not in doc:
+        return default
+    value = doc[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ScenarioError(
+            f"{source}: key '{key}' must be {_TYPE_NAMES[kind]}, "
+            f"got {value!r} ({type(value).__name__})"
+        )
+    return value
+
+
+def _check_keys(doc: dict, source: str) -> None:
+    """Reject top-level keys outside ALLOWED_KEYS, suggesting close matches."""
+    for key in doc:
+        if key in ALLOWED_KEYS:
+            continue
+        close = difflib.get_close_matches(key, ALLOWED_KEYS, n=2, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        allowed = ", ".join(ALLOWED_KEYS)
+        raise ScenarioError(f"{source}: unknown key '{key}'{hint} (allowed: {allowed})")
+
+
+def _check_preset(preset: str, source: str) -> None:
+    if preset in PRESETS:
+        return
+    close = difflib.get_close_matches(preset, list(PRESETS), n=2, cutoff=0.6)
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    raise ScenarioError(
+        f"{source}: key 'preset': unknown preset {preset!r}; {hint}"
+        f"(allowed: {', '.join(PRESETS)})"
+    )
+
+
+def _check_seed(seed: int, source: str) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ScenarioError(f"{source}: key 'seed' must be an integer >= 0, got {seed!r}")
+
+
+def _build_params(preset: str, overrides: dict, source: str) -> Params:
+    """Apply `[params]` overrides to a preset, turning registry errors into ScenarioErrors."""
+    try:
+        return Params.from_preset(preset, overrides, where=f"{source}: [params]")
+    except ParameterError as exc:
+        raise ScenarioError(str(exc)) from None

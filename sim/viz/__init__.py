@@ -1,0 +1,1 @@
+"""Static figures drawn from result tables (no model internals)."""
