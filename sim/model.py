@@ -50,19 +50,20 @@ class LocalEconomy(mesa.Model):
         self.next_household_uid = self.households.n
         self.records = {"monthly": [], "business_events": [], "projects": []}
         self.pending_projects: list[dict] = []
-        self.month_flags = people_dynamics.new_month_flags(self)
         self._create_agents()
+        self.month_flags = people_dynamics.new_month_flags(self)
         self.prev_status = self.residents.status.copy()
 
     def _create_agents(self) -> None:
         cells = list(self.grid.all_cells)
         by_coordinate = {c.coordinate: c for c in cells}
         self.hood_cells = [by_coordinate[i] for i in range(self.hoods.n + 1)]
-        for row in range(self.households.n):
-            Household(self, row, self.hood_cells[self.households.hood[row]])
+        # Businesses first: cells keep agents in a list, and firms are the ones removed.
         self.business_agents = {}
         for row in range(self.firms.n):
             self.add_business_agent(row)
+        for row in range(self.households.n):
+            Household(self, row, self.hood_cells[self.households.hood[row]])
         centre = int(np.argmin(np.hypot(self.hoods.x, self.hoods.y)))
         spend = self.p.mainstream_per_resident * self.p.n_residents_all_ages
         for name, (share, remit) in PARTNERS.items():

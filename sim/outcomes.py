@@ -101,13 +101,11 @@ def commute_km(model) -> float:
 
 def businesses(model) -> dict:
     firms, f = model.firms, model.month_flags
-    events = model.records["business_events"]
-    this_month = [e["event"] for e in events[-200:] if e["month"] == model.month]
-    n_projects = [pr for pr in model.records["projects"][-50:] if pr["month"] == model.month]
+    n_projects = model.records["projects"][model.month_flags["first_project"]:]
     return {
         "businesses": int(firms.alive[: firms.n].sum()),
-        "business_births": this_month.count("birth"),
-        "business_deaths": this_month.count("death"),
+        "business_births": f["births"],
+        "business_deaths": f["deaths"],
         "gva": float(f["revenue"]),
         "projects_arrived": len(n_projects),
         "projects_went_ahead": sum(pr["went_ahead"] for pr in n_projects),
@@ -120,7 +118,7 @@ def businesses(model) -> dict:
 def incomes(model) -> dict:
     res = model.residents
     working = res.status == EMPLOYED
-    hh_income = np.bincount(res.household, model.resident_income(), model.households.n)
+    hh_income = np.bincount(res.household, model.month_flags["income"], model.households.n)
     workless = np.bincount(res.household, working, model.households.n) == 0
     return {
         "mean_wage": float(res.wage[working].mean()) if working.any() else float("nan"),

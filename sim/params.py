@@ -135,13 +135,13 @@ _p("early_tenure_multiplier", 6.0, 1.0, 15.0, "ratio", "separation hazard in the
    "of a job relative to later", "[A]")
 _p("exit_to_inactivity", 0.0022, 0.0, 0.01, "probability/month", "job-to-inactivity hazard "
    "for caring, study and other reasons", "[S~] ONS flows: ~1.3%/quarter E->I")
-_p("sickness_hazard", 0.08, 0.0, 0.1, "probability/month", "job-to-long-term-sickness hazard "
+_p("sickness_hazard", 0.1, 0.0, 0.2, "probability/month", "job-to-long-term-sickness hazard "
    "of a resident at zero health", "[A]")
 _p("sick_health_threshold", 0.45, 0.2, 0.7, "0-1", "health below which residents can fall "
    "long-term sick", "[A]")
 _p("discouragement_rate", 0.02, 0.0, 0.1, "probability/month", "unemployment-to-inactivity "
    "hazard of a resident with zero attachment", "[A]")
-_p("activation_sick", 0.002, 0.0, 0.05, "probability/month", "long-term sick resident at "
+_p("activation_sick", 0.0015, 0.0, 0.05, "probability/month", "long-term sick resident at "
    "full health re-entering search", "[A]")
 _p("activation_caring", 0.012, 0.0, 0.05, "probability/month", "carer re-entering search",
    "[A]")
@@ -289,7 +289,7 @@ _p("into_work_share", 0.07, 0.05, 0.10, "share", "share of employment-related sp
 REGISTRY = MappingProxyType(_REGISTRY)
 
 PRESETS: dict[str, dict[str, Any]] = {
-    "town": {"n_neighbourhoods": 7, "density_per_km2": 700.0},
+    "town": {"n_neighbourhoods": 7, "density_per_km2": 150.0},
     "district": {},
     "city": {"n_neighbourhoods": 666, "density_per_km2": 2500.0},
 }

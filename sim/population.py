@@ -43,10 +43,10 @@ class Residents:
         self.work_zone = np.full(n, -1, np.int32)
         self.wage = np.zeros(n, np.float64)
         self.skill = np.zeros(n, np.int8)
-        self.health_base = np.zeros(n, np.float64)
-        self.health = np.zeros(n, np.float64)
-        self.attachment = np.ones(n, np.float64)
-        self.wellbeing = np.zeros(n, np.float64)
+        self.health_base = np.zeros(n, np.float32)
+        self.health = np.zeros(n, np.float32)
+        self.attachment = np.ones(n, np.float32)
+        self.wellbeing = np.zeros(n, np.float32)
 
     @property
     def employed(self) -> np.ndarray:

@@ -1,4 +1,8 @@
-"""Residents' health, attachment and well-being (vectorised over all residents)."""
+"""Residents' health, attachment and well-being (vectorised over all residents).
+
+Neighbourhood terms are computed once per neighbourhood and gathered, so the
+per-resident work is a handful of array operations.
+"""
 
 from __future__ import annotations
 
@@ -13,25 +17,34 @@ def crime_index(crime_by_hood: np.ndarray) -> np.ndarray:
     return crime_by_hood / (2 * crime_by_hood.mean())
 
 
+def place_health_effect(p: Params, environment, crime_by_hood) -> np.ndarray:
+    """Per-neighbourhood shift of target health: poor housing and crime lower it [A].
+
+    Centred so that average environment (0.55) and mean crime are neutral.
+    """
+    return (p.health_environment_effect * (environment - 0.55)
+            - p.health_crime_effect * (crime_index(crime_by_hood) - 0.5) * 2)
+
+
 def update_health(p: Params, res: Residents, environment, crime_by_hood, z: np.ndarray):
     """Health drifts to a target set by latent health, work, housing and crime.
 
-    [S~] Waddell and Burton 2006 (work is good for health); poor housing and
-    crime lower health [A].
+    [S~] Waddell and Burton 2006 (work is good for health).
     """
-    target = (res.health_base + p.health_work_effect * (res.status == EMPLOYED)
-              - p.health_environment_effect * (1 - environment[res.hood])
-              + p.health_environment_effect * 0.45  # centred: average environment is neutral
-              - p.health_crime_effect * (crime_index(crime_by_hood)[res.hood] - 0.5) * 2)
-    res.health += p.health_adjust_rate * (target - res.health) + p.health_noise * z
+    place = place_health_effect(p, environment, crime_by_hood).astype(np.float32)
+    target = res.health_base + place[res.hood]
+    target += np.float32(p.health_work_effect) * (res.status == EMPLOYED)
+    target -= res.health
+    res.health += np.float32(p.health_adjust_rate) * target + np.float32(p.health_noise) * z
     np.clip(res.health, 0.0, 1.0, out=res.health)
 
 
 def update_attachment(p: Params, res: Residents) -> None:
     """Attachment falls with time out of work and recovers in work."""
-    out = res.status != EMPLOYED
-    res.attachment *= np.where(out, 1 - p.attachment_decay, 1.0)
-    res.attachment += np.where(out, 0.0, p.attachment_recovery * (1 - res.attachment))
+    employed = res.status == EMPLOYED
+    gain = np.float32(p.attachment_recovery) * (1 - res.attachment) * employed
+    res.attachment *= 1 - np.float32(p.attachment_decay) * ~employed
+    res.attachment += gain
 
 
 def income(p: Params, res: Residents) -> np.ndarray:
@@ -45,10 +58,12 @@ def update_wellbeing(p: Params, res: Residents, household_income_per_adult, envi
 
     [S~] Clark and Oswald 1994 (unemployment); Layard et al. (log income).
     """
-    score = (6.0 + p.wellbeing_employed * (res.status == EMPLOYED)
-             + p.wellbeing_unemployed * (res.status == UNEMPLOYED)
-             + p.wellbeing_income * np.log(household_income_per_adult[res.household] / 1000.0)
-             + p.wellbeing_health * (res.health - 0.5)
-             - p.wellbeing_crime * 2 * crime_index(crime_by_hood)[res.hood]
-             + p.wellbeing_environment * environment[res.hood])
-    res.wellbeing[:] = np.clip(score, 0.0, 10.0)
+    place = (p.wellbeing_environment * environment
+             - p.wellbeing_crime * 2 * crime_index(crime_by_hood)).astype(np.float32)
+    household = (6.0 + p.wellbeing_income * np.log(household_income_per_adult / 1000.0))
+    by_status = np.array([p.wellbeing_employed, p.wellbeing_unemployed, 0.0], np.float32)
+    score = household.astype(np.float32)[res.household]
+    score += place[res.hood]
+    score += by_status[res.status]
+    score += np.float32(p.wellbeing_health) * (res.health - np.float32(0.5))
+    np.clip(score, 0.0, 10.0, out=res.wellbeing)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import investment
-from sim.businesses import draw_firm_traits, location_weights
+from sim.businesses import draw_firm_traits
 from sim.markets import goods
 from sim.population import UNEMPLOYED
 
@@ -19,11 +19,13 @@ def update_businesses(model) -> None:
     demand = firm_demand_now(model)
     employees = employees_by_firm(model)
     model.month_flags["revenue"] = goods.settle_accounts(p, firms, demand, employees).sum()
-    close_firms(model, goods.exits(p, firms, model.streams["firm_exit"].random(firms.n)))
+    closing = goods.exits(p, firms, model.streams["firm_exit"].random(firms.n))
+    close_firms(model, closing, employees)
+    employees[closing] = 0
     firms.desired[: firms.n] = np.where(firms.alive[: firms.n],
                                         demand / firms.productivity[: firms.n], 0.0)
-    lay_off_excess(model)
-    set_vacancies(model)
+    employees = lay_off_excess(model, employees)
+    set_vacancies(model, employees)
     start_firms(model)
     consider_projects(model)
 
@@ -47,12 +49,12 @@ def employees_by_firm(model) -> np.ndarray:
     return resident_workers_by_firm(model) + model.firms.incommuters[: model.firms.n]
 
 
-def close_firms(model, rows: np.ndarray) -> None:
+def close_firms(model, rows: np.ndarray, employees: np.ndarray) -> None:
     """Firms that exit: their workers lose their jobs, their agents leave the model."""
     if len(rows) == 0:
         return
     firms, res = model.firms, model.residents
-    sizes = employees_by_firm(model)[rows]
+    sizes = employees[rows]
     closing = np.zeros(firms.n, bool)
     closing[rows] = True
     workers = np.flatnonzero((res.employer >= 0) & closing[np.maximum(res.employer, 0)])
@@ -60,6 +62,7 @@ def close_firms(model, rows: np.ndarray) -> None:
     model.month_flags["job_losses"] += len(workers)
     firms.alive[rows], firms.death_month[rows] = False, model.month
     firms.incommuters[rows], firms.vacancies[rows], firms.desired[rows] = 0, 0, 0.0
+    model.month_flags["deaths"] += len(rows)
     for row, size in zip(rows, sizes, strict=True):
         model.business_agents.pop(int(row)).remove()
         model.records["business_events"].append(_event(model, int(row), "death", int(size)))
@@ -72,27 +75,29 @@ def _event(model, row: int, kind: str, size: int) -> dict:
                 employees=size)
 
 
-def lay_off_excess(model) -> None:
-    """Firms above their desired size shed part of the excess each month."""
+def lay_off_excess(model, employees: np.ndarray) -> np.ndarray:
+    """Firms above their desired size shed part of the excess each month; returns new sizes."""
     p, firms, res = model.p, model.firms, model.residents
     n = firms.n
-    employees = employees_by_firm(model)
     excess = employees - firms.desired[:n]
     rate = np.where((excess >= 1) & firms.alive[:n],
                     p.layoff_speed * excess / np.maximum(employees, 1), 0.0)
     u = model.streams["layoffs"].random(res.n)
     at_firm = res.employer >= 0
     laid_off = np.flatnonzero(at_firm & (u < rate[np.maximum(res.employer, 0)]))
+    lost = np.bincount(res.employer[laid_off], minlength=n)
     res.leave_job(laid_off, UNEMPLOYED)
     model.month_flags["job_losses"] += len(laid_off)
-    firms.incommuters[:n] -= model.streams["layoffs_incommuters"].binomial(
+    leaving_incommuters = model.streams["layoffs_incommuters"].binomial(
         firms.incommuters[:n], np.minimum(rate, 1.0))
+    firms.incommuters[:n] -= leaving_incommuters.astype(firms.incommuters.dtype)
+    return employees - leaving_incommuters - lost
 
 
-def set_vacancies(model) -> None:
+def set_vacancies(model, employees: np.ndarray) -> None:
     firms = model.firms
     n = firms.n
-    gap = np.round(firms.desired[:n]) - employees_by_firm(model)
+    gap = np.round(firms.desired[:n]) - employees
     firms.vacancies[:n] = np.where(firms.alive[:n], np.maximum(gap, 0), 0)
 
 
@@ -101,33 +106,34 @@ def start_firms(model) -> None:
     p, firms, rng = model.p, model.firms, model.streams["firm_births"]
     n = firms.n
     pots = model.month_flags["pots"]
-    weights = location_weights(p, model.hoods, np.bincount(model.residents.hood,
-                                                          minlength=model.hoods.n))
-    for sector in (0, 1):
-        in_sector = firms.alive[:n] & (firms.tradable[:n] == bool(sector))
-        n_alive = int(in_sector.sum())
+    weights = model.ref["location_weights"]
+    for sector in (False, True):
+        n_alive = int(np.count_nonzero(firms.alive[:n] & (firms.tradable[:n] == sector)))
         expected = goods.expected_births(p, max(n_alive, 1), pots[sector] / max(n_alive, 1),
                                          model.ref["demand_per_firm"][sector])
-        for _ in range(rng.poisson(expected)):
-            _open_firm(model, bool(sector), int(rng.choice(len(weights), p=weights)),
-                       p.entry_size, rng)
+        k = rng.poisson(expected)
+        if k:
+            hoods = rng.choice(len(weights), size=k, p=weights)
+            open_firms(model, np.full(k, sector), hoods, np.full(k, p.entry_size), rng)
 
 
-def _open_firm(model, tradable: bool, hood: int, size: float, rng, new_market=False) -> int:
-    """A new firm sized `size`; with `new_market` it brings its own external demand."""
+def open_firms(model, tradable, hood, size, rng, new_market=False) -> np.ndarray:
+    """New firms of planned `size`; with `new_market` they bring their own external demand."""
     p, firms = model.p, model.firms
-    traits = draw_firm_traits(p, np.array([tradable]), rng)
-    revenue = size * traits["productivity"][0]
+    traits = draw_firm_traits(p, tradable, rng)
+    revenue = size * traits["productivity"]
     if new_market:
-        model.tradable_pot += revenue
-    pot = model.tradable_pot if new_market else model.month_flags["pots"][int(tradable)]
-    weight = goods.weight_for_revenue(firms, tradable, revenue, pot)
-    row = int(firms.add(hood=[hood], tradable=[tradable], birth_month=[model.month],
-                        weight=[weight], desired=[size],
-                        cash=[p.initial_cash_months * revenue], **traits)[0])
-    model.add_business_agent(row)
-    model.records["business_events"].append(_event(model, row, "birth", 0))
-    return row
+        model.tradable_pot += revenue.sum()
+    pots = (model.month_flags["pots"][0], model.tradable_pot if new_market
+            else model.month_flags["pots"][1])
+    weight = goods.weights_for_revenue(firms, tradable, revenue, pots)
+    rows = firms.add(hood=hood, tradable=tradable, birth_month=np.full(len(hood), model.month),
+                     weight=weight, desired=size, cash=p.initial_cash_months * revenue, **traits)
+    model.month_flags["births"] += len(rows)
+    for row in rows:
+        model.add_business_agent(int(row))
+        model.records["business_events"].append(_event(model, int(row), "birth", 0))
+    return rows
 
 
 def consider_projects(model) -> None:
@@ -161,7 +167,9 @@ def start_due_projects(model) -> None:
             row = int(rng.choice(candidates))
             revenue = pr["jobs"] * firms.productivity[row]
             model.tradable_pot += revenue
-            firms.weight[row] += goods.weight_for_revenue(firms, True, revenue, model.tradable_pot)
+            firms.weight[row] += goods.weights_for_revenue(
+                firms, np.array([True]), np.array([revenue]), (0.0, model.tradable_pot))[0]
         else:
-            row = _open_firm(model, True, pr["hood"], float(pr["jobs"]), rng, new_market=True)
+            row = int(open_firms(model, np.array([True]), np.array([pr["hood"]]),
+                                 np.array([float(pr["jobs"])]), rng, new_market=True)[0])
         pr["business_id"] = row

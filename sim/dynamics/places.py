@@ -83,17 +83,20 @@ def place_inmover_workers(model, workers: np.ndarray, rng) -> None:
     employed = res.status == EMPLOYED
     ttwa_share = np.count_nonzero(employed & (res.employer == TTWA_EMPLOYER)) / max(
         np.count_nonzero(employed & (res.employer != -1)), 1)
-    incommuters = firms.incommuters[: firms.n].astype(float)
-    to_firm = rng.random(len(workers)) >= ttwa_share if incommuters.sum() > 0 else np.zeros(
-        len(workers), bool)
-    firm = rng.choice(firms.n, size=int(to_firm.sum()), p=incommuters / max(incommuters.sum(), 1))
+    cum = np.cumsum(firms.incommuters[: firms.n])
+    to_firm = rng.random(len(workers)) >= ttwa_share
+    u = rng.random(len(workers))
+    if cum[-1] == 0:
+        to_firm[:] = False
+    firm = np.searchsorted(cum, u * cum[-1], side="right")[to_firm]
     over = np.bincount(firm, minlength=firms.n) > firms.incommuters[: firms.n]
-    local = workers[to_firm][~over[firm]]
+    to_firm[to_firm] = ~over[firm]
     firm = firm[~over[firm]]
+    local = workers[to_firm]
     firms.incommuters[: firms.n] -= np.bincount(firm, minlength=firms.n).astype(
         firms.incommuters.dtype)
-    res.employer[local], res.work_zone[local], res.wage[local] = firm, firms.hood[firm], \
-        firms.wage[firm]
-    external = np.setdiff1d(workers, local, assume_unique=True)
+    res.employer[local], res.work_zone[local] = firm, firms.hood[firm]
+    res.wage[local] = firms.wage[firm]
+    external = workers[~to_firm]
     res.employer[external], res.work_zone[external] = TTWA_EMPLOYER, hoods.ttwa
     res.wage[external] = p.ttwa_wage * rng.lognormal(-0.02, 0.2, len(external))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.businesses import location_weights
 from sim.markets import goods
 from sim.neighbourhood import quality as neighbourhood_quality
 from sim.markets.labour import choose_zones, zone_cdf
@@ -82,6 +83,7 @@ def initial_references(model) -> dict:
                             model.tradable_pot / max(tradable.sum(), 1)),
         "workless": np.bincount(model.residents.hood, workless, model.hoods.n) / hood_n,
         "environment": model.hoods.environment.copy(),
+        "location_weights": location_weights(p, model.hoods, hood_n),
         "quality_deprived": float(quality[model.hoods.deprived].mean()),
         "quality_rest": float(quality[~model.hoods.deprived].mean())
         if (~model.hoods.deprived).any() else 1.0,

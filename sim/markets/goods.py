@@ -43,13 +43,20 @@ def firm_demand(firms: Businesses, pots: tuple[float, float]) -> np.ndarray:
     return demand
 
 
-def weight_for_revenue(firms: Businesses, tradable: bool, revenue: float, pot: float) -> float:
-    """Weight a newcomer needs to win `revenue` of its sector's pot."""
+def weights_for_revenue(firms: Businesses, tradable: np.ndarray, revenue: np.ndarray,
+                        pots: tuple[float, float]) -> np.ndarray:
+    """Demand weights newcomers need to win `revenue` of their sector's pot.
+
+    With total weight W and share s = revenue / pot, the weight w solves
+    w / (W + w) = s.
+    """
     n = firms.n
-    in_sector = firms.alive[:n] & (firms.tradable[:n] == tradable)
-    total = firms.weight[:n][in_sector].sum()
-    share = min(revenue / max(pot, 1e-9), 0.5)
-    return share * total / (1 - share) if total > 0 else 1.0
+    live_weight = firms.weight[:n] * firms.alive[:n]
+    totals = np.array([live_weight[~firms.tradable[:n]].sum(), live_weight[firms.tradable[:n]].sum()])
+    pot = np.maximum(np.asarray(pots, float)[tradable.astype(int)], 1e-9)
+    share = np.minimum(revenue / pot, 0.5)
+    total = totals[tradable.astype(int)]
+    return np.where(total > 0, share * total / (1 - share), 1.0)
 
 
 def settle_accounts(p: Params, firms: Businesses, demand: np.ndarray, employees: np.ndarray):
