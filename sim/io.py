@@ -16,12 +16,12 @@ import json
 import platform
 import shutil
 import subprocess
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -61,7 +61,8 @@ def records_table(rows: list[dict], name: str) -> pa.Table:
         name: the record kind (a key of EMPTY_SCHEMAS), used when `rows` is empty.
     """
     if rows:
-        return pa.Table.from_pylist(rows)
+        # Via pandas: the columns are the union of all rows' keys, not the first row's.
+        return pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
     return EMPTY_SCHEMAS.get(name, pa.schema([])).empty_table()
 
 
@@ -71,7 +72,7 @@ def write_tables(folder: Path, records: dict[str, list[dict]]) -> None:
         pq.write_table(records_table(records.get(name, []), name), folder / f"{name}.parquet")
 
 
-def read_table(folder: str | Path, name: str):
+def read_table(folder: str | Path, name: str) -> pd.DataFrame:
     """Read one run table (e.g. "monthly") back as a pandas DataFrame."""
     return pq.read_table(Path(folder) / f"{name}.parquet").to_pandas()
 
@@ -94,7 +95,8 @@ def atomic_folder(out: str | Path) -> Iterator[Path]:
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp = _hidden_sibling(out, "tmp")
+    tmp.mkdir()
     try:
         yield tmp
         _swap_into_place(tmp, out)
@@ -103,12 +105,17 @@ def atomic_folder(out: str | Path) -> Iterator[Path]:
         raise
 
 
+def _hidden_sibling(out: Path, kind: str) -> Path:
+    """A fresh hidden path beside `out`, e.g. `.run-seed1.tmp-1a2b3c4d`."""
+    return out.with_name(f".{out.name}.{kind}-{uuid.uuid4().hex[:8]}")
+
+
 def _swap_into_place(tmp: Path, out: Path) -> None:
     """Rename `tmp` to `out`; an existing `out` is moved aside first and removed after."""
     if not out.exists():
         tmp.rename(out)
         return
-    old = out.with_name(f".{out.name}.old-{uuid.uuid4().hex[:8]}")
+    old = _hidden_sibling(out, "old")
     out.rename(old)
     try:
         tmp.rename(out)

@@ -21,7 +21,7 @@ from sim.params import Params
 from sim.population import build_households, build_residents
 from sim.residents import income
 from sim.rng import Streams
-from sim.space import build_network, build_neighbourhoods
+from sim.space import build_neighbourhoods, build_network
 
 
 class LocalEconomy(mesa.Model):

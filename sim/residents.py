@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.params import Params
-from sim.population import EMPLOYED, UNEMPLOYED, Residents
+from sim.population import EMPLOYED, Residents
 
 
 def crime_index(crime_by_hood: np.ndarray) -> np.ndarray:

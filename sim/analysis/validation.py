@@ -41,8 +41,8 @@ BUSINESS_RATES = {
     "business_death_rate_annual": "business_deaths",
 }
 NOT_SIMULATED_PREFIXES = {
-    "training_effect_": "needs the training lever and a no-training counterfactual "
-    "(later release)",
+    "training_effect_": "they need the training lever and a no-training counterfactual "
+    "run, which come in a later release",
 }
 
 
@@ -223,14 +223,14 @@ def _fmt(x: float) -> str:
 
 def format_table(table: pd.DataFrame, preset: str, seeds: int) -> str:
     """A plain-text table for the terminal, with an honest footer."""
-    header = f"{'target':42} {'range':>13} {'mean':>9} {'sd':>8} {'min-max':>19}  status"
+    header = f"{'target':42} {'range':>15} {'mean':>9} {'sd':>9} {'[min, max]':>23}  status"
     lines = [f"Calibration targets: preset {preset!r}, baseline, seeds 1..{seeds}, "
              "programme period", "", header, "-" * len(header)]
     for r in table.itertuples(index=False):
-        spread = f"{_fmt(r.min)}-{_fmt(r.max)}" if r.status != NOT_SIMULATED else ""
+        spread = f"[{_fmt(r.min)}, {_fmt(r.max)}]" if r.status != NOT_SIMULATED else ""
         lines.append(
-            f"{r.target:42} {_fmt(r.low) + '-' + _fmt(r.high):>13} {_fmt(r.mean):>9} "
-            f"{_fmt(r.sd):>8} {spread:>19}  {r.status}"
+            f"{r.target:42} {f'[{_fmt(r.low)}, {_fmt(r.high)}]':>15} {_fmt(r.mean):>9} "
+            f"{_fmt(r.sd):>9} {spread:>23}  {r.status}"
         )
     return "\n".join(lines + [""] + _footer(table))
 
@@ -243,8 +243,8 @@ def _footer(table: pd.DataFrame) -> list[str]:
     lines = [f"{passed} of {len(simulated)} simulated targets pass."]
     if len(skipped):
         names = ", ".join(skipped["target"])
-        lines.append(f"Not simulated yet, excluded from pass/fail: {names} "
-                     f"({skipped['note'].iloc[0]}).")
+        lines.append(f"Not simulated yet, excluded from pass/fail: {names}; "
+                     f"{skipped['note'].iloc[0]}.")
     for r in simulated[~simulated["status"].isin([PASS, FAIL])].itertuples(index=False):
         lines.append(f"{r.target}: {r.status}: {r.note} (counts as a failure).")
     return lines

@@ -19,7 +19,7 @@ def update_businesses(model) -> None:
     demand = firm_demand_now(model)
     employees = employees_by_firm(model)
     model.month_flags["revenue"] = goods.settle_accounts(p, firms, demand, employees).sum()
-    closing = goods.exits(p, firms, model.streams["firm_exit"].random(firms.n))
+    closing = goods.exits(p, firms, model.streams["firm_exit"].random(firms.n), employees)
     close_firms(model, closing, employees)
     employees[closing] = 0
     firms.desired[: firms.n] = np.where(firms.alive[: firms.n],
@@ -33,8 +33,9 @@ def update_businesses(model) -> None:
 def firm_demand_now(model) -> np.ndarray:
     firms = model.firms
     n = firms.n
-    pot_nt = goods.local_spending(model.p, model.resident_income().sum(),
-                                  (firms.incommuters[:n] * firms.wage[:n]).sum(), model.public_spend)
+    incommuter_wages = (firms.incommuters[:n] * firms.wage[:n]).sum()
+    pot_nt = goods.local_spending(model.p, model.resident_income().sum(), incommuter_wages,
+                                  model.public_spend)
     model.month_flags["pots"] = (pot_nt, model.tradable_pot)
     return goods.firm_demand(firms, model.month_flags["pots"])
 
@@ -158,7 +159,8 @@ def start_due_projects(model) -> None:
     due = [pr for pr in model.pending_projects if pr["start_month"] <= model.month]
     if not due:
         return
-    model.pending_projects = [pr for pr in model.pending_projects if pr["start_month"] > model.month]
+    model.pending_projects = [pr for pr in model.pending_projects
+                              if pr["start_month"] > model.month]
     firms, rng = model.firms, model.streams["projects"]
     for pr in due:
         candidates = np.flatnonzero(firms.alive[: firms.n] & firms.tradable[: firms.n]

@@ -5,8 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from sim.markets import labour
-from sim.population import (CARING, EMPLOYED, INACTIVE, OTHER, SICK, STUDENT, TTWA_EMPLOYER,
-                            UNEMPLOYED, inactivity_reason)
+from sim.population import (
+    CARING,
+    EMPLOYED,
+    INACTIVE,
+    OTHER,
+    SICK,
+    STUDENT,
+    TTWA_EMPLOYER,
+    UNEMPLOYED,
+    inactivity_reason,
+)
 
 
 def run_labour_market(model) -> None:
@@ -86,7 +95,8 @@ def search_and_match(model) -> None:
     car = model.households.car[res.household[applicants]].astype(int)
     cdf = labour.zone_cdf(per_zone.astype(float), hoods.reach, hoods.distance,
                           p.search_distance_decay_km)
-    zone = labour.choose_zones(cdf, car * hoods.n + res.hood[applicants], rng.random(len(applicants)))
+    home_row = car * hoods.n + res.hood[applicants]
+    zone = labour.choose_zones(cdf, home_row, rng.random(len(applicants)))
     zone_start = np.concatenate([[0], np.cumsum(per_zone)[:-1]])
     pick = np.floor(rng.random(len(applicants)) * per_zone[np.maximum(zone, 0)]).astype(int)
     slot = np.where(zone >= 0, zone_start[np.maximum(zone, 0)] + pick, -1)

@@ -9,10 +9,13 @@ from sim import residents as rules
 
 def new_month_flags(model) -> dict:
     """Per-month counters the stages fill in and the observation reads."""
-    return {"revenue": 0.0, "job_losses": 0, "vacancies": 0, "resident_hires": 0,
-            "incommuter_hires": 0, "resident_hires_ttwa": 0, "district_quit_rate": 0.0, "private_investment": 0.0, "pots": (0.0, 0.0),
-            "households_moved": 0, "births": 0, "deaths": 0,
-            "first_project": len(model.records["projects"]), "income": None, "moved": np.zeros(model.residents.n, bool)}
+    return {
+        "revenue": 0.0, "job_losses": 0, "vacancies": 0, "resident_hires": 0,
+        "incommuter_hires": 0, "resident_hires_ttwa": 0, "district_quit_rate": 0.0,
+        "private_investment": 0.0, "pots": (0.0, 0.0), "households_moved": 0, "births": 0,
+        "deaths": 0, "first_project": len(model.records["projects"]), "income": None,
+        "moved": np.zeros(model.residents.n, bool),
+    }
 
 
 def household_income_per_adult(model) -> np.ndarray:

@@ -6,8 +6,8 @@ import numpy as np
 
 from sim.businesses import location_weights
 from sim.markets import goods
-from sim.neighbourhood import quality as neighbourhood_quality
 from sim.markets.labour import choose_zones, zone_cdf
+from sim.neighbourhood import quality as neighbourhood_quality
 from sim.population import EMPLOYED, TTWA_EMPLOYER
 
 # [S] calibration target in_commuter_share_of_jobs: the starting split of district jobs.

@@ -66,10 +66,10 @@ def _employment(ax: Axes, monthly: pd.DataFrame) -> None:
     if "employment_rate_district" in monthly:
         ax.plot(monthly["month"], monthly["employment_rate_district"], color="0.4",
                 linestyle=":", label="district")
-    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=None))
     ax.set_title("Employment rate (working-age residents in work)")
     ax.set_ylabel("% of working-age residents")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="best", fontsize=8)
 
 
 def _jobs(ax: Axes, monthly: pd.DataFrame) -> None:
@@ -89,7 +89,9 @@ def _jobs(ax: Axes, monthly: pd.DataFrame) -> None:
     twin.set_ylabel("live businesses", color="#7570b3")
     twin.tick_params(axis="y", colors="#7570b3")
     lines = ax.get_lines() + twin.get_lines()
-    ax.legend(lines, [line.get_label() for line in lines], loc="lower left", fontsize=8)
+    ax.legend(lines, [line.get_label() for line in lines], loc="lower center", ncol=2,
+              fontsize=8)
+    _headroom(twin)
 
 
 def _pair(ax: Axes, monthly: pd.DataFrame, stem: str, title: str, unit: str) -> None:
@@ -102,13 +104,23 @@ def _pair(ax: Axes, monthly: pd.DataFrame, stem: str, title: str, unit: str) -> 
     ax.legend(loc="best", fontsize=8)
 
 
+def _headroom(ax: Axes, share: float = 0.12) -> None:
+    """Raise the top of the y axis so labels along the top edge clear the lines."""
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + share * (high - low))
+
+
 def _mark_programme(ax: Axes, monthly: pd.DataFrame, start: int | None) -> None:
-    """Shade the burn-in and draw a labelled line where the programme starts."""
+    """Shade the burn-in and draw a line, labelled either side, where the programme starts."""
     ax.grid(alpha=0.3)
+    _headroom(ax)
     if start is None:
         return
     ax.axvspan(monthly["month"].min() - 1, start, color="0.92", zorder=0)
     ax.axvline(start, color="0.3", linestyle="--", linewidth=1)
-    ax.annotate("programme starts", xy=(start, 1), xycoords=("data", "axes fraction"),
-                xytext=(3, -3), textcoords="offset points", va="top", fontsize=8,
-                color="0.3")
+    for text, dx, align in (("burn-in", -3, "right"), ("programme", 3, "left")):
+        ax.annotate(text, xy=(start, 1), xycoords=("data", "axes fraction"),
+                    xytext=(dx, -3), textcoords="offset points", ha=align, va="top",
+                    fontsize=8, color="0.3",
+                    bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none",
+                          "alpha": 0.7})

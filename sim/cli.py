@@ -1,0 +1,151 @@
+"""The `coalition` command. Thin: parses arguments and delegates.
+
+Subcommands:
+    run       simulate a scenario (default: the embedded district baseline) and
+              write Parquet tables, manifest.json and summary.png to a folder.
+    validate  run a preset's baseline over several seeds and compare with the
+              calibration targets; exit code 1 if a simulated target fails.
+
+User errors (bad scenario files, unknown parameters, bad argument values)
+print one line `coalition: error: ...` and exit with code 2; nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from sim.params import DEFAULT_PRESET, PRESETS, ParameterError
+
+PROG = "coalition"
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """A problem with what the user asked for; reported in one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line, like every other user error."""
+
+    def error(self, message: str):
+        raise UserError(f"{message} (see '{self.prog} --help')")
+
+
+def _int_at_least(minimum: int):
+    """An argparse type: a whole number >= `minimum`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with its `run` and `validate` subcommands."""
+    parser = _Parser(prog=PROG, description="Agent-based model of a deprived district's "
+                     "economy under regeneration regimes.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = sub.add_parser("run", help="simulate one scenario and write its outputs")
+    run.add_argument("scenario", nargs="?", help="scenario TOML file (default: embedded "
+                     "district baseline)")
+    run.add_argument("--preset", choices=list(PRESETS), help="override the scenario's preset")
+    run.add_argument("--seed", type=_int_at_least(0), help="override the scenario's seed")
+    run.add_argument("--months", type=_int_at_least(1), help="total months to simulate "
+                     "(burn-in included; default: burn-in + programme)")
+    run.add_argument("--out", type=Path, help="output folder (default: results/<name>-seed<N>)")
+    val = sub.add_parser("validate", help="compare a preset's baseline with the "
+                         "calibration targets")
+    val.add_argument("--preset", choices=list(PRESETS), default=DEFAULT_PRESET)
+    val.add_argument("--seeds", type=_int_at_least(1), default=5, help="seeds 1..N (default 5)")
+    val.add_argument("--workers", type=_int_at_least(1), default=os.cpu_count() or 1,
+                     help="parallel processes (default: all CPUs)")
+    val.add_argument("--json", action="store_true", help="print one JSON document")
+    return parser
+
+
+def _out_dir(args: argparse.Namespace, scenario, base_preset: str) -> Path:
+    """--out, or a default under results/ (tagged with the preset if it was overridden)."""
+    from sim.runner import default_out_dir
+
+    if args.out is not None:
+        out = args.out
+    else:
+        tag = scenario.preset if scenario.preset != base_preset else ""
+        out = default_out_dir(scenario, args.months, tag=tag)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} exists and is not a folder")
+    return out
+
+
+def cmd_run(args: argparse.Namespace, command_line: list[str]) -> int:
+    """`coalition run`: simulate, save, print a short summary."""
+    from tqdm import tqdm
+
+    from sim.analysis.run_summary import format_run_summary
+    from sim.runner import full_length, run_scenario, save_run
+    from sim.scenario import load_default_scenario, load_scenario
+
+    base = load_scenario(args.scenario) if args.scenario else load_default_scenario()
+    scenario = base.with_changes(preset=args.preset, seed=args.seed)
+    out = _out_dir(args, scenario, base.preset)
+    months = args.months or full_length(scenario)
+    with tqdm(total=months, unit="month", desc=scenario.name, file=sys.stderr) as bar:
+        result = run_scenario(scenario, months, progress=bar.update)
+    folder = save_run(result, out, command_line)
+    header = (f"Scenario {scenario.name!r}: preset {scenario.preset}, seed {scenario.seed}, "
+              f"{months} months (burn-in {scenario.params.burn_in_months})")
+    footer = [f"Wall time: {result.wall_seconds:.1f} s", f"Output: {folder}"]
+    print(format_run_summary(result.monthly, header, footer))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """`coalition validate`: print the target table (or JSON); 1 if a target fails."""
+    from sim.analysis import validation
+
+    table = validation.validate(args.preset, args.seeds, args.workers)
+    if args.json:
+        print(validation.to_json(table, args.preset, args.seeds))
+    else:
+        print(validation.format_table(table, args.preset, args.seeds))
+    return 0 if validation.all_pass(table) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `coalition` command.
+
+    Args:
+        argv: arguments without the program name (default: `sys.argv[1:]`).
+
+    Returns:
+        The exit code: 0 success, 1 validation failure, 2 user error.
+    """
+    from sim.scenario import ScenarioError
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command_line = [PROG, *argv]
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "run":
+            return cmd_run(args, command_line)
+        return cmd_validate(args)
+    except (UserError, ScenarioError, ParameterError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # Output piped into a reader that closed early (e.g. `| head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

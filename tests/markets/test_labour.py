@@ -1,0 +1,90 @@
+"""Rule-level tests of the labour market functions on small arrays."""
+
+import numpy as np
+
+from sim.markets import labour
+from sim.params import Params
+from sim.population import CARING, OTHER, SICK, STUDENT
+
+P = Params.from_preset("town")
+
+
+def test_pick_winners_fills_each_slot_once_with_the_best_score():
+    slot = np.array([0, 0, 1, 2, 2, 2, -1, 1])
+    score = np.array([0.1, 0.9, 0.5, 0.3, 0.8, 0.2, 5.0, 0.4])
+    winners = labour.pick_winners(slot, score)
+    assert sorted(winners.tolist()) == [1, 2, 4]
+    assert len(np.unique(slot[winners])) == len(winners)
+
+
+def test_pick_winners_never_fills_a_slot_twice_on_random_input():
+    rng = np.random.default_rng(0)
+    slot = rng.integers(-1, 50, 5000)
+    score = rng.random(5000)
+    winners = labour.pick_winners(slot, score)
+    assert len(set(slot[winners].tolist())) == len(winners)
+    assert (slot[winners] >= 0).all()
+    assert len(winners) == len(set(slot[slot >= 0].tolist()))
+    for s in rng.choice(slot[winners], 20):
+        applicants = np.flatnonzero(slot == s)
+        assert score[applicants].max() == score[winners[slot[winners] == s]][0]
+
+
+def test_split_by_hazards_gives_disjoint_events_at_their_rates():
+    rng = np.random.default_rng(1)
+    u = rng.random(200_000)
+    a, b, c = labour.split_by_hazards(u, np.full(len(u), 0.1), np.full(len(u), 0.2),
+                                      np.full(len(u), 0.05))
+    assert not (a & b).any() and not (b & c).any() and not (a & c).any()
+    assert abs(a.mean() - 0.1) < 0.005 and abs(b.mean() - 0.2) < 0.005
+    assert abs(c.mean() - 0.05) < 0.005
+
+
+def test_new_jobs_separate_more_often_than_established_ones():
+    to_u, _, _ = labour.separation_hazards(P, np.array([0, 3, 6, 60]), np.full(4, 0.8))
+    assert to_u[0] == to_u[1] > to_u[2] == to_u[3]
+    assert to_u[0] == P.separation_base * P.early_tenure_multiplier
+
+
+def test_sickness_exits_rise_as_health_falls_and_vanish_above_threshold():
+    _, to_sick, _ = labour.separation_hazards(P, np.zeros(3, int), np.array([0.1, 0.3, 0.9]))
+    assert to_sick[0] > to_sick[1] > 0 and to_sick[2] == 0
+
+
+def test_activation_depends_on_reason_health_and_attachment():
+    reason = np.array([SICK, SICK, CARING, STUDENT, OTHER, OTHER])
+    health = np.array([0.2, 0.9, 0.5, 0.5, 0.5, 0.5])
+    attach = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.0])
+    prob = labour.activation_probability(P, reason, health, attach)
+    assert prob[0] == 0 < prob[1]
+    assert prob[4] == 2 * prob[5]
+    assert ((prob >= 0) & (prob <= 1)).all()
+
+
+def test_search_effectiveness_falls_with_duration_and_rises_with_skill():
+    base = labour.search_effectiveness(P, np.array([2, 4, 2]), np.full(3, 0.8),
+                                       np.ones(3), np.array([0, 0, 24]))
+    assert base[1] > base[0] > base[2]
+
+
+def test_zone_choice_stays_within_reach_and_skips_empty_rows():
+    vacancies = np.array([10.0, 0.0, 5.0])
+    reach = np.zeros((2, 2, 3), bool)
+    reach[0, 0] = [True, True, False]  # PT from home 0: zones 0, 1
+    reach[1, 0] = [True, True, True]  # car from home 0: all
+    reach[0, 1] = [False, True, False]  # PT from home 1: only zone 1, which has no vacancies
+    distance = np.ones((2, 3))
+    cdf = labour.zone_cdf(vacancies, reach, distance, 5.0)
+    rng = np.random.default_rng(2)
+    u = rng.random(1000)
+    pt_home0 = labour.choose_zones(cdf, np.zeros(1000, int), u)
+    assert set(pt_home0.tolist()) == {0}
+    car_home0 = labour.choose_zones(cdf, np.full(1000, 2), u)
+    assert set(car_home0.tolist()) == {0, 2}
+    assert abs((car_home0 == 0).mean() - 10 / 15) < 0.05
+    assert (labour.choose_zones(cdf, np.ones(10, int), u[:10]) == -1).all()
+
+
+def test_employers_screen_out_underqualified_applicants():
+    prob = labour.acceptance_probability(P, np.array([0, 1, 2, 3]), np.array([2, 2, 2, 2]))
+    assert prob[0] < prob[1] < prob[2] == prob[3] == 1.0

@@ -1,0 +1,101 @@
+"""Run folders: atomic writes, a complete manifest, Parquet tables that round-trip."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from sim import io
+from sim.model import LocalEconomy
+from sim.params import Params
+
+
+@pytest.fixture(scope="module")
+def records():
+    """Records of a short town run (burn-in plus a few programme months)."""
+    params = Params.from_preset("town", {"burn_in_months": 6})
+    return LocalEconomy(params, rng=3).run(months=12).records
+
+
+def manifest_for(seed: int = 3) -> dict:
+    params = Params.from_preset("town", {"burn_in_months": 6}).to_dict()
+    run = {"preset": "town", "seed": seed, "months": 12, "wall_time_seconds": 0.1}
+    return io.build_manifest(run, params, ["coalition", "run", "--preset", "town"])
+
+
+def test_tables_round_trip(tmp_path, records):
+    out = io.write_run(tmp_path / "run", records, manifest_for())
+    for name in io.TABLES:
+        written = io.read_table(out, name)
+        expected = pd.DataFrame(records[name])
+        pd.testing.assert_frame_equal(written, expected, check_dtype=False)
+    assert len(io.read_table(out, "monthly")) == 12
+
+
+def test_empty_tables_are_valid_parquet_with_schema(tmp_path):
+    out = io.write_run(tmp_path / "run", {"monthly": [], "business_events": []}, {})
+    for name in io.TABLES:
+        table = io.read_table(out, name)
+        assert len(table) == 0
+        assert list(table.columns) == io.EMPTY_SCHEMAS[name].names
+
+
+def test_manifest_has_provenance(tmp_path, records):
+    out = io.write_run(tmp_path / "run", records, manifest_for(seed=3))
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 3
+    assert manifest["preset"] == "town"
+    assert manifest["params"]["burn_in_months"] == 6
+    assert manifest["params"]["n_neighbourhoods"] == 7
+    assert set(manifest["versions"]) == {"python", "numpy", "pandas", "mesa", "pyarrow"}
+    assert manifest["package"]["name"] == "coalition-sim"
+    assert {"commit", "dirty"} <= set(manifest["git"])
+    assert manifest["command_line"][:2] == ["coalition", "run"]
+    assert manifest["created_at_utc"].endswith("+00:00")
+
+
+def test_failure_leaves_nothing(tmp_path, records):
+    def explode(folder):
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        io.write_run(tmp_path / "run", records, manifest_for(), extra=explode)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failure_keeps_existing_folder(tmp_path, records):
+    out = io.write_run(tmp_path / "run", records, manifest_for(seed=3))
+    before = sorted(p.name for p in out.iterdir())
+
+    def explode(folder):
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        io.write_run(out, records, manifest_for(seed=4), extra=explode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 3
+
+
+def test_existing_folder_is_replaced_when_complete(tmp_path, records):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "stale.txt").write_text("old run")
+    io.write_run(out, records, manifest_for(seed=5))
+    assert not (out / "stale.txt").exists()
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_git_revision_outside_a_repo(tmp_path):
+    assert io.git_revision(tmp_path) == {"commit": None, "dirty": None}
+
+
+def test_columns_are_the_union_of_all_rows(tmp_path):
+    rows = [{"month": 1, "a": 1.0}, {"month": 2, "a": 2.0, "b": 3}]
+    out = io.write_run(tmp_path / "run", {"monthly": rows}, {})
+    table = io.read_table(out, "monthly")
+    assert list(table.columns) == ["month", "a", "b"]
+    assert table["b"].isna().tolist() == [True, False]
