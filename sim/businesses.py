@@ -72,6 +72,12 @@ def draw_firm_traits(p: Params, tradable: np.ndarray, rng) -> dict:
                 required_skill=required.astype(np.int8))
 
 
+def starting_cash(p: Params, monthly_revenue: np.ndarray, rng) -> np.ndarray:
+    """Cash buffers vary between firms (exponential around the mean) [A], so that firms
+    founded together do not all run out of cash in the same month."""
+    return p.initial_cash_months * monthly_revenue * rng.exponential(1.0, len(monthly_revenue))
+
+
 def location_weights(p: Params, hoods: Neighbourhoods, residents_by_hood: np.ndarray):
     """Where firms locate: markets (residents), ready sites, and finance [S] ECM; Lee & Cowling."""
     finance = np.where(hoods.deprived, 1 - 0.1 * p.finance_premium_pp, 1.0)
@@ -92,5 +98,5 @@ def initial_businesses(p: Params, hoods: Neighbourhoods, residents_by_hood, rng)
     traits = draw_firm_traits(p, tradable, rng)
     age = rng.integers(0, 240, n_firms)  # firms of all ages at the start
     firms.add(hood=hood, tradable=tradable, birth_month=-age, desired=size.astype(float),
-              cash=p.initial_cash_months * size * traits["productivity"], **traits)
+              cash=starting_cash(p, size * traits["productivity"], rng), **traits)
     return firms

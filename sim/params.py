@@ -176,7 +176,7 @@ _p("wage_mean", 1900.0, 1200.0, 3000.0, "GBP/month", "mean gross monthly wage of
    "jobs", "[A] ASHE 2010 order of magnitude")
 _p("labour_share", 0.62, 0.4, 0.8, "share", "wage bill as a share of a firm's revenue",
    "[A] UK labour share of GVA about 0.6")
-_p("fixed_cost_workers", 0.5, 0.0, 3.0, "worker-revenues/month", "a firm's fixed monthly cost, "
+_p("fixed_cost_workers", 0.3, 0.0, 3.0, "worker-revenues/month", "a firm's fixed monthly cost, "
    "in units of one worker's revenue", "[A]")
 _p("ttwa_wage", 2100.0, 1200.0, 3500.0, "GBP/month", "mean wage of travel-to-work-area jobs",
    "[A]")
@@ -197,7 +197,7 @@ _p("demand_volatility_mature", 0.035, 0.0, 0.2, "log sd/month", "monthly volatil
    "mature firm's demand share", "[A]")
 _p("young_firm_months", 36, 6, 120, "months", "age below which a firm counts as young", "[A]")
 _p("initial_cash_months", 2.0, 0.0, 12.0, "months of revenue", "cash buffer of a firm", "[A]")
-_p("exogenous_exit_rate", 0.005, 0.0, 0.02, "probability/month", "exit for reasons outside "
+_p("exogenous_exit_rate", 0.0055, 0.0, 0.02, "probability/month", "exit for reasons outside "
    "the model (retirement, sale)", "[A]")
 _p("birth_rate", 0.1, 0.02, 0.3, "per firm per year", "business births per active firm at "
    "reference demand per firm", "[S] ONS Business Demography: 10-14%")
@@ -249,7 +249,7 @@ _p("move_rate_deprived", 0.12, 0.08, 0.18, "share/year", "households leaving a d
    "neighbourhood each year", "[A]")
 _p("move_rate_rest", 0.08, 0.04, 0.15, "share/year", "households leaving another neighbourhood "
    "each year", "[A]")
-_p("mover_income_effect", 0.5, 0.0, 2.0, "ratio", "extra move-out propensity of households with "
+_p("mover_income_effect", 0.25, 0.0, 2.0, "ratio", "extra move-out propensity of households with "
    "a worker (they can afford better areas)", "[A]")
 _p("crime_rate_deprived", 110.0, 40.0, 250.0, "crimes/1000 residents/yr", "recorded crime, "
    "deprived neighbourhoods, at the start", "[A] order of magnitude of police.uk data")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import investment
-from sim.businesses import draw_firm_traits
+from sim.businesses import draw_firm_traits, starting_cash
 from sim.markets import goods
 from sim.population import UNEMPLOYED
 
@@ -129,7 +129,7 @@ def open_firms(model, tradable, hood, size, rng, new_market=False) -> np.ndarray
             else model.month_flags["pots"][1])
     weight = goods.weights_for_revenue(firms, tradable, revenue, pots)
     rows = firms.add(hood=hood, tradable=tradable, birth_month=np.full(len(hood), model.month),
-                     weight=weight, desired=size, cash=p.initial_cash_months * revenue, **traits)
+                     weight=weight, desired=size, cash=starting_cash(p, revenue, rng), **traits)
     model.month_flags["births"] += len(rows)
     for row in rows:
         model.add_business_agent(int(row))

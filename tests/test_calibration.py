@@ -1,0 +1,11 @@
+"""The default parameters reproduce the calibration targets (town preset, several seeds)."""
+
+from sim.analysis.validation import all_pass, validate
+
+
+def test_town_baseline_meets_every_simulated_target():
+    table = validate("town", seeds=4, workers=1)
+    simulated = table[table["status"] != "NOT SIMULATED YET"]
+    assert len(simulated) >= 12
+    failing = simulated[simulated["status"] != "PASS"]
+    assert all_pass(table), f"targets out of range:\n{failing.to_string()}"
