@@ -65,18 +65,32 @@ def new_projects(p: Params, hoods: Neighbourhoods, month: int, rng, next_id: int
                  skill_need=int(need[i]), gross_value=float(value[i])) for i in range(k)]
 
 
-def appraise(p: Params, hoods: Neighbourhoods, project: dict, skill_counts, help_gbp=0.0) -> dict:
-    """Decide a project and complete its record (help is zero without the partnership)."""
+SHOP_CUTS = ("site", "delay", "recruitment")  # search, planning and recruitment frictions
+
+
+def appraise(p: Params, hoods: Neighbourhoods, project: dict, skill_counts,
+             friction_cut: float = 0.0, gap_funding: float = 0.0) -> dict:
+    """Decide a project with the help on offer and complete its record.
+
+    `friction_cut` is the one stop shop's share cut in the site-search, delay and
+    recruitment frictions. `gap_funding` is the most public money on offer; only the
+    shortfall is paid, and only if it makes the project viable. The record keeps the
+    value with no help at all, so deadweight is measured: `would_have_gone_ahead`.
+    """
     cost, delay = frictions(p, hoods, project, skill_counts)
     net_unhelped = project["gross_value"] - sum(cost.values())
-    ahead = net_unhelped + help_gbp > 0
+    shop_value = friction_cut * sum(cost[k] for k in SHOP_CUTS)
+    net_with_shop = net_unhelped + shop_value
+    help_gbp = -net_with_shop + 1.0 if -gap_funding < net_with_shop <= 0 else 0.0
+    ahead = net_with_shop + help_gbp > 0
     worst = max(cost, key=cost.get)
     project.update({f"friction_{k}": float(v) for k, v in cost.items()})
     project.update(
-        net_value=float(net_unhelped + help_gbp), went_ahead=bool(ahead),
+        net_value=float(net_with_shop + help_gbp), went_ahead=bool(ahead),
         would_have_gone_ahead=bool(net_unhelped > 0), help_gbp=float(help_gbp),
+        one_stop_shop_value=float(shop_value), helped=bool(ahead and net_unhelped <= 0),
         private_investment=float(p.capital_per_job * project["jobs"] * ahead),
-        start_month=int(project["month"] + round(delay)) if ahead else -1,
+        start_month=int(project["month"] + round(delay * (1 - friction_cut))) if ahead else -1,
         reason="viable" if ahead else f"{worst} friction",
     )
     return project

@@ -1,7 +1,7 @@
 """LocalEconomy: the Mesa model. Builds everything and owns the monthly schedule.
 
 The model holds state and the step order; the rules live in `sim.markets`,
-`sim.dynamics` and friends. It never writes files.
+`sim.dynamics`, `sim.policy` and friends. It never writes files.
 """
 
 from __future__ import annotations
@@ -10,14 +10,19 @@ import mesa
 import numpy as np
 
 from sim import outcomes
-from sim.agents import PARTNERS, Business, Household, PublicBody
+from sim.agents import DISPOSITIONS, PARTNERS, Business, Household, Partnership, PublicBody
 from sim.businesses import initial_businesses
+from sim.cohort import Cohort, ParticipantLog, Tracker
 from sim.dynamics import firms as firm_dynamics
 from sim.dynamics import labour as labour_dynamics
 from sim.dynamics import people as people_dynamics
 from sim.dynamics import places as place_dynamics
 from sim.dynamics.setup import employ_initial_workers, initial_references
 from sim.params import Params
+from sim.policy import board as partnership
+from sim.policy import levers
+from sim.policy.budget import Ledger
+from sim.policy.spec import LEVERS, Policy
 from sim.population import build_households, build_residents
 from sim.residents import income
 from sim.rng import Streams
@@ -30,27 +35,35 @@ class LocalEconomy(mesa.Model):
     Args:
         params: the parameter set (default: the `district` preset).
         rng: the run's integer seed; every random draw derives from it.
+        policy: regime, mix and targeting (default: no regeneration money).
+        shocks: shocks that hit the district (sim.policy.shocks.Shock).
+        watch: (slot, uid, end_month) arrays of people to follow after a programme, so a
+            counterfactual run can track the participants of another run.
+        disabled_levers: levers whose money is not spent (for paired "without" runs).
     """
 
-    def __init__(self, params: Params | None = None, rng: int = 0):
+    def __init__(self, params: Params | None = None, rng: int = 0, policy: Policy | None = None,
+                 shocks=(), watch=None, disabled_levers=()):
         super().__init__(rng=int(rng))
         self.p = params or Params.from_preset()
         self.seed = int(rng)
+        self.policy = policy or Policy()
+        self.shocks = tuple(shocks)
+        self.disabled_levers = frozenset(disabled_levers)
         self.streams = Streams(self.seed)
         setup = self.streams["setup"]
         self.hoods = build_neighbourhoods(self.p, setup)
         self.grid = build_network(self.hoods, self.random)
         self.households = build_households(self.p, self.hoods, setup)
         self.residents = build_residents(self.p, self.hoods, self.households, setup)
-        residents_by_hood = np.bincount(self.residents.hood, minlength=self.hoods.n)
-        self.firms = initial_businesses(self.p, self.hoods, residents_by_hood, setup)
+        self.residents_by_hood = np.bincount(self.residents.hood, minlength=self.hoods.n)
+        self.firms = initial_businesses(self.p, self.hoods, self.residents_by_hood, setup)
         employ_initial_workers(self, setup)
         self.ref = initial_references(self)
-        self.next_resident_uid = self.residents.n
-        self.next_household_uid = self.households.n
         self.records = {"monthly": [], "business_events": [], "projects": []}
         self.pending_projects: list[dict] = []
         self._create_agents()
+        self._create_programme_state(watch)
         self.month_flags = people_dynamics.new_month_flags(self)
         self.prev_status = self.residents.status.copy()
 
@@ -64,10 +77,30 @@ class LocalEconomy(mesa.Model):
             self.add_business_agent(row)
         for row in range(self.households.n):
             Household(self, row, self.hood_cells[self.households.hood[row]])
-        centre = int(np.argmin(np.hypot(self.hoods.x, self.hoods.y)))
+        self._create_partners()
+
+    def _create_partners(self) -> None:
+        centre = self.hood_cells[int(np.argmin(np.hypot(self.hoods.x, self.hoods.y)))]
         spend = self.p.mainstream_per_resident * self.p.n_residents_all_ages
-        for name, (share, remit) in PARTNERS.items():
-            PublicBody(self, name, share * spend, remit, self.hood_cells[centre])
+        rng = self.streams["partners"]
+        fr = min(self.p.free_rider_share, 1 - self.p.conditional_share)
+        mix = [self.p.conditional_share, fr, 1 - self.p.conditional_share - fr]
+        self.partners = [
+            PublicBody(self, name, main * spend, stream * self.p.regeneration_budget, remit, kpi,
+                       DISPOSITIONS[rng.choice(3, p=mix)], centre)
+            for name, (main, stream, remit, kpi) in PARTNERS.items()]
+        self.board = Partnership(self, self.policy)
+
+    def _create_programme_state(self, watch) -> None:
+        lags = np.array([self.p.delivery_lag_months * (3 if lever == "sites_transport" else 1)
+                         for lever in LEVERS])
+        self.ledger = Ledger(len(self.partners), lags)
+        self.referral_precision = self.p.referral_precision_base
+        self.cohort: Cohort | None = None
+        self.participants = ParticipantLog()
+        empty = np.zeros(0, np.int64)
+        self.tracker = Tracker(*(watch if watch is not None else (empty, empty, empty)))
+        self.track_own_participants = watch is None
 
     def add_business_agent(self, row: int) -> None:
         cell = self.hood_cells[self.firms.hood[row]]
@@ -75,7 +108,7 @@ class LocalEconomy(mesa.Model):
 
     @property
     def month(self) -> int:
-        """Months simulated so far (Mesa's model time)."""
+        """Months simulated so far (Mesa's model time); 1 during the first step."""
         return int(self.time)
 
     @property
@@ -89,13 +122,38 @@ class LocalEconomy(mesa.Model):
     def resident_income(self) -> np.ndarray:
         return income(self.p, self.residents)
 
+    def shared_target(self) -> float:
+        """The partnership's shared target: the employment rate of deprived neighbourhoods."""
+        res = self.residents
+        deprived = self.hoods.deprived[res.hood]
+        return float(np.count_nonzero(deprived & res.employed) / max(deprived.sum(), 1))
+
+    def log_participants(self, people: np.ndarray, lever: str, months: int) -> None:
+        res = self.residents
+        end = np.full(len(people), self.month + months, np.int64)
+        self.participants.add(uid=res.uid[people], slot=people.astype(np.int64),
+                              lever=np.full(len(people), LEVERS.index(lever), np.int64),
+                              start_month=np.full(len(people), self.month, np.int64),
+                              end_month=end, deprived=self.hoods.deprived[res.hood[people]],
+                              status_at_start=res.status[people].astype(np.int64))
+        if self.track_own_participants:
+            self.tracker.extend(people.astype(np.int64), res.uid[people], end)
+
     def step(self) -> None:
         """One month, in the order of model-spec section 4."""
         self.month_flags = people_dynamics.new_month_flags(self)
+        partnership.update_partnership(self)
+        levers.deliver(self)
         firm_dynamics.update_businesses(self)
         labour_dynamics.run_labour_market(self)
         people_dynamics.update_residents(self)
         place_dynamics.update_neighbourhoods(self)
+        self.observe()
+
+    def observe(self) -> None:
+        if self.cohort is not None:
+            self.cohort.update(self.residents)
+        self.tracker.update(self.residents, self.month)
         self.records["monthly"].append(outcomes.monthly_row(self))
         self.prev_status = self.residents.status.copy()
 

@@ -17,10 +17,21 @@ def crime_target(p: Params, hoods: Neighbourhoods, workless_rate, reference) -> 
     return start * ratio**p.crime_worklessness_elasticity * env
 
 
+def safety_effect(p: Params, hoods: Neighbourhoods) -> np.ndarray:
+    """Share cut in the crime level from community safety spend (saturating) [S~] NDC."""
+    return p.safety_max_cut * (1 - np.exp(-hoods.safety_stock / p.safety_scale))
+
+
 def update_crime(p: Params, hoods: Neighbourhoods, workless_rate, reference) -> None:
     """Crime drifts towards its target level."""
-    target = crime_target(p, hoods, workless_rate, reference)
+    target = crime_target(p, hoods, workless_rate, reference) * (1 - safety_effect(p, hoods))
     hoods.crime += p.crime_adjust_rate * (target - hoods.crime)
+
+
+def depreciate_environment(p: Params, hoods: Neighbourhoods, reference) -> None:
+    """Gains in environment quality fade slowly without upkeep."""
+    gain = hoods.environment - reference["environment"]
+    hoods.environment -= np.maximum(gain, 0) * p.environment_decay / 12
 
 
 def quality(hoods: Neighbourhoods) -> np.ndarray:

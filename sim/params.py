@@ -286,12 +286,125 @@ _p("into_work_share", 0.07, 0.05, 0.10, "share", "share of employment-related sp
    "helps people into work (rest is benefits)", "[S] Total Place, Birmingham")
 
 
+# --- Partnership and regimes -------------------------------------------------------------
+_group = "partnership"
+_p("regeneration_budget", 10e6, 0.0, 600e6, "GBP/year", "regeneration money for the district, "
+   "all streams (presets scale it with population: town 1m, city 100m)", "[A]; NRF averaged GBP 4-6m per district a year, LEGI about GBP 4m [S-derived]")
+_p("pooled_share", 0.8, 0.0, 1.0, "share", "coalition: share of each partner's regeneration "
+   "stream pooled into the single pot", "[A]")
+_p("growth_weight", 0.4, 0.0, 1.0, "0-1", "coalition: weight of economic growth in the board's "
+   "objective; tilts the pot towards business support, sites and skills", "[A] 0.1-0.8")
+_p("reward_grant_share", 0.025, 0.0, 0.1, "share of pot", "coalition: reward grant on shared "
+   "targets, paid to partners by engagement when the target improved over the year",
+   "[A]; local PSA reward grants [S~]")
+_p("performance_pressure", 0.3, 0.0, 1.0, "0-1", "coalition: pressure on partners from shared "
+   "performance targets, added to the pay-off of engaging", "[A]; costly sanctions sustain "
+   "co-operation [S] Fehr and Gachter 2000")
+_p("one_stop_shop_budget", 0.5e6, 0.0, 50e6, "GBP/year", "coalition: cost of the one stop shop "
+   "for investors and residents, taken off the top of the pot (0 = none)", "[A]")
+_p("conditional_share", 0.5, 0.0, 1.0, "share", "partners who are conditional co-operators",
+   "[S] Fischbacher, Gachter and Fehr 2001")
+_p("free_rider_share", 0.33, 0.0, 1.0, "share", "partners who are free riders (the rest are "
+   "hump-shaped)", "[S] Fischbacher, Gachter and Fehr 2001")
+_p("cooperation_slope", 0.85, 0.6, 1.0, "ratio", "how far a conditional co-operator matches the "
+   "others' mean engagement", "[A]; imperfect conditional co-operation [S] Fischbacher and "
+   "Gachter 2010")
+_p("engagement_learning_rate", 0.2, 0.05, 0.4, "share/quarter", "share of the gap to its target "
+   "engagement a partner closes each quarter", "[A]")
+_p("transaction_cost", 0.03, 0.01, 0.08, "share of stream per unit engagement", "cost to a "
+   "partner of engaging fully, as a share of its own stream", "[A]")
+_p("joint_benefit", 0.02, 0.0, 0.1, "share of stream per unit engagement", "a partner's own "
+   "share of the benefit of joint work (a public good) under either regime", "[A]")
+_p("pot_access_value", 0.06, 0.0, 0.2, "share of stream", "coalition: value to a partner of "
+   "delivery contracts from the pot per unit of engagement, at full pooling", "[A]")
+_p("mission_tolerance", 0.3, 0.0, 1.0, "share", "shortfall between what a partner puts into the "
+   "pot and what its mission gets back that it accepts before trust falls", "[A]")
+_p("trust_rate", 0.1, 0.0, 0.5, "per quarter", "speed at which trust responds to shared gains "
+   "and to an unfunded mission", "[A]")
+_p("initial_engagement", 0.3, 0.0, 1.0, "0-1", "partners' engagement when the programme "
+   "starts", "[A]")
+_p("initial_trust", 0.5, 0.0, 1.0, "0-1", "partners' trust when the programme starts", "[A]")
+_p("alignable_share", 0.01, 0.0, 0.05, "share of mainstream budget", "share of a fully engaged "
+   "and trusting partner's mainstream budget it bends to deprived neighbourhoods", "[A]; Total "
+   "Place found most spending not aligned [S~]")
+_p("referral_precision_base", 0.3, 0.0, 1.0, "share", "share of programme places that reach the "
+   "residents who need them most when partners do not engage; rises to 1 with engagement",
+   "[A]")
+_p("business_engagement_cost", 250.0, 0.0, 2000.0, "GBP/month", "time cost to a firm of "
+   "engaging with the partnership", "[A]")
+_p("brokered_recruit_value", 400.0, 0.0, 3000.0, "GBP per vacancy/month", "value to a firm of "
+   "a brokered recruit per open vacancy, when a one stop shop exists", "[A]")
+_p("peer_engagement_value", 200.0, 0.0, 2000.0, "GBP/month", "extra value of engaging when all "
+   "firms in the neighbourhood engage (networks, referrals)", "[A]")
+_p("brokerage_local_preference", 0.5, 0.0, 1.0, "share", "cut in the chance that an engaged "
+   "firm's vacancy goes to an in-commuter: brokerage offers it to residents first", "[A]")
+_p("oss_friction_cut", 0.3, 0.0, 0.6, "share", "one stop shop: cut in delay, site-search and "
+   "recruitment frictions for engaged firms and inward investors", "[A] 0-60%")
+
+# --- Levers ----------------------------------------------------------------------------------
+_group = "levers"
+_p("delivery_lag_months", 3, 0, 24, "months", "months between money being allocated and "
+   "programmes delivering (places and works); sites and transport take three times as long",
+   "[A]")
+_p("diminishing_returns_coverage", 0.5, 0.05, 5.0, "share of eligible", "coverage of the "
+   "eligible group at which a programme's effect per participant halves", "[A]")
+_p("employment_support_cost", 600.0, 300.0, 1000.0, "GBP/participant", "job search assistance, "
+   "brokerage and outreach", "[A] cost; [S~] Card, Kluve and Weber 2018 profile")
+_p("employment_support_boost", 0.5, 0.0, 2.0, "proportional", "rise in search effectiveness "
+   "during support (3 months), fading after", "[A]; about +2 pp early [S~] CKW 2018")
+_p("outreach_share", 0.3, 0.0, 1.0, "share", "share of employment support places used for "
+   "outreach to the inactive", "[A]")
+_p("skills_cost", 4000.0, 2000.0, 6000.0, "GBP/place", "training place (mix of short and long "
+   "courses)", "[A]; short GBP 2,000, long GBP 6,000")
+_p("course_months", 6, 1, 24, "months", "length of a training course", "[A]")
+_p("training_lock_in", 0.6, 0.0, 1.0, "share", "fall in search effort while on a course",
+   "[A]; lock-in -10 to -20 pp [S~] Wunsch")
+_p("training_completion", 0.7, 0.3, 1.0, "probability", "chance a trainee completes and gains "
+   "one skill level", "[A]")
+_p("employer_involvement_gain", 0.2, 0.0, 1.0, "probability", "extra completion chance when "
+   "training is shaped by engaged employers (times the engaged share of firms)", "[S] What Works "
+   "Centre: training works better with employer involvement; size [A]")
+_p("wage_subsidy_cost", 1960.0, 1000.0, 4000.0, "GBP/subsidised hire", "GBP 60 a week for 26 "
+   "weeks plus GBP 400 administration", "[S] New Deal for Young People subsidy")
+_p("wage_subsidy_score", 1.0, 0.0, 3.0, "score units", "how much more an employer favours an "
+   "applicant who brings a subsidy", "[A]")
+_p("health_cost", 1500.0, 800.0, 3000.0, "GBP/participant", "condition management programme",
+   "[S] Pathways to Work evaluations (DWP RR 488, 525)")
+_p("health_gain", 0.1, 0.0, 0.3, "0-1", "lasting rise in a participant's latent health",
+   "[A] calibrated towards +3 to +7 pp employment at 18 months [S] Pathways to Work")
+_p("childcare_cost", 2500.0, 1000.0, 8000.0, "GBP/place/year", "childcare place for a carer",
+   "[A]")
+_p("childcare_activation", 3.0, 1.0, 10.0, "ratio", "rise in a carer's chance of returning to "
+   "search while childcare is funded", "[A]")
+_p("safety_scale", 50.0, 10.0, 500.0, "GBP/resident/year", "community safety spend at which "
+   "63% of the maximum crime cut is reached", "[A]; NDC/NRF: -10 to -20% [S~]")
+_p("safety_max_cut", 0.25, 0.0, 0.6, "share", "largest cut in a neighbourhood's crime level from "
+   "community safety", "[S~] NDC and NRF local reports")
+_p("environment_cost", 2000.0, 200.0, 10000.0, "GBP/resident", "spend per resident that closes "
+   "the gap to perfect environment quality by e^-1 (diminishing returns)", "[A]")
+_p("environment_decay", 0.01, 0.0, 0.1, "share/year", "share of the gain in environment "
+   "quality lost each year without upkeep", "[A]")
+_p("business_advice_cost", 5000.0, 1000.0, 20000.0, "GBP/firm", "business advice for one firm",
+   "[A]")
+_p("advice_productivity_gain", 0.05, 0.0, 0.2, "proportional", "lasting productivity gain of an "
+   "advised firm", "[S] What Works Centre: advice raises productivity more reliably than "
+   "employment; size [A]")
+_p("gap_funding_share", 0.5, 0.0, 1.0, "share", "share of the business support budget kept for "
+   "gap funding of investment projects", "[A]")
+_p("gap_funding_max_per_job", 20000.0, 0.0, 100000.0, "GBP/job", "most gap funding offered per "
+   "job of a project", "[A]; cost per net job GBP 25-40k [S] NAO")
+_p("site_cost", 3e6, 2e5, 2e7, "GBP/neighbourhood", "spend on one neighbourhood that closes its "
+   "site-readiness and transport gaps by e^-1", "[A]")
+
+
 REGISTRY = MappingProxyType(_REGISTRY)
 
 PRESETS: dict[str, dict[str, Any]] = {
-    "town": {"n_neighbourhoods": 7, "density_per_km2": 150.0},
+    "town": {"n_neighbourhoods": 7, "density_per_km2": 150.0, "regeneration_budget": 1e6,
+             "one_stop_shop_budget": 0.05e6},
     "district": {},
-    "city": {"n_neighbourhoods": 666, "density_per_km2": 2500.0},
+    "city": {"n_neighbourhoods": 666, "density_per_km2": 2500.0, "regeneration_budget": 100e6,
+             "one_stop_shop_budget": 5e6},
 }
 DEFAULT_PRESET = "district"
 
@@ -361,3 +474,50 @@ class Params:
     @property
     def scale_per_100k(self) -> float:
         return self.n_residents_all_ages / 100_000
+
+
+def _md_cell(value: Any) -> str:
+    """A value as Markdown table cell text (pipes escaped, bools lower case)."""
+    if isinstance(value, bool):
+        text = str(value).lower()
+    elif isinstance(value, float):
+        text = f"{value:g}"
+    else:
+        text = str(value)
+    return text.replace("|", "\\|")
+
+
+def markdown_table(group: str | None = None) -> str:
+    """The parameter registry as Markdown tables, one per group, in registry order.
+
+    Args:
+        group: only this group (e.g. "labour market"); default: every group.
+
+    Returns:
+        For each group a `#### <group>` heading and a table with the columns
+        name, default, range, unit, description and source.
+
+    Raises:
+        ParameterError: `group` is not a registered group.
+    """
+    groups = list(dict.fromkeys(p.group for p in REGISTRY.values()))
+    if group is not None:
+        if group not in groups:
+            raise _unknown(group, groups, "parameter group")
+        groups = [group]
+    blocks = []
+    for g in groups:
+        lines = [f"#### {g}", "",
+                 "| name | default | range | unit | description | source |",
+                 "|---|---|---|---|---|---|"]
+        for p in REGISTRY.values():
+            if p.group != g:
+                continue
+            low = "" if p.low is None else _md_cell(p.low)
+            high = "" if p.high is None else _md_cell(p.high)
+            span = f"{low} – {high}" if (low or high) else "–"
+            cells = [f"`{p.name}`", _md_cell(p.default), span, _md_cell(p.unit),
+                     _md_cell(p.description), _md_cell(p.source)]
+            lines.append("| " + " | ".join(cells) + " |")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"

@@ -47,6 +47,20 @@ class Residents:
         self.health = np.zeros(n, np.float32)
         self.attachment = np.ones(n, np.float32)
         self.wellbeing = np.zeros(n, np.float32)
+        # Programme state: the lever a resident is on (-1 none), months left, and the
+        # multipliers programmes put on search and on re-entering search.
+        self.programme = np.full(n, -1, np.int8)
+        self.programme_left = np.zeros(n, np.int16)
+        self.search_boost = np.ones(n, np.float32)
+        self.activation_boost = np.ones(n, np.float32)
+        self.voucher_left = np.zeros(n, np.int16)  # months a wage-subsidy voucher stays valid
+        self.childcare_left = np.zeros(n, np.int16)
+
+    def clear_programmes(self, idx: np.ndarray) -> None:
+        """Reset programme state of slots whose residents left (in-movers start clean)."""
+        self.programme[idx], self.programme_left[idx] = -1, 0
+        self.search_boost[idx], self.activation_boost[idx] = 1.0, 1.0
+        self.voucher_left[idx], self.childcare_left[idx] = 0, 0
 
     @property
     def employed(self) -> np.ndarray:

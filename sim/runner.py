@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -61,7 +61,8 @@ def run_scenario(scenario: Scenario, months: int | None = None,
     """
     months = full_length(scenario) if months is None else months
     start = time.perf_counter()
-    model = LocalEconomy(scenario.params, rng=scenario.seed)
+    model = LocalEconomy(scenario.params, rng=scenario.seed, policy=scenario.policy,
+                         shocks=scenario.shocks)
     model.run(months=months, progress=progress)
     return RunResult(scenario, months, model.records, time.perf_counter() - start)
 
@@ -85,7 +86,7 @@ def run_facts(result: RunResult) -> dict:
     s = result.scenario
     return {
         "scenario": {"name": s.name, "description": s.description, "source": s.source,
-                     "policy": s.policy, "shocks": s.shocks},
+                     "policy": asdict(s.policy), "shocks": [asdict(k) for k in s.shocks]},
         "preset": s.preset,
         "seed": s.seed,
         "months": result.months,

@@ -10,8 +10,18 @@ A scenario file looks like this::
     [params]                          # overrides, checked against the registry
     search_intensity = 0.25
 
-    [policy]                          # reserved: passed through unvalidated
-    [shocks]                          # reserved: passed through unvalidated
+    [policy]                          # optional; default: no regeneration money
+    regime = "coalition"              # none | lsp | coalition
+    budget = 10_000_000               # GBP a year (sets regeneration_budget)
+    targeting = 0.7                   # share to deprived neighbourhoods, or a table by lever
+    [policy.mix]                      # shares of the budget by lever; must sum to 1
+    skills = 0.5
+    employment_support = 0.5
+
+    [shocks.recession]                # optional shocks, programme months from 1
+    start = 24
+    months = 18
+    size = 0.5
 
 Any other top-level key is an error. Every problem is reported as one
 `ScenarioError` whose message names the file, the key and what is wrong.
@@ -27,6 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.params import DEFAULT_PRESET, PRESETS, ParameterError, Params
+from sim.policy.shocks import Shock, ShockError, parse_shocks
+from sim.policy.spec import Policy, PolicyError, parse_policy
 
 DEFAULT_SEED = 1
 DEFAULT_SOURCE = "sim/data/default.toml (embedded)"
@@ -47,8 +59,8 @@ class Scenario:
         preset: the parameter preset the overrides apply to.
         seed: the run's integer seed.
         params: the complete, checked parameter set.
-        policy: the raw `[policy]` table (reserved for a later release).
-        shocks: the raw `[shocks]` table (reserved for a later release).
+        policy: regime, mix and targeting (sim.policy.spec.Policy).
+        shocks: the shocks that hit the district (sim.policy.shocks.Shock).
         source: where the scenario came from (a file path or the embedded default).
         overrides: the raw `[params]` table, kept so the preset can be changed later.
     """
@@ -58,8 +70,8 @@ class Scenario:
     preset: str
     seed: int
     params: Params
-    policy: dict
-    shocks: dict
+    policy: Policy
+    shocks: tuple
     source: str
     overrides: dict = field(default_factory=dict)
 
@@ -136,15 +148,17 @@ def parse_scenario(text: str, source: str, default_name: str = "scenario") -> Sc
     seed = _get(doc, "seed", int, source, DEFAULT_SEED)
     _check_preset(preset, source)
     _check_seed(seed, source)
-    overrides = _get(doc, "params", dict, source, {})
+    overrides = dict(_get(doc, "params", dict, source, {}))
+    policy, budget = _build_policy(_get(doc, "policy", dict, source, {}), source)
+    overrides.update(budget)
     return Scenario(
         name=_get(doc, "name", str, source, default_name),
         description=_get(doc, "description", str, source, ""),
         preset=preset,
         seed=seed,
         params=_build_params(preset, overrides, source),
-        policy=_get(doc, "policy", dict, source, {}),
-        shocks=_get(doc, "shocks", dict, source, {}),
+        policy=policy,
+        shocks=_build_shocks(_get(doc, "shocks", dict, source, {}), source),
         source=source,
         overrides=overrides,
     )
@@ -191,6 +205,20 @@ def _check_preset(preset: str, source: str) -> None:
 def _check_seed(seed: int, source: str) -> None:
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ScenarioError(f"{source}: key 'seed' must be an integer >= 0, got {seed!r}")
+
+
+def _build_policy(table: dict, source: str) -> tuple[Policy, dict]:
+    try:
+        return parse_policy(table)
+    except PolicyError as exc:
+        raise ScenarioError(f"{source}: [policy]: {exc}") from None
+
+
+def _build_shocks(table: dict, source: str) -> tuple[Shock, ...]:
+    try:
+        return parse_shocks(table)
+    except ShockError as exc:
+        raise ScenarioError(f"{source}: [shocks]: {exc}") from None
 
 
 def _build_params(preset: str, overrides: dict, source: str) -> Params:

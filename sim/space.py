@@ -36,6 +36,7 @@ class Neighbourhoods:
     distance: np.ndarray  # [n, n + 1] km from each neighbourhood to each zone
     reach: np.ndarray  # [2, n, n + 1] bool: zone reachable by mode (PT, CAR)
     ttwa_xy: tuple[float, float]
+    safety_stock: np.ndarray  # GBP per resident a year of community safety spend (2-year memory)
 
     @property
     def n(self) -> int:
@@ -76,21 +77,32 @@ def build_neighbourhoods(p: Params, rng: np.random.Generator) -> Neighbourhoods:
 
     centre_dist = np.hypot(x, y) / max(radius, 1e-9)
     pt_access = np.clip(1.0 - 0.6 * centre_dist + 0.15 * rng.standard_normal(n), 0.05, 1.0)
-    pt_range = p.pt_reach_km * (0.5 + pt_access)
-    reach = np.stack([distance <= pt_range[:, None], distance <= p.car_reach_km])
-    # The TTWA is a whole labour market: by car it is always in reach, by public
-    # transport only from neighbourhoods with a good (rail or express bus) link [A].
-    reach[CAR, :, n] = True
-    reach[PT, :, n] = pt_access >= 0.7
 
-    return Neighbourhoods(
+    hoods = Neighbourhoods(
         x=x, y=y, deprived=deprived, decile=decile,
         crime=np.where(deprived, p.crime_rate_deprived, p.crime_rate_rest).astype(float),
         environment=np.where(deprived, p.environment_deprived, p.environment_rest).astype(float),
         site_readiness=np.where(deprived, p.site_readiness_deprived,
                                 p.site_readiness_rest).astype(float),
-        pt_access=pt_access, distance=distance, reach=reach, ttwa_xy=ttwa_xy,
+        pt_access=pt_access, distance=distance, reach=None, ttwa_xy=ttwa_xy,
+        safety_stock=np.zeros(n),
     )
+    update_reach(hoods, p)
+    return hoods
+
+
+def update_reach(hoods: Neighbourhoods, p: Params) -> None:
+    """Which zones each neighbourhood reaches, by mode (after transport improves, again).
+
+    The TTWA is a whole labour market: by car it is always in reach, by public
+    transport only from neighbourhoods with a good (rail or express bus) link [A].
+    """
+    n = hoods.n
+    pt_range = p.pt_reach_km * (0.5 + hoods.pt_access)
+    reach = np.stack([hoods.distance <= pt_range[:, None], hoods.distance <= p.car_reach_km])
+    reach[CAR, :, n] = True
+    reach[PT, :, n] = hoods.pt_access >= 0.7
+    hoods.reach = reach
 
 
 def build_network(hoods: Neighbourhoods, rng, k: int = 4) -> Network:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sim.params import Params
+from sim.policy.shocks import Shock
+from sim.policy.spec import DEFAULT_MIX, Policy
 from sim.scenario import Scenario, ScenarioError, load_default_scenario, load_scenario
 
 
@@ -28,7 +30,7 @@ burn_in_months = 12
 regime = "lsp"
 
 [shocks]
-plant_closure = { month = 40, jobs = 300 }
+plant_closure = { start = 40 }
 """
 
 
@@ -39,8 +41,8 @@ def test_good_file_parses(tmp_path):
     assert (s.name, s.description, s.preset, s.seed) == ("trial", "a test scenario", "town", 7)
     assert s.params == Params.from_preset("town", {"search_intensity": 0.3,
                                                    "burn_in_months": 12})
-    assert s.policy == {"regime": "lsp"}
-    assert s.shocks == {"plant_closure": {"month": 40, "jobs": 300}}
+    assert s.policy.regime == "lsp" and s.policy.mix == DEFAULT_MIX
+    assert s.shocks == (Shock("plant_closure", 40),)
     assert s.source == str(path)
 
 
@@ -48,7 +50,7 @@ def test_defaults_when_keys_are_missing(tmp_path):
     s = load_scenario(write(tmp_path, "", name="bare.toml"))
     assert (s.name, s.description, s.preset, s.seed) == ("bare", "", "district", 1)
     assert s.params == Params.from_preset("district")
-    assert (s.policy, s.shocks) == ({}, {})
+    assert (s.policy, s.shocks) == (Policy(), ())
 
 
 def test_scenario_is_frozen(tmp_path):

@@ -2,6 +2,6 @@
 
 from sim.agents.business import Business
 from sim.agents.household import Household
-from sim.agents.public_body import PARTNERS, PublicBody
+from sim.agents.public_body import DISPOSITIONS, PARTNERS, Partnership, PublicBody
 
-__all__ = ["Business", "Household", "PublicBody", "PARTNERS"]
+__all__ = ["Business", "Household", "PublicBody", "Partnership", "PARTNERS", "DISPOSITIONS"]

@@ -1,35 +1,63 @@
-"""Public bodies (partners). Few, so plain per-agent state and methods are right here.
+"""Public bodies (partners) and the partnership board. Few, so plain per-agent state.
 
-In this release they deliver baseline (mainstream) services only; the
-partnership, regimes and levers build on this state.
+The rules they follow live in sim.policy.engagement (engagement and trust) and
+sim.policy.regimes (who spends what on which lever).
 """
 
 from __future__ import annotations
 
+from mesa import Agent
 from mesa.discrete_space import FixedAgent
 
-# name -> (share of mainstream public spending, remit: levers it can fund)
-# [A] shares shaped on Total Place maps: health and benefits dominate.
-PARTNERS: dict[str, tuple[float, tuple[str, ...]]] = {
-    "local_authority": (0.22, ("housing_environment", "childcare", "sites_transport",
-                               "business_support")),
-    "health_body": (0.30, ("health",)),
-    "police": (0.05, ("community_safety",)),
-    "skills_provider": (0.10, ("skills",)),
-    "employment_service": (0.28, ("employment_support", "wage_subsidy")),
-    "development_agency": (0.03, ("business_support", "sites_transport")),
-    "voluntary_sector": (0.02, ("employment_support", "community_safety")),
+# name -> (share of mainstream spending, share of regeneration streams, remit: levers it funds,
+#          KPI: the monthly column it answers for). [A] shares shaped on Total Place maps and
+#          NRF partnership accounts; remits follow each body's statutory role.
+PARTNERS: dict[str, tuple[float, float, tuple[str, ...], str]] = {
+    "local_authority": (0.22, 0.25, ("housing_environment", "childcare", "sites_transport",
+                                     "community_safety"), "employment_rate_deprived"),
+    "health_body": (0.30, 0.15, ("health",), "mean_health"),
+    "police": (0.05, 0.10, ("community_safety",), "crime_deprived"),
+    "skills_provider": (0.10, 0.15, ("skills",), "training_completions"),
+    "employment_service": (0.28, 0.15, ("employment_support", "wage_subsidy"),
+                           "job_finding_rate"),
+    "development_agency": (0.03, 0.15, ("business_support", "sites_transport"),
+                           "private_investment"),
+    "voluntary_sector": (0.02, 0.05, ("employment_support", "community_safety", "childcare"),
+                         "wellbeing_deprived"),
 }
+DISPOSITIONS = ("conditional", "free_rider", "hump")
 
 
 class PublicBody(FixedAgent):
-    """A public body with a mainstream budget, a remit, engagement and trust."""
+    """A public body: mainstream budget, regeneration stream, remit, KPI, engagement, trust."""
 
-    def __init__(self, model, name: str, mainstream_budget: float, remit, cell):
+    def __init__(self, model, name: str, mainstream_budget: float, stream: float, remit, kpi: str,
+                 disposition: str, cell):
         super().__init__(model)
         self.name = name
         self.mainstream_budget = mainstream_budget  # GBP / year
+        self.stream = stream  # regeneration money, GBP / year
         self.remit = tuple(remit)
-        self.engagement = 0.0
-        self.trust = 0.5
+        self.kpi = kpi
+        self.disposition = disposition
+        self.engagement = model.p.initial_engagement
+        self.trust = model.p.initial_trust
+        self.funding_received = stream  # GBP / year it delivers; compared with its stream
         self.cell = cell
+
+
+class Partnership(Agent):
+    """The board: regime, pot, allocation, growth weight, reward grant, one stop shop."""
+
+    def __init__(self, model, policy):
+        super().__init__(model)
+        self.policy = policy
+        self.regime = policy.regime
+        self.pot = 0.0  # GBP / year pooled (coalition)
+        self.one_stop_shop = False
+        self.reward_reserve = 0.0
+        self.allocation = None  # [partner, lever] GBP / year, set each programme year
+        self.aligned = None  # [partner, lever] GBP / year of bent mainstream money
+        self.target_last_year = None
+        self.target_last_quarter = 0.0
+        self.one_stop_shop_budget = 0.0

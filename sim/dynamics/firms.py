@@ -6,7 +6,9 @@ import numpy as np
 
 from sim import investment
 from sim.businesses import draw_firm_traits, starting_cash
+from sim.dynamics.labour import shock_effects
 from sim.markets import goods
+from sim.policy.spec import LEVERS
 from sim.population import UNEMPLOYED
 
 
@@ -15,6 +17,7 @@ def update_businesses(model) -> None:
     goods.drift_demand_weights(p, firms, model.month,
                                model.streams["firm_demand"].standard_normal(firms.n))
     model.tradable_pot *= 1 - p.tradable_erosion / 12
+    apply_business_shocks(model)
     start_due_projects(model)
     demand = firm_demand_now(model)
     employees = employees_by_firm(model)
@@ -37,7 +40,25 @@ def firm_demand_now(model) -> np.ndarray:
     pot_nt = goods.local_spending(model.p, model.resident_income().sum(), incommuter_wages,
                                   model.public_spend)
     model.month_flags["pots"] = (pot_nt, model.tradable_pot)
-    return goods.firm_demand(firms, model.month_flags["pots"])
+    factor = shock_effects(model)["demand"]
+    return goods.firm_demand(firms, (pot_nt * factor, model.tradable_pot * factor))
+
+
+def apply_business_shocks(model) -> None:
+    """Shocks starting this month: a plant closure, a lasting change in external demand."""
+    t = model.month - model.p.burn_in_months
+    for shock in model.shocks:
+        if shock.start != t:
+            continue
+        if shock.kind == "tradable_demand":
+            model.tradable_pot *= 1 + shock.size
+        elif shock.kind == "plant_closure":
+            firms = model.firms
+            employees = employees_by_firm(model)
+            tradable = firms.alive[: firms.n] & firms.tradable[: firms.n]
+            if tradable.any():
+                largest = int(np.argmax(np.where(tradable, employees, -1)))
+                close_firms(model, np.array([largest]), employees)
 
 
 def resident_workers_by_firm(model) -> np.ndarray:
@@ -147,11 +168,31 @@ def consider_projects(model) -> None:
     res, n = model.residents, model.hoods.n
     skill_counts = np.bincount(res.hood * 5 + res.skill, minlength=n * 5).reshape(n, 5)
     for project in arrivals:
-        record = investment.appraise(model.p, model.hoods, project, skill_counts)
+        record = appraise_with_help(model, project, skill_counts)
         model.records["projects"].append(record)
         model.month_flags["private_investment"] += record["private_investment"]
         if record["went_ahead"]:
             model.pending_projects.append(record)
+
+
+def appraise_with_help(model, project: dict, skill_counts) -> dict:
+    """Appraise a project with the help on offer: the one stop shop's friction cut (coalition;
+    engaged expanding firms and all inward investors) and gap funding from business support."""
+    p, firms = model.p, model.firms
+    expanding = np.flatnonzero(firms.alive[: firms.n] & firms.tradable[: firms.n]
+                               & (firms.hood[: firms.n] == project["hood"]))
+    project["engaged_firm"] = bool(firms.engaged[expanding].any()) if len(expanding) else False
+    uses_shop = model.board.one_stop_shop and (project["kind"] == "inward"
+                                               or project["engaged_firm"])
+    cut = p.oss_friction_cut if uses_shop else 0.0
+    lever = LEVERS.index("business_support")
+    pool = 0.0 if "business_support" in model.disabled_levers else model.ledger.available(lever)
+    record = investment.appraise(p, model.hoods, project, skill_counts, friction_cut=cut,
+                                 gap_funding=min(pool, p.gap_funding_max_per_job * project["jobs"]))
+    if record["help_gbp"] > 0:
+        model.ledger.spend(lever, record["help_gbp"])
+        model.month_flags["gap_funding"] += record["help_gbp"]
+    return record
 
 
 def start_due_projects(model) -> None:

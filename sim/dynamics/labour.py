@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.markets import labour
+from sim.policy import shocks
 from sim.population import (
     CARING,
     EMPLOYED,
@@ -16,6 +17,14 @@ from sim.population import (
     UNEMPLOYED,
     inactivity_reason,
 )
+
+
+def shock_effects(model) -> dict:
+    """Multipliers that active shocks put on separations and demand this month."""
+    t = model.month - model.p.burn_in_months
+    recession = shocks.active(model.shocks, "recession", t)
+    size = recession.size if recession else 0.0
+    return {"separations": 1 + size, "demand": 1 - 0.3 * size}
 
 
 def run_labour_market(model) -> None:
@@ -31,8 +40,10 @@ def separate(model, reason_draw: np.ndarray) -> None:
     p, res = model.p, model.residents
     u = model.streams["separation"].random(res.n)
     emp = np.flatnonzero(res.status == EMPLOYED)
+    to_unemployed, to_sick, to_inactive = labour.separation_hazards(
+        p, res.spell[emp], res.health[emp])
     to_u, to_sick, to_inactive = labour.split_by_hazards(
-        u[emp], *labour.separation_hazards(p, res.spell[emp], res.health[emp]))
+        u[emp], to_unemployed * shock_effects(model)["separations"], to_sick, to_inactive)
     at_district_firm = res.employer[emp] >= 0
     leaving = to_u | to_sick | to_inactive
     model.month_flags["district_quit_rate"] = (
@@ -55,7 +66,9 @@ def activate_and_discourage(model, reason_draw: np.ndarray) -> None:
     u = model.streams["activation"].random(res.n)
     inactive = np.flatnonzero(res.status == INACTIVE)
     unemployed = np.flatnonzero(res.status == UNEMPLOYED)
-    start = inactive[u[inactive] < labour.activation_probability(
+    boost = res.activation_boost[inactive] * np.where(
+        res.childcare_left[inactive] > 0, p.childcare_activation, 1.0)
+    start = inactive[u[inactive] < boost * labour.activation_probability(
         p, res.reason[inactive], res.health[inactive], res.attachment[inactive])]
     give_up = unemployed[u[unemployed] < labour.discouragement_probability(
         p, res.attachment[unemployed])]
@@ -86,6 +99,7 @@ def search_and_match(model) -> None:
     unemployed = np.flatnonzero(res.status == UNEMPLOYED)
     eff = labour.search_effectiveness(p, res.skill[unemployed], res.health[unemployed],
                                       res.attachment[unemployed], res.spell[unemployed])
+    eff *= res.search_boost[unemployed]
     applying = u[unemployed] < p.search_intensity * eff
     applicants, eff = unemployed[applying], eff[applying]
     slot_firm, per_zone = vacancy_slots(model)
@@ -105,8 +119,9 @@ def search_and_match(model) -> None:
     accepted = rng.random(len(applicants)) < labour.acceptance_probability(
         p, res.skill[applicants], required)
     slot[~accepted] = -1
-    score = eff + rng.gumbel(size=len(applicants)) * 0.3 - p.employer_stigma * hoods.deprived[
-        res.hood[applicants]]
+    score = (eff + rng.gumbel(size=len(applicants)) * 0.3
+             - p.employer_stigma * hoods.deprived[res.hood[applicants]]
+             + p.wage_subsidy_score * (res.voucher_left[applicants] > 0))
     winners = labour.pick_winners(slot, score)
     hire(model, applicants[winners], slot_firm[slot[winners]], zone[winners], rng)
 
@@ -116,7 +131,11 @@ def hire(model, people: np.ndarray, employer: np.ndarray, zone: np.ndarray, rng)
     at_firm = employer >= 0
     wage = np.where(at_firm, firms.wage[np.maximum(employer, 0)],
                     p.ttwa_wage * rng.lognormal(-0.02, 0.2, len(people)))
-    model.residents.start_job(people, employer, zone, wage)
+    res = model.residents
+    subsidised = people[res.voucher_left[people] > 0]
+    model.month_flags["subsidised_hires"] = len(subsidised)
+    res.voucher_left[subsidised] = 0
+    res.start_job(people, employer, zone, wage)
     filled = np.bincount(employer[at_firm], minlength=firms.n)
     firms.vacancies[: firms.n] -= filled.astype(firms.vacancies.dtype)
     model.month_flags["resident_hires"] = int(at_firm.sum())
@@ -129,7 +148,8 @@ def fill_with_incommuters(model) -> None:
     p, firms = model.p, model.firms
     n = firms.n
     rng = model.streams["incommuters"]
-    hired = rng.binomial(firms.vacancies[:n], p.incommuter_fill_rate)
+    brokered = firms.engaged[:n] * p.brokerage_local_preference
+    hired = rng.binomial(firms.vacancies[:n], p.incommuter_fill_rate * (1 - brokered))
     leaving = rng.binomial(firms.incommuters[:n], model.month_flags["district_quit_rate"])
     firms.vacancies[:n] -= hired.astype(firms.vacancies.dtype)
     firms.incommuters[:n] += (hired - leaving).astype(firms.incommuters.dtype)

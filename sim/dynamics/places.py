@@ -10,6 +10,7 @@ from sim.population import EMPLOYED, TTWA_EMPLOYER, draw_people
 
 def update_neighbourhoods(model) -> None:
     update_crime(model)
+    rules.depreciate_environment(model.p, model.hoods, model.ref)
     move_households(model)
 
 
@@ -54,10 +55,10 @@ def move_households(model) -> None:
     for key, value in people.items():
         getattr(res, key)[slots] = value
     place_inmover_workers(model, slots[people["status"] == EMPLOYED], rng)
-    res.uid[slots] = model.next_resident_uid + np.arange(len(slots))
-    model.next_resident_uid += len(slots)
-    hh.uid[leaving] = model.next_household_uid + np.arange(len(leaving))
-    model.next_household_uid += len(leaving)
+    # Ids depend only on the dwelling slot and the month, so paired runs agree on who is who.
+    res.uid[slots] = res.n * model.month + slots
+    hh.uid[leaving] = hh.n * model.month + leaving
+    res.clear_programmes(slots)
     no_car = np.where(advantaged, p.no_car_share_rest, p.no_car_share_deprived)
     hh.car[leaving] = rng.random(len(leaving)) >= no_car
     model.month_flags["moved"][slots] = True

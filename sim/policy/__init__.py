@@ -1,0 +1,1 @@
+"""Governance of regeneration money: regimes, the partnership, levers and shocks."""

@@ -1,0 +1,81 @@
+"""Stage 1 of the month: budgets and the partnership.
+
+Quarterly, partners update engagement and trust. At the start of each
+programme year the board allocates the year's money (sim.policy.regimes) and
+partners align part of their mainstream budgets. Every month a twelfth of the
+year's money enters the delivery pipeline. Businesses decide whether to engage.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.cohort import Cohort
+from sim.policy import engagement, regimes, shocks
+from sim.policy.budget import SOURCES
+
+
+def programme_month(model) -> int:
+    """1 in the first programme month, 0 or less during burn-in."""
+    return model.month - model.p.burn_in_months
+
+
+def update_partnership(model) -> None:
+    t = programme_month(model)
+    if t == 1:
+        model.cohort = Cohort(model)
+    if t < 1 or not model.policy.funded:
+        return
+    partners, board = model.partners, model.board
+    if (t - 1) % 3 == 0 and t > 1:
+        shared_gain = (model.shared_target() - board.target_last_quarter) * 50
+        engagement.update_trust(model.p, partners, shared_gain)
+        engagement.update_engagement(model.p, partners, board.regime)
+    if (t - 1) % 3 == 0:
+        board.target_last_quarter = model.shared_target()
+    if (t - 1) % 12 == 0:
+        allocate_year(model)
+    money_flows(model, t)
+    model.referral_precision = engagement.referral_precision(model.p, partners)
+    engage_businesses(model)
+
+
+def allocate_year(model) -> None:
+    p, partners, board = model.p, model.partners, model.board
+    allocation, board.one_stop_shop_budget, reward = regimes.allocate(p, model.policy, partners)
+    if board.reward_reserve > 0:
+        improved = model.shared_target() > (board.target_last_year or 0.0)
+        allocation += regimes.pay_reward(p, model.policy, partners, board.reward_reserve, improved)
+    board.reward_reserve = reward
+    board.target_last_year = model.shared_target()
+    board.allocation = allocation
+    board.aligned = regimes.aligned_mainstream(p, model.policy, partners)
+    board.one_stop_shop = board.regime == "coalition" and board.one_stop_shop_budget > 0
+    for i, body in enumerate(partners):
+        body.funding_received = allocation[i].sum()
+
+
+def money_flows(model, t: int) -> None:
+    """A month of money enters the pipeline, unless the pot has ended."""
+    board = model.board
+    if shocks.started(model.shocks, "pot_ends", t):
+        board.one_stop_shop = False
+        return
+    monthly = np.zeros((len(SOURCES), *board.allocation.shape))
+    monthly[0] = board.allocation / 12
+    monthly[1] = board.aligned / 12
+    model.ledger.allocate(monthly)
+    model.month_flags["one_stop_shop_spend"] = board.one_stop_shop_budget / 12 * board.one_stop_shop
+
+
+def engage_businesses(model) -> None:
+    """Firms engage when the expected benefit beats the time cost; peers raise the benefit."""
+    p, firms, hoods = model.p, model.firms, model.hoods
+    n = firms.n
+    alive = firms.alive[:n]
+    engaged_by_hood = np.bincount(firms.hood[:n], firms.engaged[:n] & alive, hoods.n)
+    firms_by_hood = np.maximum(np.bincount(firms.hood[:n], alive, hoods.n), 1)
+    peer = p.peer_engagement_value * (engaged_by_hood / firms_by_hood)[firms.hood[:n]]
+    broker = p.brokered_recruit_value * firms.vacancies[:n] * model.board.one_stop_shop
+    noise = model.streams["business_engagement"].logistic(size=n) * 50.0  # [A] GBP/month
+    firms.engaged[:n] = alive & (peer + broker + noise > p.business_engagement_cost)

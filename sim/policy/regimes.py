@@ -1,0 +1,94 @@
+"""Who spends the regeneration money on which lever, under each regime.
+
+The result is an allocation matrix A[partner, lever] in GBP a year: every
+pound is attributed to a lever and to the partner that delivers it.
+
+* none: no regeneration money (the counterfactual for additionality).
+* lsp: each partner spends its ring-fenced stream on its own remit, in
+  proportion to the partnership's mix within that remit.
+* coalition: a pooled share of every stream goes into one pot. The one stop
+  shop is paid for first and the reward grant is held back. The rest is
+  allocated across the mix, tilted by the growth weight towards growth levers
+  and away from social ones. Delivery contracts go to the partners whose remit
+  covers a lever, in proportion to their engagement. The unpooled remainder is
+  spent as under an LSP.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.params import Params
+from sim.policy.spec import GROWTH_LEVERS, LEVERS, Policy
+
+SOCIAL_LEVERS = ("health", "community_safety", "childcare")
+
+
+def remit_matrix(partners) -> np.ndarray:
+    """R[partner, lever] = 1 if the lever is in the partner's remit."""
+    return np.array([[lever in b.remit for lever in LEVERS] for b in partners], float)
+
+
+def own_remit_spending(streams: np.ndarray, remit: np.ndarray, mix: np.ndarray) -> np.ndarray:
+    """Each partner's money spread over its remit by the mix (evenly if the mix omits it)."""
+    weights = remit * mix[None, :]
+    even = remit / np.maximum(remit.sum(axis=1, keepdims=True), 1)
+    rows = weights.sum(axis=1, keepdims=True)
+    shares = np.where(rows > 0, weights / np.where(rows > 0, rows, 1), even)
+    return streams[:, None] * shares
+
+
+def growth_tilted_mix(p: Params, mix: np.ndarray) -> np.ndarray:
+    """The board's mix after the growth weight: growth levers up, social levers down."""
+    tilt = np.array([1 + p.growth_weight if lever in GROWTH_LEVERS else
+                     1 - p.growth_weight if lever in SOCIAL_LEVERS else 1.0 for lever in LEVERS])
+    tilted = mix * tilt
+    return tilted / tilted.sum() if tilted.sum() > 0 else tilted
+
+
+def delivery_shares(remit: np.ndarray, engagement: np.ndarray) -> np.ndarray:
+    """Share of each lever's pot money delivered by each partner: remit times engagement."""
+    weights = remit * np.maximum(engagement, 1e-6)[:, None]
+    return weights / weights.sum(axis=0, keepdims=True)
+
+
+def allocate(p: Params, policy: Policy, partners, budget_scale: float = 1.0):
+    """The year's allocation A[partner, lever] (GBP/yr), one stop shop budget and reward reserve."""
+    remit = remit_matrix(partners)
+    streams = np.array([b.stream for b in partners]) * budget_scale
+    mix = np.array([policy.mix[lever] for lever in LEVERS])
+    if policy.regime == "none" or streams.sum() == 0:
+        return np.zeros_like(remit), 0.0, 0.0
+    if policy.regime == "lsp":
+        return own_remit_spending(streams, remit, mix), 0.0, 0.0
+    pooled = streams * p.pooled_share
+    pot = pooled.sum()
+    one_stop_shop = min(p.one_stop_shop_budget * budget_scale, pot)
+    reward = (pot - one_stop_shop) * p.reward_grant_share
+    board = (pot - one_stop_shop - reward) * growth_tilted_mix(p, mix)
+    engagement = np.array([b.engagement for b in partners])
+    allocation = own_remit_spending(streams - pooled, remit, mix)
+    allocation += delivery_shares(remit, engagement) * board[None, :]
+    return allocation, one_stop_shop, reward
+
+
+def pay_reward(p: Params, policy: Policy, partners, reward: float, target_improved: bool):
+    """Last year's reward grant: to partners by engagement if the shared target improved,
+    otherwise back to the board's mix. Returns A[partner, lever] (GBP/yr)."""
+    remit = remit_matrix(partners)
+    mix = np.array([policy.mix[lever] for lever in LEVERS])
+    engagement = np.array([b.engagement for b in partners])
+    if target_improved and engagement.sum() > 0:
+        return own_remit_spending(reward * engagement / engagement.sum(), remit, mix)
+    return delivery_shares(remit, engagement) * (reward * growth_tilted_mix(p, mix))[None, :]
+
+
+def aligned_mainstream(p: Params, policy: Policy, partners) -> np.ndarray:
+    """Mainstream money that engaged, trusting partners bend to deprived neighbourhoods."""
+    if not policy.funded:
+        return np.zeros((len(partners), len(LEVERS)))
+    remit = remit_matrix(partners)
+    mix = np.array([policy.mix[lever] for lever in LEVERS])
+    bent = np.array([b.engagement * b.trust * p.alignable_share * b.mainstream_budget
+                     for b in partners])
+    return own_remit_spending(bent, remit, mix)

@@ -1,0 +1,93 @@
+"""What a scenario says about policy: the regime, the mix of levers and targeting.
+
+Kept apart from the behavioural parameters (sim.params): these are the choices a
+partnership makes, the levers of an experiment, not uncertainties about the world.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+LEVERS = ("employment_support", "skills", "wage_subsidy", "health", "childcare",
+          "community_safety", "housing_environment", "business_support", "sites_transport")
+PEOPLE_LEVERS = LEVERS[:5]
+PLACE_LEVERS = ("community_safety", "housing_environment", "sites_transport")
+GROWTH_LEVERS = ("business_support", "sites_transport", "skills")
+REGIMES = ("none", "lsp", "coalition")
+
+# [A] a balanced starting mix a strategist can edit; shares sum to 1.
+DEFAULT_MIX = {"employment_support": 0.15, "skills": 0.2, "wage_subsidy": 0.05, "health": 0.1,
+               "childcare": 0.05, "community_safety": 0.1, "housing_environment": 0.1,
+               "business_support": 0.15, "sites_transport": 0.1}
+DEFAULT_TARGETING = 0.7  # [A] share of each lever's money aimed at deprived neighbourhoods
+
+
+class PolicyError(ValueError):
+    """A policy table asks for something not allowed."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The regime, the intervention mix (shares of the budget) and targeting by lever."""
+
+    regime: str = "none"
+    mix: dict = field(default_factory=lambda: dict(DEFAULT_MIX))
+    targeting: dict = field(default_factory=lambda: dict.fromkeys(LEVERS, DEFAULT_TARGETING))
+
+    @property
+    def funded(self) -> bool:
+        return self.regime != "none"
+
+
+def _unknown(name, valid, what) -> PolicyError:
+    close = difflib.get_close_matches(name, list(valid), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return PolicyError(f"unknown {what} {name!r}{hint} (allowed: {', '.join(valid)})")
+
+
+def _share(value, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise PolicyError(f"{where} must be a number between 0 and 1, got {value!r}")
+    return float(value)
+
+
+def parse_mix(table: dict) -> dict:
+    if not isinstance(table, dict):
+        raise PolicyError(f"'mix' must be a table of lever = share, got {table!r}")
+    mix = dict.fromkeys(LEVERS, 0.0)
+    for lever, share in table.items():
+        if lever not in LEVERS:
+            raise _unknown(lever, LEVERS, "lever in 'mix'")
+        mix[lever] = _share(share, f"mix.{lever}")
+    total = sum(mix.values())
+    if abs(total - 1.0) > 1e-6:
+        raise PolicyError(f"the shares in 'mix' must sum to 1, they sum to {total:.6g}")
+    return mix
+
+
+def parse_targeting(value) -> dict:
+    """One share for every lever, or a table of lever = share (others keep the default)."""
+    if isinstance(value, dict):
+        targeting = dict.fromkeys(LEVERS, DEFAULT_TARGETING)
+        for lever, share in value.items():
+            if lever not in LEVERS:
+                raise _unknown(lever, LEVERS, "lever in 'targeting'")
+            targeting[lever] = _share(share, f"targeting.{lever}")
+        return targeting
+    return dict.fromkeys(LEVERS, _share(value, "targeting"))
+
+
+def parse_policy(table: dict) -> tuple[Policy, dict]:
+    """A Policy and parameter overrides (budget) from a scenario's [policy] table."""
+    allowed = ("regime", "mix", "targeting", "budget")
+    for key in table:
+        if key not in allowed:
+            raise _unknown(key, allowed, "key in [policy]")
+    regime = table.get("regime", "none")
+    if regime not in REGIMES:
+        raise _unknown(str(regime), REGIMES, "regime")
+    mix = parse_mix(table["mix"]) if "mix" in table else dict(DEFAULT_MIX)
+    targeting = parse_targeting(table.get("targeting", DEFAULT_TARGETING))
+    overrides = {"regeneration_budget": table["budget"]} if "budget" in table else {}
+    return Policy(regime, mix, targeting), overrides
