@@ -6,7 +6,8 @@ from pathlib import Path
 from sim.params import markdown_table
 
 ODD = Path(__file__).with_name("odd.md")
-BEGIN, END = "<!-- BEGIN PARAMETER TABLE (generated) -->", "<!-- END PARAMETER TABLE (generated) -->"
+BEGIN = "<!-- BEGIN PARAMETER TABLE (generated) -->"
+END = "<!-- END PARAMETER TABLE (generated) -->"
 
 if __name__ == "__main__":
     text = ODD.read_text(encoding="utf-8")

@@ -72,23 +72,40 @@ class ParticipantLog:
 
 
 class Tracker:
-    """Employment of watched people (slot, uid) in the 37 months after their end month.
+    """Employment of watched people (slot, uid) in the 37 months after their end month,
+    and their labour status just before they started (the end of the month before).
+
+    Runs diverge once a programme starts, so a participant may be in a different state in
+    the comparison run when they enrol; comparisons keep only people whose status before
+    the start was the same in both runs (exact matching on the pre-programme state).
 
     Panel values: 1 in work, 0 out of work, -1 not observed (moved away or not yet).
     """
 
-    def __init__(self, slot, uid, end_month):
-        self.slot, self.uid, self.end = (np.asarray(slot, np.int64), np.asarray(uid, np.int64),
-                                         np.asarray(end_month, np.int64))
+    def __init__(self, slot, uid, start_month, end_month):
+        self.slot, self.uid = np.asarray(slot, np.int64), np.asarray(uid, np.int64)
+        self.start = np.asarray(start_month, np.int64)
+        self.end = np.asarray(end_month, np.int64)
         self.panel = np.full((len(self.slot), PANEL_MONTHS), -1, np.int8)
+        self.start_status = np.full(len(self.slot), -1, np.int8)
 
-    def extend(self, slot, uid, end_month) -> None:
+    def extend(self, slot, uid, start_month, end_month, start_status) -> None:
         self.slot = np.concatenate([self.slot, slot])
         self.uid = np.concatenate([self.uid, uid])
+        self.start = np.concatenate([self.start, start_month])
         self.end = np.concatenate([self.end, end_month])
+        self.start_status = np.concatenate([self.start_status, start_status.astype(np.int8)])
         self.panel = np.vstack([self.panel, np.full((len(slot), PANEL_MONTHS), -1, np.int8)])
 
+    @property
+    def watch(self) -> tuple:
+        """What a comparison run needs to follow the same people."""
+        return self.slot, self.uid, self.start, self.end
+
     def update(self, res, month: int) -> None:
+        starting = np.flatnonzero(self.start == month + 1)
+        present = res.uid[self.slot[starting]] == self.uid[starting]
+        self.start_status[starting] = np.where(present, res.status[self.slot[starting]], -1)
         since = month - self.end
         rows = np.flatnonzero((since >= 0) & (since < PANEL_MONTHS))
         present = res.uid[self.slot[rows]] == self.uid[rows]

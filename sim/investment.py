@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.params import Params
+from sim.residents import crime_index
 from sim.space import CAR, Neighbourhoods
 
 FRICTIONS = ("site", "delay", "recruitment", "crime", "finance")
@@ -42,7 +43,7 @@ def frictions(p: Params, hoods: Neighbourhoods, project: dict, skill_counts) -> 
         "site": p.remediation_cost_per_job * jobs * (1 - readiness),
         "delay": project["gross_value"] * p.delay_cost_per_month * delay_months,
         "recruitment": p.recruitment_cost_per_job * jobs * (1 - skilled),
-        "crime": p.crime_cost_per_job * jobs * hoods.crime[h] / (2 * hoods.crime.mean()),
+        "crime": p.crime_cost_per_job * jobs * crime_index(hoods)[h],
         "finance": (p.finance_premium_pp / 100 * p.capital_per_job * jobs
                     * p.finance_horizon_years * hoods.deprived[h]),
     }, delay_months

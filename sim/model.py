@@ -37,8 +37,8 @@ class LocalEconomy(mesa.Model):
         rng: the run's integer seed; every random draw derives from it.
         policy: regime, mix and targeting (default: no regeneration money).
         shocks: shocks that hit the district (sim.policy.shocks.Shock).
-        watch: (slot, uid, end_month) arrays of people to follow after a programme, so a
-            counterfactual run can track the participants of another run.
+        watch: (slot, uid, start_month, end_month) arrays of people to follow around a
+            programme, so a counterfactual run can track another run's participants.
         disabled_levers: levers whose money is not spent (for paired "without" runs).
     """
 
@@ -99,7 +99,7 @@ class LocalEconomy(mesa.Model):
         self.cohort: Cohort | None = None
         self.participants = ParticipantLog()
         empty = np.zeros(0, np.int64)
-        self.tracker = Tracker(*(watch if watch is not None else (empty, empty, empty)))
+        self.tracker = Tracker(*(watch if watch is not None else (empty,) * 4))
         self.track_own_participants = watch is None
 
     def add_business_agent(self, row: int) -> None:
@@ -137,7 +137,9 @@ class LocalEconomy(mesa.Model):
                               end_month=end, deprived=self.hoods.deprived[res.hood[people]],
                               status_at_start=res.status[people].astype(np.int64))
         if self.track_own_participants:
-            self.tracker.extend(people.astype(np.int64), res.uid[people], end)
+            self.tracker.extend(people.astype(np.int64), res.uid[people],
+                                np.full(len(people), self.month, np.int64), end,
+                                res.status[people])
 
     def step(self) -> None:
         """One month, in the order of model-spec section 4."""

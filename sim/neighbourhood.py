@@ -36,7 +36,7 @@ def depreciate_environment(p: Params, hoods: Neighbourhoods, reference) -> None:
 
 def quality(hoods: Neighbourhoods) -> np.ndarray:
     """How attractive a neighbourhood is to in-movers (0-1): environment and safety."""
-    return 0.5 * hoods.environment + 0.5 * (1 - crime_index(hoods.crime))
+    return 0.5 * hoods.environment + 0.5 * (1 - crime_index(hoods))
 
 
 def advantaged_inmover_share(q: np.ndarray, q_deprived0: float, q_rest0: float) -> np.ndarray:

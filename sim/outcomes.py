@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.cohort import HORIZONS
+from sim.policy.spec import LEVERS
 from sim.population import EMPLOYED, INACTIVE, SICK, STUDENT, TTWA_EMPLOYER, UNEMPLOYED
 
 STATES = {EMPLOYED: "E", UNEMPLOYED: "U", INACTIVE: "I"}
@@ -101,6 +103,7 @@ def commute_km(model) -> float:
 
 def businesses(model) -> dict:
     firms, f = model.firms, model.month_flags
+    alive = firms.alive[: firms.n]
     n_projects = model.records["projects"][model.month_flags["first_project"]:]
     return {
         "businesses": int(firms.alive[: firms.n].sum()),
@@ -111,7 +114,8 @@ def businesses(model) -> dict:
         "projects_went_ahead": sum(pr["went_ahead"] for pr in n_projects),
         "private_investment": float(f["private_investment"]),
         "public_gap_funding": float(sum(pr["help_gbp"] for pr in n_projects)),
-        "business_engagement_share": float(firms.engaged[: firms.n][firms.alive[: firms.n]].mean()),
+        "business_supported_share": float(firms.supported[: firms.n][alive].mean()),
+        "business_engagement_share": float(firms.engaged[: firms.n][alive].mean()),
     }
 
 
@@ -146,19 +150,78 @@ def places(model) -> dict:
 
 
 def partners(model) -> dict:
-    from sim.agents import PublicBody
+    row = {"partner_engagement_mean": float(np.mean([b.engagement for b in model.partners])),
+           "partner_trust_mean": float(np.mean([b.trust for b in model.partners]))}
+    for b in model.partners:
+        row[f"engagement_{b.name}"] = float(b.engagement)
+    return row
 
-    bodies = model.agents_by_type.get(PublicBody, [])
-    return {
-        "partner_engagement_mean": float(np.mean([b.engagement for b in bodies])),
-        "partner_trust_mean": float(np.mean([b.trust for b in bodies])),
-    }
+
+def programme(model) -> dict:
+    """Spending by lever this month (regeneration and aligned mainstream money), the
+    re-engagement of the cohort, and programme activity."""
+    spent = model.ledger.spent_this_month
+    f = model.month_flags
+    row = {f"spend_{lever}": float(spent[:, :, i].sum()) for i, lever in enumerate(LEVERS)}
+    row["spend_regeneration"] = float(spent[0].sum())
+    row["spend_mainstream_aligned"] = float(spent[1].sum())
+    row["one_stop_shop_spend"] = float(f["one_stop_shop_spend"])
+    row["gap_funding"] = float(f["gap_funding"])
+    row["subsidised_hires"] = int(f["subsidised_hires"])
+    row["training_completions"] = int(f["training_completions"])
+    row["on_programme"] = int(np.count_nonzero(model.residents.programme >= 0))
+    row["referral_precision"] = float(model.referral_precision)
+    shares = model.cohort.shares() if model.cohort is not None else dict.fromkeys(
+        (f"reengaged_{k}m_share" for k in HORIZONS), float("nan"))
+    row.update(shares)
+    return row
 
 
 def monthly_row(model) -> dict:
     """Everything observed at the end of a month, as one flat dict."""
     row = {"month": model.month, "phase": "programme" if model.in_programme else "burn_in"}
     for part in (labour_rates, flows, inactivity_detail, jobs, businesses, incomes, places,
-                 partners):
+                 partners, programme):
         row.update(part(model))
     return row
+
+
+def _last_year_mean(monthly, column: str) -> float:
+    return float(np.mean([row[column] for row in monthly[-12:]]))
+
+
+def run_summary(model) -> dict:
+    """Named scalar outcomes of a finished run, used by comparisons and experiments.
+
+    "End" values are means over the last 12 months, to smooth monthly noise.
+    """
+    monthly = model.records["monthly"]
+    projects = [pr for pr in model.records["projects"] if pr["month"] > model.p.burn_in_months]
+    helped = [pr for pr in projects if pr["help_gbp"] > 0 or pr.get("one_stop_shop_value", 0) > 0]
+    cohort = model.cohort
+    out = {
+        "cohort_size": len(cohort.slot) if cohort is not None else 0,
+        **(cohort.counts() if cohort is not None else {f"reengaged_{k}m": 0 for k in HORIZONS}),
+        **(cohort.shares() if cohort is not None else {}),
+        "regeneration_spend": float(model.ledger.spent[0].sum()),
+        "mainstream_aligned_spend": float(model.ledger.spent[1].sum()),
+        "one_stop_shop_spend": float(sum(r["one_stop_shop_spend"] for r in monthly)),
+        "private_investment": float(sum(pr["private_investment"] for pr in projects)),
+        "private_investment_helped": float(sum(pr["private_investment"] for pr in projects
+                                               if pr.get("helped"))),
+        "gap_funding": float(sum(pr["help_gbp"] for pr in projects)),
+        "projects_helped": len(helped),
+        "projects_helped_anyway": sum(pr["would_have_gone_ahead"] for pr in helped),
+        "helped_project_jobs": float(sum(pr["jobs"] for pr in projects if pr.get("helped"))),
+        "subsidised_hires": int(sum(r["subsidised_hires"] for r in monthly)),
+        "participants": len(model.participants),
+        "residents_employed_end": _last_year_mean(monthly, "employment_rate_district")
+        * model.residents.n,
+    }
+    for column in ("employment_rate_deprived", "employment_rate_rest", "employment_rate_district",
+                   "jobs_total", "wellbeing_deprived", "crime_deprived", "partner_engagement_mean",
+                   "partner_trust_mean", "business_engagement_share", "gva"):
+        out[f"{column}_end"] = _last_year_mean(monthly, column)
+    out["incommuter_jobs_end"] = _last_year_mean(monthly, "in_commuter_share_of_jobs") * out[
+        "jobs_total_end"]
+    return out

@@ -289,7 +289,8 @@ _p("into_work_share", 0.07, 0.05, 0.10, "share", "share of employment-related sp
 # --- Partnership and regimes -------------------------------------------------------------
 _group = "partnership"
 _p("regeneration_budget", 10e6, 0.0, 600e6, "GBP/year", "regeneration money for the district, "
-   "all streams (presets scale it with population: town 1m, city 100m)", "[A]; NRF averaged GBP 4-6m per district a year, LEGI about GBP 4m [S-derived]")
+   "all streams (presets scale it with population: town 1m, city 100m)",
+   "[A]; NRF averaged GBP 4-6m per district a year, LEGI about GBP 4m [S-derived]")
 _p("pooled_share", 0.8, 0.0, 1.0, "share", "coalition: share of each partner's regeneration "
    "stream pooled into the single pot", "[A]")
 _p("growth_weight", 0.4, 0.0, 1.0, "0-1", "coalition: weight of economic growth in the board's "
@@ -327,8 +328,8 @@ _p("initial_trust", 0.5, 0.0, 1.0, "0-1", "partners' trust when the programme st
 _p("alignable_share", 0.01, 0.0, 0.05, "share of mainstream budget", "share of a fully engaged "
    "and trusting partner's mainstream budget it bends to deprived neighbourhoods", "[A]; Total "
    "Place found most spending not aligned [S~]")
-_p("referral_precision_base", 0.3, 0.0, 1.0, "share", "share of programme places that reach the "
-   "residents who need them most when partners do not engage; rises to 1 with engagement",
+_p("referral_precision_base", 0.6, 0.0, 1.0, "share", "share of programme places that reach "
+   "someone the programme fits when partners do not engage; rises to 1 with engagement",
    "[A]")
 _p("business_engagement_cost", 250.0, 0.0, 2000.0, "GBP/month", "time cost to a firm of "
    "engaging with the partnership", "[A]")
@@ -361,6 +362,9 @@ _p("training_lock_in", 0.6, 0.0, 1.0, "share", "fall in search effort while on a
    "[A]; lock-in -10 to -20 pp [S~] Wunsch")
 _p("training_completion", 0.7, 0.3, 1.0, "probability", "chance a trainee completes and gains "
    "one skill level", "[A]")
+_p("training_attachment_gain", 0.15, 0.0, 1.0, "share", "share of the gap to full labour-market "
+   "attachment that completing a course closes (confidence, routine, networks)", "[A] "
+   "calibrated to training_effect_year2_pp")
 _p("employer_involvement_gain", 0.2, 0.0, 1.0, "probability", "extra completion chance when "
    "training is shaped by engaged employers (times the engaged share of firms)", "[S] What Works "
    "Centre: training works better with employer involvement; size [A]")
@@ -389,6 +393,8 @@ _p("business_advice_cost", 5000.0, 1000.0, 20000.0, "GBP/firm", "business advice
 _p("advice_productivity_gain", 0.05, 0.0, 0.2, "proportional", "lasting productivity gain of an "
    "advised firm", "[S] What Works Centre: advice raises productivity more reliably than "
    "employment; size [A]")
+_p("demand_price_elasticity", 1.5, 0.0, 4.0, "elasticity", "rise in an advised firm's demand "
+   "per unit of productivity gain (cheaper, better products)", "[A]")
 _p("gap_funding_share", 0.5, 0.0, 1.0, "share", "share of the business support budget kept for "
    "gap funding of investment projects", "[A]")
 _p("gap_funding_max_per_job", 20000.0, 0.0, 100000.0, "GBP/job", "most gap funding offered per "
@@ -448,7 +454,12 @@ class Params:
             values[name] = lookup(name, where).check(value, where)
         return Params(values)
 
+    def __reduce__(self):
+        return (Params, (self._values,))  # pickling for worker processes
+
     def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:

@@ -12,26 +12,30 @@ from sim.params import Params
 from sim.population import EMPLOYED, Residents
 
 
-def crime_index(crime_by_hood: np.ndarray) -> np.ndarray:
-    """Crime relative to twice the district mean: 0.5 at the mean, 1 at double it."""
-    return crime_by_hood / (2 * crime_by_hood.mean())
+def crime_index(hoods) -> np.ndarray:
+    """Crime relative to twice the district's starting mean: 0.5 at that mean, 1 at double.
+
+    A fixed reference, so a district-wide fall in crime shows in health, well-being,
+    attractiveness and investment.
+    """
+    return hoods.crime / (2 * hoods.crime_reference)
 
 
-def place_health_effect(p: Params, environment, crime_by_hood) -> np.ndarray:
+def place_health_effect(p: Params, hoods) -> np.ndarray:
     """Per-neighbourhood shift of target health: poor housing and crime lower it [A].
 
-    Centred so that average environment (0.55) and mean crime are neutral.
+    Centred so that average environment (0.55) and the starting mean crime are neutral.
     """
-    return (p.health_environment_effect * (environment - 0.55)
-            - p.health_crime_effect * (crime_index(crime_by_hood) - 0.5) * 2)
+    return (p.health_environment_effect * (hoods.environment - 0.55)
+            - p.health_crime_effect * (crime_index(hoods) - 0.5) * 2)
 
 
-def update_health(p: Params, res: Residents, environment, crime_by_hood, z: np.ndarray):
+def update_health(p: Params, res: Residents, hoods, z: np.ndarray):
     """Health drifts to a target set by latent health, work, housing and crime.
 
     [S~] Waddell and Burton 2006 (work is good for health).
     """
-    place = place_health_effect(p, environment, crime_by_hood).astype(np.float32)
+    place = place_health_effect(p, hoods).astype(np.float32)
     target = res.health_base + place[res.hood]
     target += np.float32(p.health_work_effect) * (res.status == EMPLOYED)
     target -= res.health
@@ -52,14 +56,13 @@ def income(p: Params, res: Residents) -> np.ndarray:
     return np.where(res.status == EMPLOYED, res.wage, p.benefit_per_month)
 
 
-def update_wellbeing(p: Params, res: Residents, household_income_per_adult, environment,
-                     crime_by_hood) -> None:
+def update_wellbeing(p: Params, res: Residents, household_income_per_adult, hoods) -> None:
     """Life satisfaction (0-10) from work, income, health, crime and environment.
 
     [S~] Clark and Oswald 1994 (unemployment); Layard et al. (log income).
     """
-    place = (p.wellbeing_environment * environment
-             - p.wellbeing_crime * 2 * crime_index(crime_by_hood)).astype(np.float32)
+    place = (p.wellbeing_environment * hoods.environment
+             - p.wellbeing_crime * 2 * crime_index(hoods)).astype(np.float32)
     household = (6.0 + p.wellbeing_income * np.log(household_income_per_adult / 1000.0))
     by_status = np.array([p.wellbeing_employed, p.wellbeing_unemployed, 0.0], np.float32)
     score = household.astype(np.float32)[res.household]

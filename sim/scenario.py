@@ -83,7 +83,9 @@ class Scenario:
             seed: new seed (>= 0), or None to keep the current one.
 
         Returns:
-            A new Scenario; the `[params]` overrides are re-applied to the new preset.
+            A new Scenario; the `[params]` overrides are re-applied to the new preset, with
+            budgets in GBP scaled by the ratio of the presets' populations, so that a
+            district scenario run on the town preset spends the same per resident.
 
         Raises:
             ScenarioError: the preset is unknown or the seed is not an integer >= 0.
@@ -92,8 +94,9 @@ class Scenario:
         seed = self.seed if seed is None else seed
         _check_preset(preset, self.source)
         _check_seed(seed, self.source)
-        params = _build_params(preset, self.overrides, self.source)
-        return replace(self, preset=preset, seed=seed, params=params)
+        overrides = _scale_budgets(self.overrides, self.preset, preset)
+        params = _build_params(preset, overrides, self.source)
+        return replace(self, preset=preset, seed=seed, params=params, overrides=overrides)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -205,6 +208,18 @@ def _check_preset(preset: str, source: str) -> None:
 def _check_seed(seed: int, source: str) -> None:
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ScenarioError(f"{source}: key 'seed' must be an integer >= 0, got {seed!r}")
+
+
+MONEY_PARAMS = ("regeneration_budget", "one_stop_shop_budget")
+
+
+def _scale_budgets(overrides: dict, old: str, new: str) -> dict:
+    """Budgets given in GBP, scaled from one preset's population to another's."""
+    if old == new:
+        return dict(overrides)
+    ratio = (Params.from_preset(new).n_residents_all_ages
+             / Params.from_preset(old).n_residents_all_ages)
+    return {k: v * ratio if k in MONEY_PARAMS else v for k, v in overrides.items()}
 
 
 def _build_policy(table: dict, source: str) -> tuple[Policy, dict]:

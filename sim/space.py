@@ -37,6 +37,7 @@ class Neighbourhoods:
     reach: np.ndarray  # [2, n, n + 1] bool: zone reachable by mode (PT, CAR)
     ttwa_xy: tuple[float, float]
     safety_stock: np.ndarray  # GBP per resident a year of community safety spend (2-year memory)
+    crime_reference: float  # the district's mean crime rate at the start
 
     @property
     def n(self) -> int:
@@ -86,6 +87,7 @@ def build_neighbourhoods(p: Params, rng: np.random.Generator) -> Neighbourhoods:
                                 p.site_readiness_rest).astype(float),
         pt_access=pt_access, distance=distance, reach=None, ttwa_xy=ttwa_xy,
         safety_stock=np.zeros(n),
+        crime_reference=float(np.where(deprived, p.crime_rate_deprived, p.crime_rate_rest).mean()),
     )
     update_reach(hoods, p)
     return hoods

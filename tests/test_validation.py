@@ -34,6 +34,8 @@ def synthetic(employment: list[float], births: list[int], deaths: list[int]) -> 
     table["businesses"] = [1, 1] + [100] * n
     table["business_births"] = [50, 50] + births
     table["business_deaths"] = [50, 50] + deaths
+    for target in v.TRAINING_TARGETS:
+        table[target] = [99.0, 99.0] + [targets[target]] * n
     return pd.DataFrame(table)
 
 
@@ -76,15 +78,12 @@ def test_mean_and_spread_across_seeds():
     assert row["status"] == v.FAIL
 
 
-def test_training_effects_are_not_simulated_and_excluded():
-    table = v.compute_targets([SEED_1])
-    training = table[table["target"].str.startswith("training_effect_")]
-    assert len(training) == 3
-    assert (training["status"] == v.NOT_SIMULATED).all()
-    assert training["mean"].isna().all()
-    passing_except_deaths = table[table["target"] != "business_death_rate_annual"]
-    assert v.all_pass(passing_except_deaths)
-    assert not v.all_pass(table)
+def test_training_effects_are_judged_from_the_paired_runs_columns():
+    outside = SEED_1.assign(training_effect_year2_pp=20.0)
+    table = by_target(v.compute_targets([SEED_1, outside]))
+    assert table.loc["training_effect_year1_pp", "status"] == v.PASS
+    assert table.loc["training_effect_year2_pp", "mean"] == pytest.approx((5.4 + 20.0) / 2)
+    assert table.loc["training_effect_year2_pp", "status"] == v.FAIL
 
 
 def test_missing_column_is_no_output_and_fails():
@@ -103,11 +102,10 @@ def test_terminal_table_and_json_are_honest():
     table = v.compute_targets([SEED_1, SEED_2])
     text = v.format_table(table, "town", 2)
     assert "employment_rate_district" in text and "FAIL" in text
-    assert "Not simulated yet, excluded from pass/fail" in text
     doc = json.loads(v.to_json(table, "town", 2))
     assert doc["seeds"] == [1, 2] and doc["all_simulated_pass"] is False
     training = [t for t in doc["targets"] if t["target"] == "training_effect_year1_pp"][0]
-    assert training["mean"] is None and training["status"] == v.NOT_SIMULATED
+    assert training["mean"] == pytest.approx(1.6) and training["status"] == v.PASS
 
 
 def test_validate_does_not_depend_on_worker_count():

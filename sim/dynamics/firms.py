@@ -202,7 +202,7 @@ def start_due_projects(model) -> None:
         return
     model.pending_projects = [pr for pr in model.pending_projects
                               if pr["start_month"] > model.month]
-    firms, rng = model.firms, model.streams["projects"]
+    firms, rng = model.firms, model.streams["project_starts"]
     for pr in due:
         candidates = np.flatnonzero(firms.alive[: firms.n] & firms.tradable[: firms.n]
                                     & (firms.hood[: firms.n] == pr["hood"]))

@@ -92,16 +92,23 @@ def vacancy_slots(model):
 
 
 def search_and_match(model) -> None:
-    """Applicants choose a zone in reach, then a vacancy there; employers pick the best."""
+    """Applicants choose a zone in reach, then a vacancy there; employers pick the best.
+
+    Every resident gets this month's matching draws whether they search or not, so a
+    policy that changes who searches does not reshuffle everyone else's luck (common
+    random numbers between paired runs).
+    """
     p, res, firms, hoods = model.p, model.residents, model.firms, model.hoods
     rng = model.streams["matching"]
     u = model.streams["search"].random(res.n)
+    draws = rng.random((4, res.n), dtype=np.float32)
     unemployed = np.flatnonzero(res.status == UNEMPLOYED)
     eff = labour.search_effectiveness(p, res.skill[unemployed], res.health[unemployed],
                                       res.attachment[unemployed], res.spell[unemployed])
     eff *= res.search_boost[unemployed]
     applying = u[unemployed] < p.search_intensity * eff
     applicants, eff = unemployed[applying], eff[applying]
+    u_zone, u_slot, u_accept, u_noise = draws[:, applicants].astype(np.float64)
     slot_firm, per_zone = vacancy_slots(model)
     model.month_flags["vacancies"] = int((slot_firm >= 0).sum())
     if len(applicants) == 0 or len(slot_firm) == 0:
@@ -110,20 +117,22 @@ def search_and_match(model) -> None:
     cdf = labour.zone_cdf(per_zone.astype(float), hoods.reach, hoods.distance,
                           p.search_distance_decay_km)
     home_row = car * hoods.n + res.hood[applicants]
-    zone = labour.choose_zones(cdf, home_row, rng.random(len(applicants)))
+    zone = labour.choose_zones(cdf, home_row, u_zone)
     zone_start = np.concatenate([[0], np.cumsum(per_zone)[:-1]])
-    pick = np.floor(rng.random(len(applicants)) * per_zone[np.maximum(zone, 0)]).astype(int)
+    pick = np.minimum(np.floor(u_slot * per_zone[np.maximum(zone, 0)]).astype(int),
+                      np.maximum(per_zone[np.maximum(zone, 0)] - 1, 0))
     slot = np.where(zone >= 0, zone_start[np.maximum(zone, 0)] + pick, -1)
     firm = slot_firm[np.maximum(slot, 0)]
     required = np.where(firm >= 0, firms.required_skill[np.maximum(firm, 0)], 0)
-    accepted = rng.random(len(applicants)) < labour.acceptance_probability(
-        p, res.skill[applicants], required)
+    accepted = u_accept < labour.acceptance_probability(p, res.skill[applicants], required)
     slot[~accepted] = -1
-    score = (eff + rng.gumbel(size=len(applicants)) * 0.3
+    gumbel = -np.log(-np.log(np.clip(u_noise, 1e-12, 1 - 1e-7)))
+    score = (eff + gumbel * 0.3
              - p.employer_stigma * hoods.deprived[res.hood[applicants]]
              + p.wage_subsidy_score * (res.voucher_left[applicants] > 0))
     winners = labour.pick_winners(slot, score)
-    hire(model, applicants[winners], slot_firm[slot[winners]], zone[winners], rng)
+    hire(model, applicants[winners], slot_firm[slot[winners]], zone[winners],
+         model.streams["wages"])
 
 
 def hire(model, people: np.ndarray, employer: np.ndarray, zone: np.ndarray, rng) -> None:

@@ -47,10 +47,9 @@ def progress_programmes(model) -> None:
 def update_residents(model) -> None:
     p, res, hoods = model.p, model.residents, model.hoods
     progress_programmes(model)
-    rules.update_health(p, res, hoods.environment, hoods.crime,
+    rules.update_health(p, res, hoods,
                         model.streams["health"].standard_normal(res.n, dtype=np.float32))
     rules.update_attachment(p, res)
     res.spell += 1
     model.month_flags["income"] = model.resident_income()
-    rules.update_wellbeing(p, res, household_income_per_adult(model), hoods.environment,
-                           hoods.crime)
+    rules.update_wellbeing(p, res, household_income_per_adult(model), hoods)

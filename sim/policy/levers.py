@@ -1,11 +1,12 @@
 """The nine levers: money buys places and works, which reach residents, firms and places.
 
-People levers choose participants among the eligible: `targeting` of the places
-go to residents of deprived neighbourhoods, the rest to the whole district. Within
-each group, joint referrals (partner engagement) decide how far places go to
-those who need them most rather than at random. Effects per participant fall as
-coverage of the eligible group rises (diminishing returns). Place levers
-spend per resident; their effects saturate exponentially.
+People levers buy places. Joint referrals (partner engagement) decide the share of
+places that reach someone the programme fits (the referral precision); the rest
+are taken by people it does not fit and do nothing. Fitting participants are
+chosen among the eligible: `targeting` of them from deprived neighbourhoods, the
+rest from the whole district, leaning towards those in most need. Effects per
+participant fall as coverage of the eligible group rises (diminishing returns).
+Place levers spend per resident; their effects saturate exponentially.
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ def diminishing(p, participants: int, eligible: int) -> float:
 
 
 def choose(model, eligible: np.ndarray, need: np.ndarray, places: int, lever: str) -> np.ndarray:
-    """Pick up to `places` residents from `eligible` (indices), by targeting and referral."""
+    """The residents (indices into `eligible`'s values) whom `places` places reach and fit."""
     if places <= 0 or len(eligible) == 0:
         return eligible[:0]
     rng = model.streams[f"lever_{lever}"]
+    places = int(round(places * model.referral_precision))
     deprived = model.hoods.deprived[model.residents.hood[eligible]]
     rank = np.argsort(np.argsort(need, kind="stable"), kind="stable") / max(len(need), 1)
-    key = model.referral_precision * rank + (1 - model.referral_precision) * rng.random(len(need))
+    key = 0.5 * rank + 0.5 * rng.random(len(need))  # [A] lean towards need, not strictly
     n_deprived = min(int(round(places * model.policy.targeting[lever])), int(deprived.sum()))
     first = np.flatnonzero(deprived)[np.argsort(-key[deprived], kind="stable")[:n_deprived]]
     rest_mask = np.ones(len(eligible), bool)
@@ -39,6 +41,11 @@ def choose(model, eligible: np.ndarray, need: np.ndarray, places: int, lever: st
     rest = np.flatnonzero(rest_mask)
     second = rest[np.argsort(-key[rest], kind="stable")[: places - len(first)]]
     return eligible[np.concatenate([first, second])]
+
+
+def bought(places: int, eligible: int) -> int:
+    """Places bought this month: no more than there are eligible people to fill them."""
+    return min(places, eligible)
 
 
 def _free(res) -> np.ndarray:
@@ -56,11 +63,12 @@ def employment_support(model, money: float) -> float:
     a = choose(model, unemployed, need_u, places - outreach, "employment_support")
     b = choose(model, inactive, 1 - res.attachment[inactive], outreach, "employment_support")
     people = np.concatenate([a, b])
-    boost = p.employment_support_boost * diminishing(p, len(people), len(unemployed) + len(inactive))
+    pool = len(unemployed) + len(inactive)
+    boost = p.employment_support_boost * diminishing(p, len(people), pool)
     enrol(model, people, "employment_support", 3)
     res.search_boost[people] = 1 + boost
     res.activation_boost[b] = 1 + 2 * boost
-    return len(people) * p.employment_support_cost
+    return bought(places, len(unemployed) + len(inactive)) * p.employment_support_cost
 
 
 def skills(model, money: float) -> float:
@@ -68,11 +76,11 @@ def skills(model, money: float) -> float:
     p, res = model.p, model.residents
     eligible = np.flatnonzero(_free(res) & (res.status != EMPLOYED) & (res.reason != STUDENT)
                               & (res.reason != SICK) & (res.skill < 4))
-    people = choose(model, eligible, 4.0 - res.skill[eligible], int(money // p.skills_cost),
-                    "skills")
+    places = int(money // p.skills_cost)
+    people = choose(model, eligible, 4.0 - res.skill[eligible], places, "skills")
     enrol(model, people, "skills", p.course_months)
     res.search_boost[people] = 1 - p.training_lock_in
-    return len(people) * p.skills_cost
+    return bought(places, len(eligible)) * p.skills_cost
 
 
 def complete_training(model, finishing: np.ndarray) -> None:
@@ -83,6 +91,7 @@ def complete_training(model, finishing: np.ndarray) -> None:
     chance = min(p.training_completion + p.employer_involvement_gain * engaged_share, 1.0)
     passed = finishing[model.streams["training"].random(len(finishing)) < chance]
     res.skill[passed] = np.minimum(res.skill[passed] + 1, 4)
+    res.attachment[passed] += p.training_attachment_gain * (1 - res.attachment[passed])
     model.month_flags["training_completions"] += len(passed)
 
 
@@ -105,14 +114,14 @@ def health(model, money: float) -> float:
     p, res = model.p, model.residents
     eligible = np.flatnonzero(_free(res) & (res.status != EMPLOYED) & (
         (res.reason == SICK) | (res.health < p.sick_health_threshold + 0.1)))
-    people = choose(model, eligible, 1 - res.health[eligible], int(money // p.health_cost),
-                    "health")
+    places = int(money // p.health_cost)
+    people = choose(model, eligible, 1 - res.health[eligible], places, "health")
     gain = p.health_gain * diminishing(p, len(people), len(eligible))
     res.health_base[people] = np.minimum(res.health_base[people] + gain, 1.0)
     res.health[people] = np.minimum(res.health[people] + gain / 2, 1.0)
     enrol(model, people, "health", 6)
     res.activation_boost[people] = 2.0
-    return len(people) * p.health_cost
+    return bought(places, len(eligible)) * p.health_cost
 
 
 def childcare(model, money: float) -> float:
@@ -120,11 +129,11 @@ def childcare(model, money: float) -> float:
     p, res = model.p, model.residents
     carers = np.flatnonzero((res.childcare_left == 0) & (res.status == INACTIVE)
                             & (res.reason == CARING))
-    people = choose(model, carers, res.attachment[carers], int(money // p.childcare_cost),
-                    "childcare")
+    places = int(money // p.childcare_cost)
+    people = choose(model, carers, res.attachment[carers], places, "childcare")
     res.childcare_left[people] = 12
     model.log_participants(people, "childcare", 12)
-    return len(people) * p.childcare_cost
+    return bought(places, len(carers)) * p.childcare_cost
 
 
 def enrol(model, people: np.ndarray, lever: str, months: int) -> None:
@@ -135,7 +144,7 @@ def enrol(model, people: np.ndarray, lever: str, months: int) -> None:
 
 
 def per_hood_money(model, money: float, lever: str) -> np.ndarray:
-    """Split money over neighbourhoods: targeting to deprived ones, the rest to all, per resident."""
+    """Money by neighbourhood: `targeting` to deprived ones, the rest to all, per resident."""
     hoods = model.hoods
     residents = model.residents_by_hood
     share = model.policy.targeting[lever]
@@ -185,9 +194,24 @@ def business_support(model, money: float) -> float:
         1.05 - model.policy.targeting["business_support"])
     chosen = rng.choice(candidates, size=k, replace=False, p=weight / weight.sum())
     firms.supported[chosen] = True
+    win_customers(model, chosen)
     firms.productivity[chosen] *= 1 + p.advice_productivity_gain
     firms.wage[chosen] *= 1 + p.advice_productivity_gain * p.labour_share
     return k * p.business_advice_cost
+
+
+def win_customers(model, rows: np.ndarray) -> None:
+    """Advised firms become more competitive. Local-service firms take customers from their
+    rivals, because the local spending pot is fixed (displacement). Exporters win new
+    external demand."""
+    p, firms = model.p, model.firms
+    gain = p.advice_productivity_gain * p.demand_price_elasticity
+    tradable = rows[firms.tradable[rows]]
+    n = firms.n
+    share = firms.weight[tradable] / max(firms.weight[:n][firms.alive[:n] & firms.tradable[:n]]
+                                         .sum(), 1e-9)
+    model.tradable_pot *= 1 + gain * share.sum()
+    firms.weight[rows] *= 1 + gain
 
 
 DELIVER = {"employment_support": employment_support, "skills": skills,
