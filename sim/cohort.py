@@ -26,7 +26,7 @@ PANEL_MONTHS = 37  # months 0..36 after programme end
 class Cohort:
     def __init__(self, model):
         res = model.residents
-        deprived = model.hoods.deprived[res.hood]
+        deprived = res.deprived
         out_of_work = (res.status != EMPLOYED) & ~((res.status == INACTIVE)
                                                     & (res.reason == STUDENT))
         self.slot = np.flatnonzero(deprived & out_of_work)

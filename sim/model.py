@@ -125,8 +125,7 @@ class LocalEconomy(mesa.Model):
     def shared_target(self) -> float:
         """The partnership's shared target: the employment rate of deprived neighbourhoods."""
         res = self.residents
-        deprived = self.hoods.deprived[res.hood]
-        return float(np.count_nonzero(deprived & res.employed) / max(deprived.sum(), 1))
+        return float(np.count_nonzero(res.deprived & res.employed) / max(res.deprived.sum(), 1))
 
     def log_participants(self, people: np.ndarray, lever: str, months: int) -> None:
         res = self.residents

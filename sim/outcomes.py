@@ -25,7 +25,7 @@ def _rate(num: float, den: float) -> float:
 def status_counts(model) -> np.ndarray:
     """Counts [group (deprived=1, rest=0), status] of working-age residents."""
     res = model.residents
-    deprived = model.hoods.deprived[res.hood].astype(int)
+    deprived = res.deprived.view(np.int8)
     return np.bincount(deprived * 3 + res.status, minlength=6).reshape(2, 3)
 
 
@@ -57,7 +57,7 @@ def flows(model) -> dict:
 
 def inactivity_detail(model) -> dict:
     res = model.residents
-    dep = model.hoods.deprived[res.hood]
+    dep = res.deprived
     inactive_dep = (res.status == INACTIVE) & dep
     unemployed = res.status == UNEMPLOYED
     return {
@@ -134,7 +134,7 @@ def incomes(model) -> dict:
 def places(model) -> dict:
     hoods, res = model.hoods, model.residents
     dep = hoods.deprived
-    wb_dep = hoods.deprived[res.hood]
+    wb_dep = res.deprived
     row = {
         "crime_deprived": float(hoods.crime[dep].mean()),
         "crime_rest": float(hoods.crime[~dep].mean()) if (~dep).any() else float("nan"),

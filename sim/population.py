@@ -35,6 +35,7 @@ class Residents:
         self.n = n
         self.household = np.zeros(n, np.int32)
         self.hood = np.zeros(n, np.int32)
+        self.deprived = np.zeros(n, bool)
         self.uid = np.arange(n, dtype=np.int64)
         self.status = np.zeros(n, np.int8)
         self.reason = np.zeros(n, np.int8)
@@ -176,6 +177,7 @@ def build_residents(p: Params, hoods: Neighbourhoods, households: Households, rn
     res = Residents(n)
     res.household[:] = np.repeat(np.arange(households.n, dtype=np.int32), households.size)
     res.hood[:] = households.hood[res.household]
+    res.deprived = hoods.deprived[res.hood]  # slots never change neighbourhood
     for key, value in draw_people(p, hoods.deprived[res.hood], rng).items():
         getattr(res, key)[:] = value
     return res

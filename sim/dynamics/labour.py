@@ -91,6 +91,12 @@ def vacancy_slots(model):
     return slot_firm, per_zone
 
 
+def split_uniforms(raw: np.ndarray) -> np.ndarray:
+    """Four uniforms in (0, 1) with 16-bit resolution from each 64-bit random integer."""
+    parts = (raw[None, :] >> np.array([0, 16, 32, 48], np.uint64)[:, None]) & np.uint64(0xFFFF)
+    return (parts.astype(np.float64) + 0.5) / 65536.0
+
+
 def search_and_match(model) -> None:
     """Applicants choose a zone in reach, then a vacancy there; employers pick the best.
 
@@ -101,14 +107,14 @@ def search_and_match(model) -> None:
     p, res, firms, hoods = model.p, model.residents, model.firms, model.hoods
     rng = model.streams["matching"]
     u = model.streams["search"].random(res.n)
-    draws = rng.random((4, res.n), dtype=np.float32)
+    raw = rng.bit_generator.random_raw(res.n)  # one 64-bit draw per resident, split in four
     unemployed = np.flatnonzero(res.status == UNEMPLOYED)
     eff = labour.search_effectiveness(p, res.skill[unemployed], res.health[unemployed],
                                       res.attachment[unemployed], res.spell[unemployed])
     eff *= res.search_boost[unemployed]
     applying = u[unemployed] < p.search_intensity * eff
     applicants, eff = unemployed[applying], eff[applying]
-    u_zone, u_slot, u_accept, u_noise = draws[:, applicants].astype(np.float64)
+    u_zone, u_slot, u_accept, u_noise = split_uniforms(raw[applicants])
     slot_firm, per_zone = vacancy_slots(model)
     model.month_flags["vacancies"] = int((slot_firm >= 0).sum())
     if len(applicants) == 0 or len(slot_firm) == 0:
@@ -126,7 +132,7 @@ def search_and_match(model) -> None:
     required = np.where(firm >= 0, firms.required_skill[np.maximum(firm, 0)], 0)
     accepted = u_accept < labour.acceptance_probability(p, res.skill[applicants], required)
     slot[~accepted] = -1
-    gumbel = -np.log(-np.log(np.clip(u_noise, 1e-12, 1 - 1e-7)))
+    gumbel = -np.log(-np.log(u_noise))
     score = (eff + gumbel * 0.3
              - p.employer_stigma * hoods.deprived[res.hood[applicants]]
              + p.wage_subsidy_score * (res.voucher_left[applicants] > 0))

@@ -31,6 +31,8 @@ def household_income_per_adult(model) -> np.ndarray:
 def progress_programmes(model) -> None:
     """Programmes run down; finishing trainees may gain a skill; job-search help fades."""
     res = model.residents
+    if not model.policy.funded:
+        return  # nobody is ever on a programme
     on = res.programme >= 0
     res.programme_left -= on
     finishing = np.flatnonzero(on & (res.programme_left <= 0))

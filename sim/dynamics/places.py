@@ -17,7 +17,7 @@ def update_neighbourhoods(model) -> None:
 def workless_rate_by_hood(model) -> np.ndarray:
     res, n = model.residents, model.hoods.n
     return (np.bincount(res.hood, res.status != EMPLOYED, n)
-            / np.maximum(np.bincount(res.hood, minlength=n), 1))
+            / np.maximum(model.residents_by_hood, 1))
 
 
 def update_crime(model) -> None:

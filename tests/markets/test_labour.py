@@ -88,3 +88,13 @@ def test_zone_choice_stays_within_reach_and_skips_empty_rows():
 def test_employers_screen_out_underqualified_applicants():
     prob = labour.acceptance_probability(P, np.array([0, 1, 2, 3]), np.array([2, 2, 2, 2]))
     assert prob[0] < prob[1] < prob[2] == prob[3] == 1.0
+
+
+def test_split_uniforms_gives_four_independent_uniforms_per_draw():
+    from sim.dynamics.labour import split_uniforms
+
+    raw = np.random.default_rng(4).bit_generator.random_raw(100_000)
+    u = split_uniforms(raw)
+    assert u.shape == (4, 100_000) and (u > 0).all() and (u < 1).all()
+    assert np.allclose(u.mean(axis=1), 0.5, atol=0.01)
+    assert abs(np.corrcoef(u)[0, 1]) < 0.02
