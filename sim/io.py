@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 import sim
 
 PACKAGE = "coalition-sim"
-TABLES = ("monthly", "business_events", "projects")
+TABLES = ("monthly", "business_events", "projects", "participants")
 MANIFEST = "manifest.json"
 REPO_ROOT = Path(sim.__file__).resolve().parent.parent
 
@@ -40,6 +40,11 @@ EMPTY_SCHEMAS = {
         ("month", pa.int64()), ("business_id", pa.int64()), ("event", pa.string()),
         ("tradable", pa.bool_()), ("hood", pa.int64()), ("age_months", pa.int64()),
         ("employees", pa.int64()),
+    ]),
+    "participants": pa.schema([
+        ("uid", pa.int64()), ("slot", pa.int64()), ("lever", pa.string()),
+        ("start_month", pa.int64()), ("end_month", pa.int64()), ("deprived", pa.bool_()),
+        ("status_at_start", pa.int64()),
     ]),
     "projects": pa.schema([
         ("project_id", pa.int64()), ("month", pa.int64()), ("hood", pa.int64()),
@@ -60,7 +65,9 @@ def records_table(rows: list[dict], name: str) -> pa.Table:
         rows: one dict per record, as in `LocalEconomy.records[name]`.
         name: the record kind (a key of EMPTY_SCHEMAS), used when `rows` is empty.
     """
-    if rows:
+    if isinstance(rows, pd.DataFrame) and len(rows):
+        return pa.Table.from_pandas(rows, preserve_index=False)
+    if len(rows):
         # Via pandas: the columns are the union of all rows' keys, not the first row's.
         return pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
     return EMPTY_SCHEMAS.get(name, pa.schema([])).empty_table()

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import io
+from sim.cohort import participant_table
 from sim.model import LocalEconomy
 from sim.scenario import Scenario
 from sim.viz.summary import plot_summary
@@ -64,7 +65,8 @@ def run_scenario(scenario: Scenario, months: int | None = None,
     model = LocalEconomy(scenario.params, rng=scenario.seed, policy=scenario.policy,
                          shocks=scenario.shocks)
     model.run(months=months, progress=progress)
-    return RunResult(scenario, months, model.records, time.perf_counter() - start)
+    records = dict(model.records, participants=participant_table(model))
+    return RunResult(scenario, months, records, time.perf_counter() - start)
 
 
 def default_out_dir(scenario: Scenario, months: int | None = None,

@@ -21,6 +21,9 @@ LINES = (
     ("Crime, rest (per 1,000/yr)", "crime_rest", "{:.1f}"),
     ("Well-being, deprived (0-10)", "wellbeing_deprived", "{:.2f}"),
     ("Well-being, rest (0-10)", "wellbeing_rest", "{:.2f}"),
+    ("Cohort re-engaged, 6 months in work", "reengaged_6m_share", "{:.1%}"),
+    ("Partner engagement (0-1)", "partner_engagement_mean", "{:.2f}"),
+    ("Businesses engaged", "business_engagement_share", "{:.1%}"),
 )
 
 
@@ -55,8 +58,13 @@ def format_run_summary(monthly: pd.DataFrame, header: str, footer: list[str]) ->
     lines = [header]
     if not reached:
         lines.append("(the run ended before the programme started: burn-in only)")
-    lines.append(f"{'':32}{first + ' (m' + str(int(start['month'])) + ')':>22}"
+    lines.append(f"{'':36}{first + ' (m' + str(int(start['month'])) + ')':>18}"
                  f"{'end (m' + str(int(end['month'])) + ')':>14}")
     for label, column, fmt in LINES:
-        lines.append(f"{label:32}{_cell(start, column, fmt):>22}{_cell(end, column, fmt):>14}")
+        lines.append(f"{label:36}{_cell(start, column, fmt):>18}{_cell(end, column, fmt):>14}")
+    if "spend_regeneration" in monthly:
+        regeneration = monthly["spend_regeneration"].sum()
+        aligned = monthly["spend_mainstream_aligned"].sum()
+        lines.append(f"Programme spend: GBP {regeneration:,.0f} regeneration, "
+                     f"GBP {aligned:,.0f} aligned mainstream")
     return "\n".join(lines + footer)
