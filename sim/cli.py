@@ -71,17 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--workers", type=_int_at_least(1), default=os.cpu_count() or 1,
                      help="parallel processes (default: all CPUs)")
     val.add_argument("--json", action="store_true", help="print one JSON document")
-    cmp_ = sub.add_parser("compare", help="paired runs of a scenario against its counterfactual "
-                          "(no programme) or another scenario, over the same seeds")
-    cmp_.add_argument("scenario", help="scenario TOML file")
-    cmp_.add_argument("other", nargs="?", help="scenario to compare with (default: the same "
-                      "district with no regeneration money)")
-    cmp_.add_argument("--preset", choices=list(PRESETS), help="override both scenarios' preset")
+    cmp_ = sub.add_parser("compare", help="run scenarios and their counterfactual (no "
+                          "programme) over the same seeds; net effects with intervals, a report")
+    cmp_.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario TOML files; "
+                      "the first is the reference for differences between scenarios")
+    cmp_.add_argument("--preset", choices=list(PRESETS), help="override every scenario's preset "
+                      "(budgets scale with population)")
     cmp_.add_argument("--seeds", type=_int_at_least(2), default=5,
-                      help="paired runs, from the scenario's seed (default 5)")
+                      help="paired runs, from the first scenario's seed (default 5)")
     cmp_.add_argument("--workers", type=_int_at_least(1), default=os.cpu_count() or 1)
     cmp_.add_argument("--json", action="store_true", help="print one JSON document")
-    cmp_.add_argument("--out", type=Path, help="also write the tables as CSV to this folder")
+    cmp_.add_argument("--out", type=Path, help="report folder (default: "
+                      "results/compare/<names>-seeds<N>): report.html, headline.csv, "
+                      "additionality.csv")
     return parser
 
 
@@ -134,24 +136,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    """`coalition compare`: net effects with confidence intervals."""
-    from sim.analysis import compare
-    from sim.io import atomic_folder
+    """`coalition compare`: every scenario against its counterfactual, a report and CSVs."""
+    from sim.analysis import compare, report
     from sim.scenario import load_scenario
 
-    a = load_scenario(args.scenario).with_changes(preset=args.preset)
-    b = load_scenario(args.other).with_changes(preset=args.preset) if args.other else None
-    diff, extra, pairs = compare.compare(a, b, seeds=args.seeds, workers=args.workers)
-    b_name = b.name if b else "no programme"
-    seeds = [p.seed for p in pairs]
+    scenarios = [load_scenario(path).with_changes(preset=args.preset) for path in args.scenarios]
+    names = [s.name for s in scenarios]
+    if len(set(names)) < len(names):
+        raise UserError(f"scenario names must differ, got {names}")
+    out = args.out or Path("results", "compare", f"{'-vs-'.join(names)}-seeds{args.seeds}")
+    result = report.compare_scenarios(scenarios, seeds=args.seeds, workers=args.workers)
+    folder, summary = report.write_report(result, out)
     if args.json:
-        print(compare.to_json(diff, extra, a.name, b_name, seeds))
+        print(report.to_json(result))
+        return 0
+    if len(scenarios) == 1:
+        pairs = result.pairs[0]
+        print(compare.format_comparison(compare.differences(pairs), compare.additionality(pairs),
+                                        names[0], "no programme", result.seeds))
     else:
-        print(compare.format_comparison(diff, extra, a.name, b_name, seeds))
-    if args.out is not None:
-        with atomic_folder(args.out) as tmp:
-            diff.to_csv(tmp / "differences.csv", index=False)
-            extra.to_csv(tmp / "additionality.csv", index=False)
+        print(summary)
+    print(f"\nReport: {folder / 'report.html'}")
     return 0
 
 

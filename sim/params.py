@@ -337,8 +337,8 @@ _p("brokered_recruit_value", 400.0, 0.0, 3000.0, "GBP per vacancy/month", "value
    "a brokered recruit per open vacancy, when a one stop shop exists", "[A]")
 _p("peer_engagement_value", 200.0, 0.0, 2000.0, "GBP/month", "extra value of engaging when all "
    "firms in the neighbourhood engage (networks, referrals)", "[A]")
-_p("brokerage_local_preference", 0.5, 0.0, 1.0, "share", "cut in the chance that an engaged "
-   "firm's vacancy goes to an in-commuter: brokerage offers it to residents first", "[A]")
+_p("brokerage_screening_cut", 0.5, 0.0, 1.0, "share", "cut in an engaged firm's screening of "
+   "under-qualified local applicants: the brokerage vouches for the residents it refers", "[A]")
 _p("oss_friction_cut", 0.3, 0.0, 0.6, "share", "one stop shop: cut in delay, site-search and "
    "recruitment frictions for engaged firms and inward investors", "[A] 0-60%")
 

@@ -58,14 +58,20 @@ LABELS = {
 }
 
 
+SERIES = ("employment_rate_deprived", "employment_rate_rest", "reengaged_6m_share",
+          "jobs_total", "wellbeing_deprived", "crime_deprived", "partner_engagement_mean")
+
+
 @dataclass(frozen=True)
 class PairResult:
     """Per-seed summaries of both runs (with participants' employment and the jobs of the
-    firms the scenario assisted, measured in both runs)."""
+    firms the scenario assisted, measured in both runs) and monthly series for charts."""
 
     seed: int
     a: dict
     b: dict
+    series_a: dict | None = None
+    series_b: dict | None = None
 
 
 def counterfactual(scenario: Scenario) -> Scenario:
@@ -112,7 +118,12 @@ def run_pair(a: Scenario, b: Scenario, seed: int) -> PairResult:
     summary_b["assisted_jobs"] = firm_jobs(model_b, rows)
     summary_a["assisted_incommuter_share"] = incommuter_share(model_a, rows)
     summary_b["assisted_incommuter_share"] = float("nan")
-    return PairResult(seed, summary_a, summary_b)
+    return PairResult(seed, summary_a, summary_b, _series(model_a), _series(model_b))
+
+
+def _series(model: LocalEconomy) -> dict:
+    monthly = model.records["monthly"]
+    return {c: np.array([row[c] for row in monthly], float) for c in SERIES}
 
 
 def assisted_firms(model: LocalEconomy) -> np.ndarray:
@@ -142,10 +153,20 @@ def incommuter_share(model: LocalEconomy, rows: np.ndarray) -> float:
 
 def run_pairs(a: Scenario, b: Scenario, seeds, workers: int = 1) -> list[PairResult]:
     """All pairs; results do not depend on the number of workers."""
+    return run_many([(a, b)], seeds, workers)[0]
+
+
+def run_many(pairs_of_scenarios, seeds, workers: int = 1) -> list[list[PairResult]]:
+    """Every (scenario, comparison) pair over the same seeds, spread over worker processes;
+    returns one list of PairResults (in seed order) per pair of scenarios."""
+    jobs = [(a, b, s) for a, b in pairs_of_scenarios for s in seeds]
     if workers <= 1:
-        return [run_pair(a, b, s) for s in seeds]
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        return list(pool.map(run_pair, [a] * len(seeds), [b] * len(seeds), seeds))
+        flat = [run_pair(*job) for job in jobs]
+    else:
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            flat = list(pool.map(run_pair, *zip(*jobs, strict=True)))
+    n = len(seeds)
+    return [flat[i * n:(i + 1) * n] for i in range(len(pairs_of_scenarios))]
 
 
 def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -161,9 +182,17 @@ def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, f
     return mean, mean - half, mean + half
 
 
-def ratio_interval(num: np.ndarray, den: np.ndarray, seed: int = 12345, draws: int = 2000):
-    """Ratio of means with a percentile bootstrap interval over seeds."""
-    estimate = float(np.mean(num) / np.mean(den)) if np.mean(den) != 0 else float("nan")
+def ratio_interval(num: np.ndarray, den: np.ndarray, seed: int = 12345, draws: int = 2000,
+                   positive: bool = False):
+    """Ratio of means with a percentile bootstrap interval over seeds.
+
+    With `positive`, a ratio whose denominator is not positive on average (a cost per net
+    job when there are no net jobs) is undefined: NaN, not a misleading negative cost.
+    """
+    mean_den = np.mean(den)
+    if mean_den == 0 or (positive and mean_den <= 0):
+        return float("nan"), float("nan"), float("nan")
+    estimate = float(np.mean(num) / mean_den)
     if len(num) < 2:
         return estimate, float("nan"), float("nan")
     rng = np.random.default_rng(seed)
@@ -202,8 +231,8 @@ def additionality(pairs: list[PairResult]) -> pd.DataFrame:
     part_a, part_b = get("participant_employment")
     helped, anyway = get("projects_helped")[0], get("projects_helped_anyway")[0]
     rows = {
-        "cost_per_net_job": ratio_interval(spend, jobs),
-        "cost_per_net_reengaged": ratio_interval(spend, reengaged),
+        "cost_per_net_job": ratio_interval(spend, jobs, positive=True),
+        "cost_per_net_reengaged": ratio_interval(spend, reengaged, positive=True),
         "private_leverage": ratio_interval(get("private_investment_helped")[0], public_business),
         "deadweight_participants": ratio_interval(part_b, part_a),
         "deadweight_projects": ratio_interval(anyway, helped),
@@ -264,15 +293,3 @@ MEASURES = {
     "displacement": "displacement: jobs lost elsewhere per assisted job",
     "leakage": "leakage: in-commuter share of assisted firms' jobs",
 }
-
-
-def to_json(diff: pd.DataFrame, extra: pd.DataFrame, a_name: str, b_name: str, seeds) -> str:
-    import json
-
-    def clean(records):
-        return [{k: (None if isinstance(v, float) and not np.isfinite(v) else v)
-                 for k, v in r.items()} for r in records]
-
-    return json.dumps({"scenario": a_name, "comparison": b_name, "seeds": list(seeds),
-                       "differences": clean(diff.to_dict("records")),
-                       "additionality": clean(extra.to_dict("records"))}, indent=1)

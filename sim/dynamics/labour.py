@@ -130,7 +130,9 @@ def search_and_match(model) -> None:
     slot = np.where(zone >= 0, zone_start[np.maximum(zone, 0)] + pick, -1)
     firm = slot_firm[np.maximum(slot, 0)]
     required = np.where(firm >= 0, firms.required_skill[np.maximum(firm, 0)], 0)
-    accepted = u_accept < labour.acceptance_probability(p, res.skill[applicants], required)
+    brokered = np.where(firm >= 0, firms.engaged[np.maximum(firm, 0)], False)
+    accepted = u_accept < labour.acceptance_probability(p, res.skill[applicants], required,
+                                                        brokered)
     slot[~accepted] = -1
     gumbel = -np.log(-np.log(u_noise))
     score = (eff + gumbel * 0.3
@@ -163,8 +165,7 @@ def fill_with_incommuters(model) -> None:
     p, firms = model.p, model.firms
     n = firms.n
     rng = model.streams["incommuters"]
-    brokered = firms.engaged[:n] * p.brokerage_local_preference
-    hired = rng.binomial(firms.vacancies[:n], p.incommuter_fill_rate * (1 - brokered))
+    hired = rng.binomial(firms.vacancies[:n], p.incommuter_fill_rate)
     leaving = rng.binomial(firms.incommuters[:n], model.month_flags["district_quit_rate"])
     firms.vacancies[:n] -= hired.astype(firms.vacancies.dtype)
     firms.incommuters[:n] += (hired - leaving).astype(firms.incommuters.dtype)

@@ -91,7 +91,8 @@ def pick_winners(slot: np.ndarray, score: np.ndarray) -> np.ndarray:
     return order[first]
 
 
-def acceptance_probability(p: Params, skill, required) -> np.ndarray:
-    """Employers screen under-qualified applicants out with rising probability."""
+def acceptance_probability(p: Params, skill, required, brokered=0.0) -> np.ndarray:
+    """Employers screen under-qualified applicants out with rising probability; a
+    brokerage that vouches for local applicants (`brokered` = 1) softens the screen."""
     gap = np.clip(required - skill, 0, None)
-    return np.exp(-p.skill_screen_penalty * gap)
+    return np.exp(-p.skill_screen_penalty * (1 - p.brokerage_screening_cut * brokered) * gap)

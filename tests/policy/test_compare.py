@@ -1,6 +1,7 @@
 """The paired comparison reports net effects with intervals, from Python and the CLI."""
 
 import numpy as np
+import pandas as pd
 
 from sim.analysis.compare import compare, counterfactual
 from sim.cli import main
@@ -44,4 +45,29 @@ def test_cli_compare_prints_net_reengagement(tmp_path, capsys):
                  "--out", str(tmp_path / "cmp")]) == 0
     out = capsys.readouterr().out
     assert "net re-engaged residents (6 months in work)" in out and "95% CI" in out
-    assert (tmp_path / "cmp" / "differences.csv").is_file()
+    assert (tmp_path / "cmp" / "headline.csv").is_file()
+
+
+def test_compare_several_scenarios_writes_a_self_contained_report(tmp_path, capsys):
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text(SCENARIO.replace("quick-coalition", "lsp").replace('"coalition"', '"lsp"'))
+    b.write_text(SCENARIO)
+    out = tmp_path / "report"
+    assert main(["compare", str(a), str(b), "--seeds", "2", "--workers", "2",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "vs lsp" in text and "Report:" in text
+    page = (out / "report.html").read_text()
+    assert page.count("data:image/png;base64,") >= 2
+    assert "http://" not in page and "https://" not in page and "<script" not in page
+    headline = pd.read_csv(out / "headline.csv")
+    assert set(headline["scenario"]) == {"lsp", "quick-coalition"}
+    row = headline.set_index(["scenario", "measure"]).loc[("quick-coalition", "reengaged_6m")]
+    assert np.isfinite(row.vs_first) and row.vs_first_low <= row.vs_first <= row.vs_first_high
+
+
+def test_duplicate_scenario_names_are_a_user_error(tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    path.write_text(SCENARIO)
+    assert main(["compare", str(path), str(path), "--seeds", "2"]) == 2
+    assert "names must differ" in capsys.readouterr().err

@@ -1,0 +1,277 @@
+"""Compare several scenarios, each against its counterfactual, and write a report.
+
+Every scenario and its counterfactual (the same district and seed with no
+regeneration money) run over the same seeds: common random numbers. The
+headline table gives each scenario's net effects with 95% intervals, and the
+difference from the first scenario, also with intervals (paired by seed). The
+self-contained HTML report embeds its charts as images, so it opens offline. The
+same numbers are written as CSV, and a short plain-text summary is printed.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io as _io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from sim.analysis.compare import (
+    MEASURES,
+    PairResult,
+    additionality,
+    counterfactual,
+    run_many,
+    t_interval,
+)
+from sim.io import atomic_folder, git_revision, library_versions
+from sim.scenario import Scenario
+
+HEADLINE = (  # (key, label, kind): net = scenario minus counterfactual; level = scenario value
+    ("reengaged_6m", "Net re-engaged residents (6 months in work)", "net"),
+    ("jobs_total_end", "Net additional district jobs", "net"),
+    ("cost_per_net_reengaged", "Cost per net re-engaged resident (GBP)", "ratio"),
+    ("cost_per_net_job", "Cost per net additional job (GBP)", "ratio"),
+    ("private_leverage", "Private GBP per public GBP", "ratio"),
+    ("wellbeing_deprived_end", "Net well-being, deprived areas (0-10)", "net"),
+    ("partner_engagement_mean_end", "Partner engagement (0-1)", "level"),
+    ("business_engagement_share_end", "Businesses engaged (share)", "level"),
+)
+
+
+@dataclass
+class Comparison:
+    """The results of comparing scenarios: one list of per-seed pairs per scenario."""
+
+    scenarios: list[Scenario]
+    seeds: list[int]
+    pairs: list[list[PairResult]]
+
+
+def compare_scenarios(scenarios: list[Scenario], seeds: int = 5, workers: int = 1,
+                      first_seed: int | None = None) -> Comparison:
+    """Run every scenario and its counterfactual over the same seeds."""
+    start = scenarios[0].seed if first_seed is None else first_seed
+    seed_list = list(range(start, start + seeds))
+    pairs = run_many([(s, counterfactual(s)) for s in scenarios], seed_list, workers)
+    return Comparison(scenarios, seed_list, pairs)
+
+
+def _values(pairs, key, side="a") -> np.ndarray:
+    return np.array([getattr(p, side)[key] for p in pairs], float)
+
+
+def _estimate(pairs, key: str, kind: str) -> tuple[float, float, float]:
+    if kind == "ratio":
+        row = additionality(pairs).set_index("measure").loc[key]
+        return row.estimate, row.ci_low, row.ci_high
+    if kind == "level":
+        return t_interval(_values(pairs, key))
+    return t_interval(_values(pairs, key) - _values(pairs, key, "b"))
+
+
+def _versus_first(comparison: Comparison, i: int, key: str, kind: str):
+    """Difference from the first scenario, paired by seed."""
+    if i == 0:
+        return (np.nan,) * 3
+    first, this = comparison.pairs[0], comparison.pairs[i]
+    if kind == "ratio":  # a marginal cost needs a spending difference; ratios are not additive
+        return (np.nan,) * 3
+    return t_interval(_values(this, key) - _values(first, key))
+
+
+def headline_table(comparison: Comparison) -> pd.DataFrame:
+    """One row per scenario and measure: estimate with 95% interval, and vs the first."""
+    rows = []
+    for i, (scenario, pairs) in enumerate(zip(comparison.scenarios, comparison.pairs,
+                                              strict=True)):
+        for key, label, kind in HEADLINE:
+            est, low, high = _estimate(pairs, key, kind)
+            d, d_low, d_high = _versus_first(comparison, i, key, kind)
+            rows.append({"scenario": scenario.name, "measure": key, "label": label,
+                         "estimate": est, "ci_low": low, "ci_high": high,
+                         "vs_first": d, "vs_first_low": d_low, "vs_first_high": d_high})
+    return pd.DataFrame(rows)
+
+
+def additionality_table(comparison: Comparison) -> pd.DataFrame:
+    frames = [additionality(p).assign(scenario=s.name)
+              for s, p in zip(comparison.scenarios, comparison.pairs, strict=True)]
+    return pd.concat(frames, ignore_index=True)[["scenario", "measure", "estimate", "ci_low",
+                                                  "ci_high"]]
+
+
+def _fmt(x) -> str:
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def text_summary(comparison: Comparison, table: pd.DataFrame) -> str:
+    """The terminal summary: net re-engagement and cost per scenario."""
+    lines = [f"{len(comparison.scenarios)} scenario(s) against the counterfactual, seeds "
+             f"{comparison.seeds[0]}..{comparison.seeds[-1]} (common random numbers)"]
+    for name, rows in table.groupby("scenario", sort=False):
+        r = rows.set_index("measure")
+        lines.append(f"\n{name}")
+        for key in ("reengaged_6m", "jobs_total_end", "cost_per_net_reengaged",
+                    "cost_per_net_job"):
+            x = r.loc[key]
+            extra = (f"   vs {comparison.scenarios[0].name}: {_fmt(x.vs_first)} "
+                     f"[{_fmt(x.vs_first_low)}, {_fmt(x.vs_first_high)}]"
+                     if np.isfinite(x.vs_first) else "")
+            lines.append(f"  {x.label:46s} {_fmt(x.estimate):>10s} "
+                         f"[{_fmt(x.ci_low)}, {_fmt(x.ci_high)}]{extra}")
+    return "\n".join(lines)
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+def _png(fig: Figure) -> str:
+    buf = _io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _band(ax, series: list[np.ndarray], label: str, color, style="-") -> None:
+    data = np.vstack(series)
+    months = np.arange(1, data.shape[1] + 1)
+    ax.plot(months, data.mean(axis=0), style, color=color, label=label, lw=1.6)
+    low, high = np.percentile(data, [5, 95], axis=0)
+    ax.fill_between(months, low, high, color=color, alpha=0.15, lw=0)
+
+
+def trajectories_chart(comparison: Comparison) -> str:
+    """Employment deprived vs rest (bands over seeds), each scenario and the counterfactual."""
+    n = len(comparison.scenarios)
+    fig = Figure(figsize=(5.2 * n, 3.8), layout="constrained")
+    FigureCanvasAgg(fig)
+    for ax, s, pairs in zip(np.atleast_1d(fig.subplots(1, n)), comparison.scenarios,
+                            comparison.pairs, strict=True):
+        for col, color in (("employment_rate_deprived", "#c0392b"),
+                           ("employment_rate_rest", "#2c7fb8")):
+            where = col.rsplit("_", 1)[-1]
+            _band(ax, [p.series_a[col] for p in pairs], f"{where}", color)
+            _band(ax, [p.series_b[col] for p in pairs], f"{where}, no programme", color, "--")
+        ax.axvline(s.params.burn_in_months, color="grey", lw=0.8)
+        ax.set_title(s.name, fontsize=10)
+        ax.set_xlabel("month")
+        ax.set_ylabel("employment rate")
+        ax.legend(fontsize=7)
+    return _png(fig)
+
+
+def people_place_chart(comparison: Comparison) -> str:
+    """People-based (cohort re-engaged) beside place-based (deprived employment) effects."""
+    fig = Figure(figsize=(10, 3.8), layout="constrained")
+    FigureCanvasAgg(fig)
+    people, place = fig.subplots(1, 2)
+    colors = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
+    for i, (s, pairs) in enumerate(zip(comparison.scenarios, comparison.pairs, strict=True)):
+        c = colors[i % len(colors)]
+        _band(people, [np.nan_to_num(p.series_a["reengaged_6m_share"] - p.series_b[
+            "reengaged_6m_share"]) for p in pairs], s.name, c)
+        _band(place, [p.series_a["employment_rate_deprived"] - p.series_b[
+            "employment_rate_deprived"] for p in pairs], s.name, c)
+    people.set_title("People-based: net share of the cohort re-engaged", fontsize=10)
+    place.set_title("Place-based: net employment rate, deprived areas", fontsize=10)
+    for ax in (people, place):
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.set_xlabel("month")
+        ax.legend(fontsize=7)
+    return _png(fig)
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+def _table_html(frame: pd.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _ci(est, low, high) -> str:
+    return f"{_fmt(est)} [{_fmt(low)}, {_fmt(high)}]"
+
+
+def headline_html(table: pd.DataFrame, first: str) -> str:
+    view = pd.DataFrame({
+        "scenario": table["scenario"], "measure": table["label"],
+        "estimate [95% CI]": [_ci(*r) for r in table[["estimate", "ci_low", "ci_high"]].values],
+        f"difference vs {first} [95% CI]": [
+            _ci(*r) for r in table[["vs_first", "vs_first_low", "vs_first_high"]].values]})
+    return _table_html(view)
+
+
+def additionality_html(table: pd.DataFrame) -> str:
+    view = pd.DataFrame({"scenario": table["scenario"],
+                         "measure": [MEASURES[m] for m in table["measure"]],
+                         "estimate [95% CI]": [_ci(*r) for r in
+                                               table[["estimate", "ci_low", "ci_high"]].values]})
+    return _table_html(view)
+
+
+STYLE = """body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;color:#222}
+table{border-collapse:collapse;font-size:13px;margin:1em 0}td,th{border:1px solid #ccc;
+padding:4px 8px;text-align:left}th{background:#f2f2f2}img{max-width:100%}
+.note{color:#555;font-size:13px}"""
+
+
+def render_html(comparison: Comparison, table: pd.DataFrame, extra: pd.DataFrame) -> str:
+    names = ", ".join(s.name for s in comparison.scenarios)
+    first = comparison.scenarios[0].name
+    git = git_revision().get("commit") or "unknown"
+    return f"""<!doctype html><html><head><meta charset="utf-8">
+<title>Scenario comparison: {html.escape(names)}</title><style>{STYLE}</style></head><body>
+<h1>Scenario comparison</h1>
+<p>{html.escape(names)}, each against the same district with no regeneration money, over seeds
+{comparison.seeds[0]}&ndash;{comparison.seeds[-1]} ({len(comparison.seeds)} paired runs with
+common random numbers). Intervals are 95%: t intervals of the paired differences, bootstrap
+intervals (over seeds) for ratios.</p>
+<h2>Headline</h2>{headline_html(table, first)}
+<h2>Employment, deprived neighbourhoods against the rest</h2>
+<p class="note">Lines: mean over seeds; bands: 5-95% of seeds; dashed: no programme.</p>
+<img src="data:image/png;base64,{trajectories_chart(comparison)}" alt="trajectories">
+<h2>People-based and place-based effects</h2>
+<p class="note">People-based follows the residents out of work in deprived areas when the
+programme started, wherever they are; place-based measures whoever lives in the deprived areas.
+They differ when people move.</p>
+<img src="data:image/png;base64,{people_place_chart(comparison)}" alt="people and place">
+<h2>Deadweight, displacement and leakage</h2>{additionality_html(extra)}
+<p class="note">Measured by paired runs, not assumed (HCA Additionality Guide vocabulary). See
+docs/odd.md for the definitions.</p>
+<h2>Provenance</h2><p class="note">coalition-sim, git {html.escape(str(git))}, created
+{datetime.now(UTC).isoformat(timespec="seconds")}; {html.escape(str(library_versions()))}</p>
+</body></html>"""
+
+
+def write_report(comparison: Comparison, out: str | Path) -> tuple[Path, str]:
+    """Write report.html, headline.csv and additionality.csv atomically; return the folder
+    and the terminal summary."""
+    table, extra = headline_table(comparison), additionality_table(comparison)
+    with atomic_folder(out) as tmp:
+        (tmp / "report.html").write_text(render_html(comparison, table, extra), encoding="utf-8")
+        table.to_csv(tmp / "headline.csv", index=False)
+        extra.to_csv(tmp / "additionality.csv", index=False)
+    return Path(out), text_summary(comparison, table)
+
+
+def to_json(comparison: Comparison) -> str:
+    """The headline and additionality tables as one JSON document (NaN as null)."""
+    import json
+
+    def clean(frame: pd.DataFrame) -> list[dict]:
+        return [{k: (None if isinstance(v, float) and not np.isfinite(v) else v)
+                 for k, v in row.items()} for row in frame.to_dict("records")]
+
+    return json.dumps({"scenarios": [s.name for s in comparison.scenarios],
+                       "seeds": comparison.seeds,
+                       "headline": clean(headline_table(comparison)),
+                       "additionality": clean(additionality_table(comparison))}, indent=1)
