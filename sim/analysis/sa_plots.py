@@ -1,0 +1,125 @@
+"""Figures of a sensitivity analysis, drawn on the Agg canvas (no global backend switch).
+
+* `<method>_<outcome>.png`: Sobol'/eFAST S1 and ST per factor with their
+  intervals as error bars, largest ST at the top;
+* `morris_<outcome>.png`: mu* against sigma with factor labels and the mu*
+  interval; the lines sigma/mu* = 0.1, 0.5 and 1 separate near-linear,
+  monotonic and non-linear or interacting effects (Garcia Sanchez et al. 2014);
+* `convergence_<outcome>.png`: each factor's main index (ST; Morris mu*) with
+  its interval against the size of the leading part of the sample used;
+* `src_<outcome>.png`: standardised regression coefficients (grid and LHS).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from sim.analysis.sa_study import safe_name
+
+DPI = 150
+S1_COLOUR, ST_COLOUR = "#2c7fb8", "#c0392b"
+RATIOS = (0.1, 0.5, 1.0)
+
+
+def _figure(rows: int, width: float = 7.0) -> Figure:
+    """A figure sized for `rows` horizontal bars, attached to an Agg canvas."""
+    fig = Figure(figsize=(width, 1.2 + 0.4 * max(rows, 3)), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def plot_outcome(folder: Path, method: str, result) -> list[Path]:
+    """Draw the figures of one outcome's analysis into `folder`; returns the paths."""
+    if result.main is None:
+        return []
+    stem = safe_name(result.outcome)
+    paths = []
+    if method in ("sobol", "fast"):
+        paths.append(plot_indices(result.main, folder / f"{method}_{stem}.png", result.outcome))
+    elif method == "morris":
+        paths.append(plot_morris(result.main, folder / f"morris_{stem}.png", result.outcome))
+    else:
+        paths.append(plot_src(result.main, folder / f"src_{stem}.png", result.outcome))
+    if result.convergence is not None and not result.convergence.empty:
+        paths.append(plot_convergence(result.convergence, folder / f"convergence_{stem}.png",
+                                      result.outcome))
+    return paths
+
+
+def plot_indices(table: pd.DataFrame, path: Path, title: str) -> Path:
+    """S1 and ST per factor as horizontal bars with interval error bars."""
+    fig = _figure(len(table))
+    ax = fig.subplots()
+    pos = np.arange(len(table))[::-1]
+    for offset, index, colour in ((0.2, "S1", S1_COLOUR), (-0.2, "ST", ST_COLOUR)):
+        ax.barh(pos + offset, table[index], height=0.38, xerr=table[f"{index}_conf"],
+                color=colour, label=index, capsize=3, error_kw={"elinewidth": 1})
+    ax.set_yticks(pos, table["factor"])
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("share of output variance (bars: 95% bootstrap interval)")
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    fig.savefig(path)
+    return path
+
+
+def plot_morris(table: pd.DataFrame, path: Path, title: str) -> Path:
+    """mu* against sigma, labelled, with mu* intervals and sigma/mu* reference lines."""
+    fig = _figure(6, width=6.5)
+    ax = fig.subplots()
+    ax.errorbar(table["mu_star"], table["sigma"], xerr=table["mu_star_conf"], fmt="o",
+                color=ST_COLOUR, ecolor="grey", capsize=3)
+    for row in table.itertuples():
+        ax.annotate(row.factor, (row.mu_star, row.sigma), textcoords="offset points",
+                    xytext=(4, 4), fontsize=8)
+    top = 1.05 * float(max((table["mu_star"] + table["mu_star_conf"]).max(), 1e-12))
+    for ratio in RATIOS:
+        ax.plot([0, top], [0, ratio * top], linestyle=":", color="grey", linewidth=0.8)
+        ax.annotate(f"σ/μ* = {ratio:g}", (top, ratio * top), fontsize=7, color="grey",
+                    ha="right", va="bottom")
+    ax.set_xlim(0, top)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("μ* (mean absolute elementary effect)")
+    ax.set_ylabel("σ (spread of elementary effects)")
+    ax.set_title(title)
+    fig.savefig(path)
+    return path
+
+
+def plot_convergence(conv: pd.DataFrame, path: Path, title: str) -> Path:
+    """The main index of each factor, with its interval, against the sample size used."""
+    index = "mu_star" if "mu_star" in set(conv["index"]) else "ST"
+    data = conv[conv["index"] == index]
+    fig = _figure(6, width=6.5)
+    ax = fig.subplots()
+    for factor, rows in data.groupby("factor", sort=False):
+        line = ax.plot(rows["size"], rows["value"], marker="o", label=factor)[0]
+        ax.fill_between(rows["size"], rows["value"] - rows["conf"], rows["value"] + rows["conf"],
+                        color=line.get_color(), alpha=0.15)
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("trajectories used" if index == "mu_star" else "base rows used (N)")
+    ax.set_ylabel(f"{index} (band: 95% bootstrap interval)")
+    ax.set_title(f"{title}: convergence")
+    ax.legend(fontsize=7, loc="best")
+    fig.savefig(path)
+    return path
+
+
+def plot_src(table: pd.DataFrame, path: Path, title: str) -> Path:
+    """Standardised regression coefficients as horizontal bars."""
+    fig = _figure(len(table))
+    ax = fig.subplots()
+    pos = np.arange(len(table))[::-1]
+    ax.barh(pos, table["src"], color=S1_COLOUR)
+    ax.set_yticks(pos, table["factor"])
+    ax.axvline(0, color="black", linewidth=0.8)
+    r2 = float(table["r2"].iloc[0]) if len(table) else float("nan")
+    ax.set_xlabel(f"standardised regression coefficient (R² = {r2:.2f})")
+    ax.set_title(title)
+    fig.savefig(path)
+    return path

@@ -1,0 +1,329 @@
+"""A study folder read back for sensitivity analysis: design, runs and point values.
+
+A study folder (`results/<study>/<run-id>/`, written by `sim.experiments`) holds
+`manifest.json` and `runs.parquet` (or shards `runs/part-*.parquet` while a
+study is incomplete), one row per simulation: design point, replicate, seed,
+the factor values used, the scalar outcomes and a status.
+
+The design settings are read from the manifest only ("settings come from one
+place"): for the SALib methods the sample matrix is regenerated with the same
+SALib call and seed as the runner used, and checked against the factor values
+recorded in the runs, so an index can never be computed against the wrong
+inputs. Failed, missing or non-finite runs are never turned into numbers
+silently: they stop the analysis unless the caller chooses a policy.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from SALib.sample import fast_sampler, morris, sobol
+
+METHODS = ("grid", "lhs", "sobol", "morris", "fast")
+SALIB_METHODS = ("sobol", "morris", "fast")
+POLICIES = (None, "drop", "mean")
+DROP_ALLOWED = ("morris", "grid", "lhs")
+RUN_KEYS = ("point", "replicate", "status")
+MAX_LISTED = 10
+
+
+class AnalysisError(ValueError):
+    """A study cannot be analysed as it stands; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Study:
+    """A study folder read back: manifest, runs (one row per simulation) and sample.
+
+    Attributes:
+        folder: the study folder.
+        manifest: `manifest.json` as a dict.
+        runs: one row per (point, replicate), retries resolved (an ok row wins).
+        X: the regenerated SALib sample (points x factors), None for grid and LHS.
+    """
+
+    folder: Path
+    manifest: dict
+    runs: pd.DataFrame
+    X: np.ndarray | None
+
+    @property
+    def design(self) -> dict:
+        return self.manifest["design"]
+
+    @property
+    def method(self) -> str:
+        return self.design["method"]
+
+    @property
+    def problem(self) -> dict:
+        return self.design["problem"]
+
+    @property
+    def points(self) -> int:
+        return int(self.design["points"])
+
+    @property
+    def replicates(self) -> int:
+        return int(self.design.get("replicates", 1))
+
+    @property
+    def factor_names(self) -> list[str]:
+        return [f["name"] for f in self.manifest["factors"]]
+
+    def factor(self, name: str) -> dict:
+        """The manifest's description of factor `name` (kind float if not listed)."""
+        return next((f for f in self.manifest["factors"] if f["name"] == name),
+                    {"name": name, "kind": "float"})
+
+    def scalar_outcomes(self) -> list[str]:
+        return [o["name"] for o in self.manifest["outcomes"] if o.get("kind") == "scalar"]
+
+
+@dataclass
+class Failures:
+    """Everything that keeps a point from having a value, per kind.
+
+    Attributes:
+        total: simulations the design asks for (points x replicates).
+        failed: (point, replicate, error) of runs whose status is not "ok".
+        missing: (point, replicate) pairs with no row at all (an incomplete study).
+        nonfinite: per outcome, the points with an ok run whose value is NaN or inf.
+    """
+
+    total: int
+    failed: list[tuple[int, int, str]] = field(default_factory=list)
+    missing: list[tuple[int, int]] = field(default_factory=list)
+    nonfinite: dict[str, list[int]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.failed or self.missing or any(self.nonfinite.values()))
+
+    def describe(self) -> str:
+        """One sentence per kind of failure, with counts and point numbers."""
+        parts = []
+        if self.failed:
+            error = _first_line(self.failed[0][2])
+            parts.append(f"{len(self.failed)} of {self.total} runs failed (points "
+                         f"{_points([p for p, _, _ in self.failed])}; first error: {error})")
+        if self.missing:
+            parts.append(f"{len(self.missing)} of {self.total} runs are missing, the study is "
+                         f"incomplete (points {_points([p for p, _ in self.missing])})")
+        for name, pts in self.nonfinite.items():
+            if pts:
+                parts.append(f"outcome {name!r} is NaN or infinite in ok runs at "
+                             f"{len(pts)} points ({_points(pts)})")
+        return "; ".join(parts)
+
+
+def _first_line(text) -> str:
+    lines = str(text or "no error message").strip().splitlines()
+    return lines[0] if lines else "no error message"
+
+
+def _points(points: list[int]) -> str:
+    """Sorted unique point numbers, the first few listed."""
+    unique = sorted(set(int(p) for p in points))
+    shown = ", ".join(str(p) for p in unique[:MAX_LISTED])
+    more = len(unique) - MAX_LISTED
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def safe_name(name: str) -> str:
+    """An outcome name usable in a file name."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+
+
+def load_study(folder: str | Path) -> Study:
+    """Read a study folder and check its runs against the design in its manifest.
+
+    Raises:
+        AnalysisError: the folder is not a study, or runs and design disagree.
+    """
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    runs = resolve_retries(read_runs(folder))
+    _check_columns(runs, manifest)
+    X = sample_matrix(manifest["design"])
+    study = Study(folder, manifest, runs, X)
+    _check_points(study)
+    if X is not None:
+        check_sample(study)
+    return study
+
+
+def read_manifest(folder: Path) -> dict:
+    """`manifest.json` of a study, with the keys the analysis needs checked."""
+    path = folder / "manifest.json"
+    if not path.is_file():
+        raise AnalysisError(f"{folder} has no manifest.json: is it a study folder "
+                            "(results/<study>/<run-id>/)?")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    missing = [k for k in ("design", "factors", "outcomes") if k not in manifest]
+    missing += [f"design.{k}" for k in ("method", "points") if k not in manifest.get("design", {})]
+    if missing:
+        raise AnalysisError(f"{path} lacks {', '.join(missing)}")
+    method = manifest["design"]["method"]
+    if method not in METHODS:
+        raise AnalysisError(f"{path}: unknown design method {method!r}; known: {METHODS}")
+    return manifest
+
+
+def read_runs(folder: Path) -> pd.DataFrame:
+    """The runs table, through the result store if it exists, else read directly."""
+    try:
+        from sim.experiments.store import read_runs as store_read_runs
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("sim.experiments", "sim.experiments.store"):
+            raise
+        return read_runs_files(folder)
+    return store_read_runs(folder)
+
+
+def read_runs_files(folder: Path) -> pd.DataFrame:
+    """`runs.parquet`, or the shards `runs/part-*.parquet` of an incomplete study."""
+    single = folder / "runs.parquet"
+    if single.is_file():
+        return pd.read_parquet(single)
+    shards = sorted((folder / "runs").glob("part-*.parquet"))
+    if not shards:
+        raise AnalysisError(f"{folder} has neither runs.parquet nor runs/part-*.parquet: "
+                            "run the study first")
+    return pd.concat([pd.read_parquet(s) for s in shards], ignore_index=True)
+
+
+def resolve_retries(runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per (point, replicate): an ok row wins over a failed one, else the last."""
+    missing = [k for k in RUN_KEYS if k not in runs.columns]
+    if missing:
+        raise AnalysisError(f"the runs table lacks the columns {missing}")
+    order = runs.assign(_ok=runs["status"].eq("ok")).sort_values("_ok", kind="stable")
+    one = order.drop_duplicates(["point", "replicate"], keep="last").drop(columns="_ok")
+    return one.sort_values(["point", "replicate"]).reset_index(drop=True)
+
+
+def _check_columns(runs: pd.DataFrame, manifest: dict) -> None:
+    """Every factor and scalar outcome of the manifest has a column in the runs."""
+    names = [f["name"] for f in manifest["factors"]]
+    names += [o["name"] for o in manifest["outcomes"] if o.get("kind") == "scalar"]
+    absent = [n for n in names if n not in runs.columns]
+    if absent:
+        raise AnalysisError(f"the runs table has no column for {absent} named in manifest.json")
+
+
+def _check_points(study: Study) -> None:
+    """Points and replicates are numbered from 0 and the sample has one row per point."""
+    if study.X is not None and len(study.X) != study.points:
+        raise AnalysisError(
+            f"manifest.json says {study.points} design points but the {study.method} sample "
+            f"regenerated from its settings has {len(study.X)} rows: design and runs disagree")
+    for key, n in (("point", study.points), ("replicate", study.replicates)):
+        bad = study.runs.loc[~study.runs[key].between(0, n - 1), key]
+        if len(bad):
+            raise AnalysisError(f"runs refer to {key}s outside 0..{n - 1} (manifest.json): "
+                                f"{_points(bad.tolist())}")
+
+
+def sample_matrix(design: dict) -> np.ndarray | None:
+    """The SALib sample the runner evaluated, regenerated from the manifest's design.
+
+    Uses the same calls as the runner: Saltelli's scheme on a scrambled Sobol'
+    sequence (Sobol 2001; Saltelli 2002), Morris trajectories (Morris 1991;
+    Campolongo et al. 2007) and the eFAST search curves (Saltelli et al. 1999).
+
+    Returns:
+        The points x factors matrix in run order, or None for grid and LHS designs.
+    """
+    method = design["method"]
+    if method not in SALIB_METHODS:
+        return None
+    problem = copy.deepcopy(design["problem"])
+    n, seed = int(design["samples"]), design.get("seed")
+    if method == "sobol":
+        return sobol.sample(problem, n, calc_second_order=bool(design["second_order"]),
+                            seed=seed)
+    if method == "morris":
+        return morris.sample(problem, n, num_levels=int(design["levels"]), seed=seed)
+    return fast_sampler.sample(problem, n, M=int(design.get("M", 4)), seed=seed)
+
+
+def check_sample(study: Study) -> None:
+    """Fail loudly unless the numeric factor values in the runs equal the sample.
+
+    Float factors must match to rounding error; integer factors may be the
+    sample value rounded or truncated (less than one apart). Categorical
+    factors are recorded as level names and are not compared.
+    """
+    rows = study.runs["point"].to_numpy()
+    for j, name in enumerate(study.problem["names"]):
+        kind = study.factor(name).get("kind", "float")
+        if kind == "categorical":
+            continue
+        used = pd.to_numeric(study.runs[name], errors="coerce").to_numpy(dtype=float)
+        sampled = study.X[rows, j]
+        lo, hi = study.problem["bounds"][j][:2]
+        tol = 1.0 if kind == "int" else 1e-9 * max(abs(hi - lo), 1e-300)
+        wrong = ~(np.abs(used - sampled) <= tol)
+        if wrong.any():
+            raise AnalysisError(_mismatch_message(study, name, wrong, used, sampled))
+
+
+def _mismatch_message(study: Study, name: str, wrong, used, sampled) -> str:
+    i = int(np.argmax(wrong))
+    d = study.design
+    return (f"runs do not match the {d['method']} sample regenerated from manifest.json "
+            f"(samples={d.get('samples')}, seed={d.get('seed')}): factor {name!r} differs in "
+            f"{int(wrong.sum())} of {len(wrong)} runs, first at point "
+            f"{int(study.runs['point'].iloc[i])} (runs: {used[i]!r}, sample: {sampled[i]!r}). "
+            "The manifest's design and the runs belong to different samples; indices "
+            "computed from them would be meaningless. Rerun the study.")
+
+
+def failures(study: Study, outcomes: list[str]) -> Failures:
+    """Failed, missing and non-finite runs of the study for the given outcomes."""
+    runs = study.runs
+    out = Failures(total=study.points * study.replicates)
+    bad = runs[runs["status"] != "ok"]
+    errors = bad["error"] if "error" in bad else pd.Series("", index=bad.index)
+    out.failed = list(zip(bad["point"].astype(int), bad["replicate"].astype(int), errors,
+                          strict=True))
+    have = set(zip(runs["point"].astype(int), runs["replicate"].astype(int), strict=True))
+    out.missing = [(p, r) for p in range(study.points) for r in range(study.replicates)
+                   if (p, r) not in have]
+    ok = runs[runs["status"] == "ok"]
+    for name in outcomes:
+        values = pd.to_numeric(ok[name], errors="coerce").to_numpy(dtype=float)
+        out.nonfinite[name] = sorted(set(ok.loc[~np.isfinite(values), "point"].astype(int)))
+    return out
+
+
+def failure_error(study: Study, found: Failures) -> AnalysisError:
+    """The refusal to analyse a study with failures, saying what to do instead."""
+    drop = ("on_failure='drop' (Morris: drops the trajectories through failed points; "
+            "grid/LHS: drops the points)")
+    if study.method not in DROP_ALLOWED:
+        drop = f"on_failure='drop' is not possible for a {study.method} design"
+    return AnalysisError(
+        f"study {study.folder} cannot be analysed as it stands: {found.describe()}. "
+        "Sensitivity indices need a value at every design point. Rerun or resume the "
+        "study until every run succeeds, or choose an explicit policy: "
+        f"{drop}; on_failure='mean' fills failed points with the mean of the other points "
+        "(this pulls indices towards zero, and the summary says so).")
+
+
+def check_policy(method: str, on_failure: str | None) -> None:
+    """Refuse unknown policies, and dropping points from designs that need them all."""
+    if on_failure not in POLICIES:
+        raise AnalysisError(f"on_failure must be one of {POLICIES}, not {on_failure!r}")
+    if on_failure == "drop" and method not in DROP_ALLOWED:
+        raise AnalysisError(
+            f"on_failure='drop' is not valid for a {method} design: its estimators need "
+            "every point of the sample (Saltelli's A/B/AB blocks, eFAST's search curves), "
+            "and dropping points would bias every index. Rerun the failed points, or use "
+            "on_failure='mean' and read the indices as approximate.")
