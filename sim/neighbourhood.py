@@ -26,6 +26,7 @@ def update_crime(p: Params, hoods: Neighbourhoods, workless_rate, reference) -> 
     """Crime drifts towards its target level."""
     target = crime_target(p, hoods, workless_rate, reference) * (1 - safety_effect(p, hoods))
     hoods.crime += p.crime_adjust_rate * (target - hoods.crime)
+    hoods.safety_stock *= 1 - 1 / 24  # the effect of past safety spending fades over two years
 
 
 def depreciate_environment(p: Params, hoods: Neighbourhoods, reference) -> None:

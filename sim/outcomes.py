@@ -197,7 +197,8 @@ def run_summary(model) -> dict:
     """
     monthly = model.records["monthly"]
     projects = [pr for pr in model.records["projects"] if pr["month"] > model.p.burn_in_months]
-    helped = [pr for pr in projects if pr["help_gbp"] > 0 or pr.get("one_stop_shop_value", 0) > 0]
+    helped = [pr for pr in projects if pr["went_ahead"] and (
+        pr["help_gbp"] > 0 or pr.get("one_stop_shop_value", 0) > 0)]
     cohort = model.cohort
     out = {
         "cohort_size": len(cohort.slot) if cohort is not None else 0,

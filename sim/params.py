@@ -105,7 +105,7 @@ _p("no_qual_share_rest", 0.09, 0.03, 0.2, "share", "working-age residents with n
    "qualifications, other neighbourhoods", "[S~] APS 2010 England about 0.11")
 _p("no_qual_ratio_deprived", 2.0, 1.0, 3.5, "ratio", "how many times more likely a deprived "
    "neighbourhood resident is to have no qualifications", "[S] OCSI / APS 2010")
-_p("health_mean_deprived", 0.62, 0.3, 0.9, "0-1", "mean latent health, deprived "
+_p("health_mean_deprived", 0.58, 0.3, 0.9, "0-1", "mean latent health, deprived "
    "neighbourhoods", "[A]")
 _p("health_mean_rest", 0.76, 0.4, 0.95, "0-1", "mean latent health, other neighbourhoods", "[A]")
 _p("caring_share", 0.28, 0.15, 0.4, "share", "share of non-health inactivity spells that are "
@@ -282,9 +282,6 @@ _p("wellbeing_environment", 0.5, 0.0, 2.0, "points per unit", "life satisfaction
 _group = "public bodies"
 _p("mainstream_per_resident", 7500.0, 3000.0, 12000.0, "GBP/resident/yr", "mainstream public "
    "spending", "[S-derived] Total Place pilots")
-_p("into_work_share", 0.07, 0.05, 0.10, "share", "share of employment-related spending that "
-   "helps people into work (rest is benefits)", "[S] Total Place, Birmingham")
-
 
 # --- Partnership and regimes -------------------------------------------------------------
 _group = "partnership"

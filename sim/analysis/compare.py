@@ -222,8 +222,7 @@ def differences(pairs: list[PairResult]) -> pd.DataFrame:
 def additionality(pairs: list[PairResult]) -> pd.DataFrame:
     """Cost per net outcome, leverage, deadweight, displacement and leakage, with intervals."""
     get = lambda k: _arrays(pairs, k)  # noqa: E731
-    spend_a, spend_b = get("regeneration_spend")
-    spend = spend_a - spend_b
+    spend = np.subtract(*get("regeneration_spend")) + np.subtract(*get("one_stop_shop_spend"))
     jobs = np.subtract(*get("jobs_total_end"))
     reengaged = np.subtract(*get("reengaged_6m"))
     assisted = np.subtract(*get("assisted_jobs"))
@@ -277,7 +276,7 @@ def format_comparison(diff: pd.DataFrame, extra: pd.DataFrame, a_name: str, b_na
                      f"{_fmt(r.difference):>12s}  [{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]")
     if extra.empty:
         return "\n".join(lines)
-    lines += ["", f"{'measure':55s} {'estimate':>12s}  95% CI (bootstrap over seeds)"]
+    lines += ["", f"{'measure':55s} {'estimate':>12s}  95% CI (ratios: bootstrap over seeds)"]
     for r in extra.itertuples():
         lines.append(f"{MEASURES[r.measure]:55s} {_fmt(r.estimate):>12s}  "
                      f"[{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]")

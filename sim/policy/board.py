@@ -49,6 +49,8 @@ def allocate_year(model) -> None:
     board.reward_reserve = reward
     board.target_last_year = model.shared_target()
     board.allocation = allocation
+    board.pot = model.p.pooled_share * sum(b.stream for b in partners) * (
+        board.regime == "coalition")
     board.aligned = regimes.aligned_mainstream(p, model.policy, partners)
     board.one_stop_shop = board.regime == "coalition" and board.one_stop_shop_budget > 0
     for i, body in enumerate(partners):

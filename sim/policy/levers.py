@@ -154,9 +154,9 @@ def per_hood_money(model, money: float, lever: str) -> np.ndarray:
 
 
 def community_safety(model, money: float) -> float:
-    """Spend builds a (two-year) stock per resident; crime's target level falls with it."""
-    stock = model.hoods.safety_stock
-    stock *= 1 - 1 / 24
+    """Spend builds a stock per resident (a two-year memory, GBP per resident a year at a
+    steady spend); crime's target level falls with it."""
+    stock = model.hoods.safety_stock  # decays each month in sim.neighbourhood.update_crime
     stock += per_hood_money(model, money, "community_safety") / model.residents_by_hood * 12 / 24
     return money
 

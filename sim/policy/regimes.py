@@ -52,10 +52,10 @@ def delivery_shares(remit: np.ndarray, engagement: np.ndarray) -> np.ndarray:
     return weights / weights.sum(axis=0, keepdims=True)
 
 
-def allocate(p: Params, policy: Policy, partners, budget_scale: float = 1.0):
+def allocate(p: Params, policy: Policy, partners):
     """The year's allocation A[partner, lever] (GBP/yr), one stop shop budget and reward reserve."""
     remit = remit_matrix(partners)
-    streams = np.array([b.stream for b in partners]) * budget_scale
+    streams = np.array([b.stream for b in partners])
     mix = np.array([policy.mix[lever] for lever in LEVERS])
     if policy.regime == "none" or streams.sum() == 0:
         return np.zeros_like(remit), 0.0, 0.0
@@ -63,7 +63,7 @@ def allocate(p: Params, policy: Policy, partners, budget_scale: float = 1.0):
         return own_remit_spending(streams, remit, mix), 0.0, 0.0
     pooled = streams * p.pooled_share
     pot = pooled.sum()
-    one_stop_shop = min(p.one_stop_shop_budget * budget_scale, pot)
+    one_stop_shop = min(p.one_stop_shop_budget, pot)
     reward = (pot - one_stop_shop) * p.reward_grant_share
     board = (pot - one_stop_shop - reward) * growth_tilted_mix(p, mix)
     engagement = np.array([b.engagement for b in partners])

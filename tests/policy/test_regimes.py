@@ -26,10 +26,13 @@ INVESTMENT_LED = {"employment_support": 0.05, "skills": 0.10, "business_support"
 
 
 @pytest.mark.slow
-def test_with_an_investment_led_mix_the_coalition_does_no_better_than_the_lsp():
-    """Pooling lets the growth objective steer the pot away from people programmes, while an
-    LSP's ring-fenced streams keep funding them: the coalition's edge disappears."""
-    params = Params.from_preset("town", {"growth_weight": 0.8})
+def test_when_engagement_buys_nothing_the_coalition_does_no_better_than_the_lsp():
+    """The coalition's edge comes through engagement: aligned mainstream budgets and better
+    referrals. Take those away (no alignment, referrals already precise) and let the pot follow
+    growth with an investment-led mix, while an LSP's ring-fenced streams keep funding people
+    programmes: partners still engage more, to no end."""
+    params = Params.from_preset("town", {"growth_weight": 0.8, "alignable_share": 0.0,
+                                         "referral_precision_base": 1.0})
     mix = {lever: INVESTMENT_LED.get(lever, 0.0) for lever in LEVERS}
     runs = {regime: [run_summary(LocalEconomy(params, rng=seed, policy=Policy(regime, mix)).run())
                      for seed in (1, 2, 3)] for regime in ("lsp", "coalition")}
@@ -38,7 +41,7 @@ def test_with_an_investment_led_mix_the_coalition_does_no_better_than_the_lsp():
         "partner_engagement_mean_end"]  # partners still engage more ...
     assert mean["coalition"]["reengaged_6m"] <= 1.02 * mean["lsp"]["reengaged_6m"]  # ... to no end
     assert mean["coalition"]["employment_rate_deprived_end"] <= mean["lsp"][
-        "employment_rate_deprived_end"] + 0.003
+        "employment_rate_deprived_end"]
 
 
 def test_a_large_growth_weight_starves_social_partners_missions(town_params):
