@@ -5,8 +5,10 @@ Subcommands:
               write Parquet tables, manifest.json and summary.png to a folder.
     validate  run a preset's baseline over several seeds and compare with the
               calibration targets; exit code 1 if a simulated target fails.
-    compare   paired runs (common random numbers) of a scenario against its
-              counterfactual or another scenario: net effects with intervals.
+    compare   every scenario and its counterfactual over the same seeds (common
+              random numbers): net effects with intervals, an HTML report.
+    optimise  search the mix for the best expected objective, re-checked on
+              fresh seeds against the scenario as given.
 
 User errors (bad scenario files, unknown parameters, bad argument values)
 print one line `coalition: error: ...` and exit with code 2; nothing is written.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from sim.params import DEFAULT_PRESET, PRESETS, ParameterError
@@ -84,6 +87,24 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--out", type=Path, help="report folder (default: "
                       "results/compare/<names>-seeds<N>): report.html, headline.csv, "
                       "additionality.csv")
+    opt = sub.add_parser("optimise", help="search the mix (and settings the scenario marks as "
+                         "free) for the best expected objective; report it against the "
+                         "scenario as given")
+    opt.add_argument("scenario", help="scenario TOML file ([optimise] free = [...] lists "
+                     "settings besides the mix that may change)")
+    opt.add_argument("--budget", type=float, help="regeneration budget, GBP a year")
+    opt.add_argument("--objective", default="reengaged", choices=["reengaged", "jobs",
+                     "employment_deprived", "wellbeing"], help="what to maximise, net of the "
+                     "counterfactual (default: re-engaged residents)")
+    opt.add_argument("--preset", choices=list(PRESETS), help="override the scenario's preset")
+    opt.add_argument("--seeds", type=_int_at_least(2), default=4,
+                     help="seeds per candidate in the first round (default 4)")
+    opt.add_argument("--budget-evals", type=_int_at_least(4), default=24,
+                     help="candidates to evaluate (default 24)")
+    opt.add_argument("--backend", choices=["serial", "processes", "dask"], default="processes")
+    opt.add_argument("--workers", type=_int_at_least(1), default=os.cpu_count() or 1)
+    opt.add_argument("--scheduler", help="address of a running Dask scheduler (backend dask)")
+    opt.add_argument("--out", type=Path, help="folder for candidates.csv and result.txt")
     return parser
 
 
@@ -160,6 +181,34 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_optimise(args: argparse.Namespace) -> int:
+    """`coalition optimise`: best mix for a budget, re-checked on fresh seeds."""
+    from sim.analysis import optimise
+    from sim.io import atomic_folder
+    from sim.params import ParameterError as _ParameterError
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario).with_changes(preset=args.preset)
+    if not scenario.policy.funded:
+        raise UserError(f"{args.scenario}: the scenario has no regime (regime = 'none'): there "
+                        "is no money to allocate")
+    if args.budget is not None:
+        try:
+            params = scenario.params.replace(where="--budget", regeneration_budget=args.budget)
+        except _ParameterError as exc:
+            raise UserError(str(exc)) from None
+        scenario = replace(scenario, params=params)
+    result = optimise.optimise(scenario, args.objective, args.seeds, args.budget_evals,
+                               args.backend, args.workers, args.scheduler)
+    text = optimise.format_result(result, scenario.name)
+    print(text)
+    if args.out is not None:
+        with atomic_folder(args.out) as tmp:
+            result.evaluated.to_csv(tmp / "candidates.csv", index=False)
+            (tmp / "result.txt").write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `coalition` command.
 
@@ -179,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(args, command_line)
         if args.command == "compare":
             return cmd_compare(args)
+        if args.command == "optimise":
+            return cmd_optimise(args)
         return cmd_validate(args)
     except (UserError, ScenarioError, ParameterError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

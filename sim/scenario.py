@@ -42,7 +42,10 @@ from sim.policy.spec import Policy, PolicyError, parse_policy
 
 DEFAULT_SEED = 1
 DEFAULT_SOURCE = "sim/data/default.toml (embedded)"
-ALLOWED_KEYS = ("name", "description", "preset", "seed", "params", "policy", "shocks")
+ALLOWED_KEYS = ("name", "description", "preset", "seed", "params", "policy", "shocks",
+                "optimise")
+FREE_SETTINGS = ("targeting", "growth_weight", "pooled_share", "reward_grant_share",
+                 "performance_pressure", "one_stop_shop_budget")
 
 
 class ScenarioError(ValueError):
@@ -74,6 +77,7 @@ class Scenario:
     shocks: tuple
     source: str
     overrides: dict = field(default_factory=dict)
+    free: tuple[str, ...] = ()  # settings `coalition optimise` may change besides the mix
 
     def with_changes(self, preset: str | None = None, seed: int | None = None) -> Scenario:
         """A copy with another preset and/or seed (e.g. from the command line).
@@ -164,6 +168,7 @@ def parse_scenario(text: str, source: str, default_name: str = "scenario") -> Sc
         shocks=_build_shocks(_get(doc, "shocks", dict, source, {}), source),
         source=source,
         overrides=overrides,
+        free=_free_settings(_get(doc, "optimise", dict, source, {}), source),
     )
 
 
@@ -220,6 +225,24 @@ def _scale_budgets(overrides: dict, old: str, new: str) -> dict:
     ratio = (Params.from_preset(new).n_residents_all_ages
              / Params.from_preset(old).n_residents_all_ages)
     return {k: v * ratio if k in MONEY_PARAMS else v for k, v in overrides.items()}
+
+
+def _free_settings(table: dict, source: str) -> tuple[str, ...]:
+    """The [optimise] table: `free = [...]`, settings the optimiser may change."""
+    unknown = set(table) - {"free"}
+    if unknown:
+        raise ScenarioError(f"{source}: [optimise]: unknown key {sorted(unknown)[0]!r} "
+                            "(allowed: free)")
+    free = table.get("free", [])
+    if not isinstance(free, list) or not all(isinstance(x, str) for x in free):
+        raise ScenarioError(f"{source}: [optimise] free must be a list of names, got {free!r}")
+    for name in free:
+        if name not in FREE_SETTINGS:
+            close = difflib.get_close_matches(name, FREE_SETTINGS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ScenarioError(f"{source}: [optimise] free: {name!r} cannot be optimised"
+                                f"{hint} (allowed: {', '.join(FREE_SETTINGS)})")
+    return tuple(free)
 
 
 def _build_policy(table: dict, source: str) -> tuple[Policy, dict]:

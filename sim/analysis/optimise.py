@@ -1,0 +1,275 @@
+"""Find the intervention mix that does best for a budget, with noisy simulations.
+
+The objective of a candidate (a mix on the simplex, and any targeting or regime
+setting the scenario marks as free) is its mean over seeds, net of the
+counterfactual run with the same seed. The counterfactual does not depend on
+the candidate, so it is run once per seed. Three things cope with noise:
+
+1. common random numbers: every candidate runs on the same seeds, so their
+   differences are not blurred by luck;
+2. successive halving: all candidates run on a few seeds, and the better half
+   gets more seeds, round after round (Jamieson and Talwalkar 2016), with a local
+   search around the leaders (Dirichlet draws centred on them) in between;
+3. a re-check on fresh seeds: the best few are run again, with the scenario as
+   given, on seeds never used in the search. This removes the winner's curse,
+   the optimistic bias of picking the maximum of noisy estimates. The report gives
+   the difference from the given scenario with a paired 95% interval, and says
+   so plainly when that interval includes zero.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from multiprocessing import get_context
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.compare import counterfactual, t_interval
+from sim.model import LocalEconomy
+from sim.outcomes import run_summary
+from sim.policy.spec import LEVERS, Policy
+from sim.rng import stream
+from sim.scenario import Scenario
+
+OBJECTIVES = {
+    "reengaged": ("reengaged_6m", "net re-engaged residents (6 months in work)"),
+    "jobs": ("jobs_total_end", "net additional district jobs (final year)"),
+    "employment_deprived": ("employment_rate_deprived_end",
+                            "net employment rate, deprived neighbourhoods (final year)"),
+    "wellbeing": ("wellbeing_deprived_end", "net well-being, deprived neighbourhoods"),
+}
+TRADE_OFFS = ("reengaged_6m", "jobs_total_end", "regeneration_spend")
+BACKENDS = ("serial", "processes", "dask")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A mix, and values for the settings the scenario leaves free (targeting, regime
+    parameters such as growth_weight)."""
+
+    mix: tuple[float, ...]
+    settings: tuple[tuple[str, float], ...] = ()
+
+    def apply(self, scenario: Scenario) -> Scenario:
+        mix = dict(zip(LEVERS, self.mix, strict=True))
+        values = dict(self.settings)
+        targeting = (dict.fromkeys(LEVERS, values.pop("targeting")) if "targeting" in values
+                     else scenario.policy.targeting)
+        return replace(scenario, params=scenario.params.replace(**values),
+                       policy=Policy(scenario.policy.regime, mix, targeting))
+
+    def label(self) -> str:
+        parts = [f"{lever}={share:.2f}" for lever, share in zip(LEVERS, self.mix, strict=True)
+                 if share >= 0.005]
+        return ", ".join(parts) + "".join(f"; {k}={v:.2f}" for k, v in self.settings)
+
+
+def _summary(job) -> dict:
+    scenario, seed = job
+    model = LocalEconomy(scenario.params, rng=seed, policy=scenario.policy,
+                         shocks=scenario.shocks).run()
+    return run_summary(model)
+
+
+class Evaluator:
+    """Runs (scenario, seed) jobs on a backend and caches the counterfactual per seed."""
+
+    def __init__(self, scenario: Scenario, backend: str = "processes", workers: int = 2,
+                 scheduler: str | None = None):
+        self.scenario, self.backend, self.workers = scenario, backend, workers
+        self.scheduler = scheduler
+        self.baseline: dict[int, dict] = {}
+        self.runs = 0
+
+    def _map(self, jobs) -> list[dict]:
+        self.runs += len(jobs)
+        if self.backend == "serial" or self.workers <= 1:
+            return [_summary(j) for j in jobs]
+        if self.backend == "dask":
+            from distributed import Client, LocalCluster
+
+            cluster = None if self.scheduler else LocalCluster(
+                n_workers=self.workers, threads_per_worker=1, host="127.0.0.1",
+                dashboard_address=None)
+            with Client(self.scheduler or cluster) as client:
+                results = client.gather(client.map(_summary, jobs, pure=False))
+            if cluster is not None:
+                cluster.close()
+            return results
+        with ProcessPoolExecutor(self.workers, mp_context=get_context("spawn")) as pool:
+            return list(pool.map(_summary, jobs))
+
+    def net(self, candidates: list[Candidate], seeds: list[int], key: str) -> np.ndarray:
+        """[candidate, seed] objective net of the counterfactual of the same seed."""
+        missing = [s for s in seeds if s not in self.baseline]
+        cf = counterfactual(self.scenario)
+        for s, out in zip(missing, self._map([(cf, s) for s in missing]), strict=True):
+            self.baseline[s] = out
+        jobs = [(c.apply(self.scenario), s) for c in candidates for s in seeds]
+        out = self._map(jobs)
+        values = np.array([o[key] for o in out], float).reshape(len(candidates), len(seeds))
+        self.last = [out[i * len(seeds):(i + 1) * len(seeds)] for i in range(len(candidates))]
+        return values - np.array([self.baseline[s][key] for s in seeds])[None, :]
+
+
+def dirichlet_candidates(rng, around: np.ndarray | None, k: int, free: np.ndarray,
+                         concentration: float = 40.0) -> list[np.ndarray]:
+    """Mixes on the simplex over the free levers: spread out, or centred on `around`."""
+    alpha = np.ones(free.sum()) if around is None else np.maximum(
+        around[free] * concentration, 0.3)
+    out = []
+    for _ in range(k):
+        mix = np.zeros(len(LEVERS))
+        mix[free] = rng.dirichlet(alpha) * (1.0 if around is None else around[free].sum())
+        if around is not None:
+            mix[~free] = around[~free]
+        out.append(mix / mix.sum())
+    return out
+
+
+@dataclass
+class OptimiseResult:
+    objective: str
+    given: Candidate
+    best: Candidate
+    difference: tuple[float, float, float]  # best minus given on fresh seeds, 95% interval
+    best_value: tuple[float, float, float]
+    given_value: tuple[float, float, float]
+    fresh_seeds: list[int]
+    evaluated: pd.DataFrame  # every candidate with its mean objective and trade-offs
+    runs: int
+
+    @property
+    def beats_given(self) -> bool:
+        return self.difference[1] > 0
+
+
+def optimise(scenario: Scenario, objective: str = "reengaged", seeds: int = 4,
+             budget_evals: int = 24, backend: str = "processes", workers: int = 2,
+             scheduler: str | None = None, recheck: int = 3) -> OptimiseResult:
+    """Search the mix (and targeting if free) of `scenario` for the best expected objective.
+
+    Args:
+        scenario: the starting scenario; its regime and budget are kept; its mix is one of
+            the candidates.
+        objective: a key of OBJECTIVES.
+        seeds: seeds per candidate in the first round (doubled each halving round).
+        budget_evals: candidates to evaluate in total (the search budget).
+        backend, workers, scheduler: where the simulations run (as for experiments).
+        recheck: how many leaders are re-checked on fresh seeds.
+    """
+    key = OBJECTIVES[objective][0]
+    rng = stream(scenario.seed, "optimise")
+    evaluator = Evaluator(scenario, backend, workers, scheduler)
+    given = Candidate(tuple(scenario.policy.mix[lever] for lever in LEVERS),
+                      given_settings(scenario))
+    free = np.ones(len(LEVERS), bool)
+    pool = [given] + [_candidate(m, rng, scenario) for m in dirichlet_candidates(
+        rng, None, max(budget_evals // 2 - 1, 1), free)]
+    records: list[dict] = []
+    search_seeds = list(range(scenario.seed + 1000, scenario.seed + 1000 + seeds))
+    leaders = _halving(evaluator, pool, search_seeds, key, records)
+    local = [_candidate(m, rng, scenario, dict(leaders[0].settings)) for m in
+             dirichlet_candidates(rng, np.array(leaders[0].mix), budget_evals - len(pool), free)]
+    leaders = _halving(evaluator, leaders[:3] + local, search_seeds, key, records)
+    return _recheck(evaluator, scenario, given, leaders[:recheck], key, objective, seeds,
+                    records)
+
+
+def given_settings(scenario: Scenario) -> tuple[tuple[str, float], ...]:
+    """The scenario's own values of its free settings."""
+    out = []
+    for name in scenario.free:
+        value = (float(np.mean(list(scenario.policy.targeting.values()))) if name == "targeting"
+                 else float(getattr(scenario.params, name)))
+        out.append((name, value))
+    return tuple(out)
+
+
+def _bounds(name: str) -> tuple[float, float]:
+    from sim.params import lookup
+
+    return (0.0, 1.0) if name == "targeting" else (lookup(name).low, lookup(name).high)
+
+
+def _candidate(mix, rng, scenario: Scenario, around: dict | None = None) -> Candidate:
+    """A candidate with free settings drawn anew, or near `around` (10% of the range)."""
+    settings = []
+    for name in scenario.free:
+        low, high = _bounds(name)
+        value = (rng.uniform(low, high) if around is None
+                 else around[name] + rng.normal(0, 0.1 * (high - low)))
+        settings.append((name, float(np.clip(value, low, high))))
+    return Candidate(tuple(float(x) for x in mix), tuple(settings))
+
+
+def _halving(evaluator, pool, seeds, key, records) -> list[Candidate]:
+    """Successive halving: evaluate, keep the better half on twice the seeds, repeat."""
+    pool, used = list(dict.fromkeys(pool)), list(seeds)
+    while True:
+        values = evaluator.net(pool, used, key)
+        for c, row, outs in zip(pool, values, evaluator.last, strict=True):
+            records.append({"candidate": c.label(), "seeds": len(used), "objective": row.mean(),
+                            **{k: np.mean([o[k] for o in outs]) for k in TRADE_OFFS}})
+        order = np.argsort(-values.mean(axis=1), kind="stable")
+        pool = [pool[i] for i in order]
+        if len(pool) <= 3:
+            return pool
+        pool = pool[: max(3, len(pool) // 2)]
+        used = list(range(used[0], used[0] + 2 * len(used)))
+
+
+def _recheck(evaluator, scenario, given, leaders, key, objective, seeds, records):
+    """Re-run the leaders and the given mix on fresh seeds; pick the best; paired interval."""
+    fresh = list(range(scenario.seed + 5000, scenario.seed + 5000 + max(2 * seeds, 6)))
+    candidates = [given] + [c for c in leaders if c != given]
+    values = evaluator.net(candidates, fresh, key)
+    best = 1 + int(np.argmax(values[1:].mean(axis=1))) if len(candidates) > 1 else 0
+    evaluated = pd.DataFrame(records).sort_values(["seeds", "objective"], ascending=False)
+    return OptimiseResult(
+        objective=objective, given=given, best=candidates[best],
+        difference=t_interval(values[best] - values[0]), best_value=t_interval(values[best]),
+        given_value=t_interval(values[0]), fresh_seeds=fresh,
+        evaluated=evaluated.drop_duplicates("candidate"), runs=evaluator.runs)
+
+
+def pareto_front(evaluated: pd.DataFrame) -> pd.DataFrame:
+    """Candidates not beaten on both re-engagement and jobs (the trade-off table)."""
+    rows = evaluated.sort_values("reengaged_6m", ascending=False)
+    best_jobs, keep = -np.inf, []
+    for row in rows.itertuples():
+        if row.jobs_total_end > best_jobs:
+            keep.append(row.Index)
+            best_jobs = row.jobs_total_end
+    return rows.loc[keep]
+
+
+def format_result(result: OptimiseResult, scenario_name: str) -> str:
+    label = OBJECTIVES[result.objective][1]
+    d, low, high = result.difference
+    verdict = ("The best mix beats the scenario as given: the 95% interval excludes zero."
+               if result.beats_given else
+               "The search could not show that any mix beats the scenario as given: the 95% "
+               "interval of the difference includes zero (more seeds or a larger search "
+               "budget may settle it).")
+    lines = [f"Optimising {scenario_name}: {label}; {result.runs} simulations",
+             f"  given mix: {result.given.label()}",
+             f"    objective on fresh seeds: {_ci(result.given_value)}",
+             f"  best mix:  {result.best.label()}",
+             f"    objective on fresh seeds: {_ci(result.best_value)}",
+             f"  best minus given (paired, seeds {result.fresh_seeds[0]}.."
+             f"{result.fresh_seeds[-1]}): {d:.3g} [{low:.3g}, {high:.3g}]", verdict, "",
+             "Trade-offs: candidates not beaten on both re-engagement and jobs (means over the "
+             "search seeds of the scenario runs, not net):",
+             f"  {'re-engaged':>10s} {'jobs':>8s} {'spend GBP':>12s}  mix"]
+    for row in pareto_front(result.evaluated).head(8).itertuples():
+        lines.append(f"  {row.reengaged_6m:10.1f} {row.jobs_total_end:8.0f} "
+                     f"{row.regeneration_spend:12,.0f}  {row.candidate}")
+    return "\n".join(lines)
+
+
+def _ci(triple) -> str:
+    mean, low, high = triple
+    return f"{mean:.3g} [{low:.3g}, {high:.3g}]"

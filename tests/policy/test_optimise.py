@@ -1,0 +1,51 @@
+"""The optimiser searches the simplex, re-checks on fresh seeds and reports honestly."""
+
+import numpy as np
+
+from sim.analysis.optimise import Candidate, dirichlet_candidates, format_result, optimise
+from sim.cli import main
+from sim.policy.spec import LEVERS
+from sim.rng import stream
+from sim.scenario import parse_scenario
+
+SCENARIO = """
+name = "opt"
+preset = "town"
+seed = 1
+[params]
+burn_in_months = 6
+programme_months = 24
+[policy]
+regime = "coalition"
+[optimise]
+free = ["targeting"]
+"""
+
+
+def test_candidates_are_mixes_on_the_simplex():
+    rng = stream(1, "test")
+    free = np.ones(len(LEVERS), bool)
+    for mix in dirichlet_candidates(rng, None, 20, free) + dirichlet_candidates(
+            rng, np.full(len(LEVERS), 1 / len(LEVERS)), 20, free):
+        assert np.isclose(mix.sum(), 1) and (mix >= 0).all()
+
+
+def test_optimise_rechecks_leaders_against_the_given_mix_on_fresh_seeds():
+    s = parse_scenario(SCENARIO, "opt.toml")
+    result = optimise(s, "reengaged", seeds=2, budget_evals=6, backend="serial", workers=1)
+    assert result.given == Candidate(tuple(s.policy.mix[lever] for lever in LEVERS),
+                                     (("targeting", 0.7),))
+    assert min(result.fresh_seeds) > 1000 + s.seed + 100  # never used in the search
+    diff, low, high = result.difference
+    assert low <= diff <= high
+    assert result.beats_given == (low > 0)
+    text = format_result(result, "opt")
+    assert "best minus given" in text and ("excludes zero" in text or "includes zero" in text)
+    assert np.isclose(sum(result.best.mix), 1) and dict(result.best.settings)["targeting"] <= 1
+
+
+def test_optimising_a_scenario_without_money_is_a_user_error(tmp_path, capsys):
+    path = tmp_path / "none.toml"
+    path.write_text(SCENARIO.replace('regime = "coalition"', 'regime = "none"'))
+    assert main(["optimise", str(path)]) == 2
+    assert "no money to allocate" in capsys.readouterr().err
