@@ -198,6 +198,8 @@ def _table_html(frame: pd.DataFrame) -> str:
 
 
 def _ci(est, low, high) -> str:
+    if not np.isfinite(est):
+        return "\u2014"  # undefined: the reference itself, or no net gain to divide by
     return f"{_fmt(est)} [{_fmt(low)}, {_fmt(high)}]"
 
 
