@@ -7,7 +7,8 @@
   monotonic and non-linear or interacting effects (Garcia Sanchez et al. 2014);
 * `convergence_<outcome>.png`: each factor's main index (ST; Morris mu*) with
   its interval against the size of the leading part of the sample used;
-* `src_<outcome>.png`: standardised regression coefficients (grid and LHS).
+* `effects_<outcome>.png`: range of the outcome's mean over each factor's
+  levels or bins (grid and LHS).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def plot_outcome(folder: Path, method: str, result) -> list[Path]:
     elif method == "morris":
         paths.append(plot_morris(result.main, folder / f"morris_{stem}.png", result.outcome))
     else:
-        paths.append(plot_src(result.main, folder / f"src_{stem}.png", result.outcome))
+        paths.append(plot_effects(result.main, folder / f"effects_{stem}.png", result.outcome))
     if result.convergence is not None and not result.convergence.empty:
         paths.append(plot_convergence(result.convergence, folder / f"convergence_{stem}.png",
                                       result.outcome))
@@ -110,16 +111,14 @@ def plot_convergence(conv: pd.DataFrame, path: Path, title: str) -> Path:
     return path
 
 
-def plot_src(table: pd.DataFrame, path: Path, title: str) -> Path:
-    """Standardised regression coefficients as horizontal bars."""
+def plot_effects(table: pd.DataFrame, path: Path, title: str) -> Path:
+    """Range of the outcome's level means per factor, as horizontal bars (grid, LHS)."""
     fig = _figure(len(table))
     ax = fig.subplots()
     pos = np.arange(len(table))[::-1]
-    ax.barh(pos, table["src"], color=S1_COLOUR)
+    ax.barh(pos, table["level_range"], color=S1_COLOUR)
     ax.set_yticks(pos, table["factor"])
-    ax.axvline(0, color="black", linewidth=0.8)
-    r2 = float(table["r2"].iloc[0]) if len(table) else float("nan")
-    ax.set_xlabel(f"standardised regression coefficient (R² = {r2:.2f})")
+    ax.set_xlabel("largest minus smallest mean of the outcome over the factor's levels")
     ax.set_title(title)
     fig.savefig(path)
     return path

@@ -83,31 +83,49 @@ def _whole_trajectories(keep: np.ndarray, trajectories: int) -> np.ndarray:
 def seed_noise(study: Study, outcome: str) -> dict:
     """How much of the outcome's variance is seed noise, over points with all runs usable.
 
-    Decomposes the sum of squares of the run outcomes around their grand mean
-    into within-point (replicate) and between-point parts (one-way ANOVA).
+    The run outcomes y[point, replicate] are decomposed around their grand mean
+    into between-point and within-point (replicate) sums of squares, a one-way
+    analysis of variance. What matters for the indices is the noise left in the
+    point means: with independent seeds it is the within-point variance over R.
+    With common random numbers (replicate r has the same seed at every point)
+    the part of the noise a seed gives every point alike cancels between points,
+    so only the point x replicate interaction is left: the residual mean square
+    of a two-way layout without replication, over R.
 
     Returns:
         dict with `within_share` (within-point share of the run-level sum of
         squares), `replicate_sd` (pooled within-point standard deviation),
-        `noise_share_of_means` (the noise variance left in a point mean, sd^2/R,
-        as a share of the variance of the point means the indices decompose),
-        `replicates` and `points`. Shares are NaN with one replicate (noise
-        cannot be told from factor effects) or a constant outcome.
+        `noise_share_of_means` (the noise variance left in the point means as
+        a share of their variance, at most 1), `replicates`, `points` and
+        `common_seeds`. Shares are NaN with one replicate (noise cannot be told
+        from factor effects) or a constant outcome.
     """
     values, usable = run_matrix(study, outcome)
     sub = values[usable.all(axis=1)]
     points, reps = sub.shape
+    common = common_seeds(study.runs)
     out = {"outcome": outcome, "replicates": reps, "points": points, "within_share": np.nan,
-           "replicate_sd": np.nan, "noise_share_of_means": np.nan}
+           "replicate_sd": np.nan, "noise_share_of_means": np.nan, "common_seeds": common}
     if reps < 2 or points < 2:
         return out
-    ss_within = float(((sub - sub.mean(axis=1, keepdims=True)) ** 2).sum())
+    within = sub - sub.mean(axis=1, keepdims=True)
     ss_total = float(((sub - sub.mean()) ** 2).sum())
-    noise_var = ss_within / (points * (reps - 1))
-    means_var = float(sub.mean(axis=1).var(ddof=1))
-    out["replicate_sd"] = noise_var**0.5
+    out["replicate_sd"] = (float((within**2).sum()) / (points * (reps - 1))) ** 0.5
     if ss_total > 0:
-        out["within_share"] = ss_within / ss_total
+        out["within_share"] = float((within**2).sum()) / ss_total
+    if common:  # remove each replicate's shared offset: the two-way residual
+        residual = within - within.mean(axis=0, keepdims=True)
+        noise_var = float((residual**2).sum()) / ((points - 1) * (reps - 1))
+    else:
+        noise_var = out["replicate_sd"] ** 2
+    means_var = float(sub.mean(axis=1).var(ddof=1))
     if means_var > 0:
         out["noise_share_of_means"] = min(noise_var / reps / means_var, 1.0)
     return out
+
+
+def common_seeds(runs: pd.DataFrame) -> bool:
+    """Whether each replicate used one seed at every design point (common random numbers)."""
+    if "seed" not in runs or runs["point"].nunique() < 2:
+        return False
+    return bool((runs.groupby("replicate")["seed"].nunique() == 1).all())

@@ -82,6 +82,10 @@ class Study:
         return next((f for f in self.manifest["factors"] if f["name"] == name),
                     {"name": name, "kind": "float"})
 
+    def kind(self, name: str) -> str:
+        """"float", "int" or "categorical": how factor `name` is treated."""
+        return factor_kind(self.factor(name))
+
     def scalar_outcomes(self) -> list[str]:
         return [o["name"] for o in self.manifest["outcomes"] if o.get("kind") == "scalar"]
 
@@ -110,15 +114,14 @@ class Failures:
         parts = []
         if self.failed:
             error = _first_line(self.failed[0][2])
-            parts.append(f"{len(self.failed)} of {self.total} runs failed (points "
+            parts.append(f"{len(self.failed)} of {self.total} runs failed (at "
                          f"{_points([p for p, _, _ in self.failed])}; first error: {error})")
         if self.missing:
             parts.append(f"{len(self.missing)} of {self.total} runs are missing, the study is "
-                         f"incomplete (points {_points([p for p, _ in self.missing])})")
+                         f"incomplete (at {_points([p for p, _ in self.missing])})")
         for name, pts in self.nonfinite.items():
             if pts:
-                parts.append(f"outcome {name!r} is NaN or infinite in ok runs at "
-                             f"{len(pts)} points ({_points(pts)})")
+                parts.append(f"outcome {name!r} is NaN or infinite in ok runs at {_points(pts)}")
         return "; ".join(parts)
 
 
@@ -128,11 +131,11 @@ def _first_line(text) -> str:
 
 
 def _points(points: list[int]) -> str:
-    """Sorted unique point numbers, the first few listed."""
+    """"point 3" or "points 3, 7 and 2 more": sorted unique numbers, the first few listed."""
     unique = sorted(set(int(p) for p in points))
     shown = ", ".join(str(p) for p in unique[:MAX_LISTED])
     more = len(unique) - MAX_LISTED
-    return shown + (f" and {more} more" if more > 0 else "")
+    return f"point{'s' * (len(unique) > 1)} {shown}" + (f" and {more} more" if more > 0 else "")
 
 
 def safe_name(name: str) -> str:
@@ -146,7 +149,7 @@ def load_study(folder: str | Path) -> Study:
     Raises:
         AnalysisError: the folder is not a study, or runs and design disagree.
     """
-    folder = Path(folder)
+    folder = resolve_folder(Path(folder))
     manifest = read_manifest(folder)
     runs = resolve_retries(read_runs(folder))
     _check_columns(runs, manifest)
@@ -156,6 +159,17 @@ def load_study(folder: str | Path) -> Study:
     if X is not None:
         check_sample(study)
     return study
+
+
+def resolve_folder(folder: Path) -> Path:
+    """A study run folder; a study folder holding exactly one run id resolves to it."""
+    if (folder / "manifest.json").is_file():
+        return folder
+    runs = sorted(p.parent for p in folder.glob("*/manifest.json"))
+    if len(runs) > 1:
+        raise AnalysisError(f"{folder} holds several runs of the study; name one: "
+                            + ", ".join(str(r) for r in runs))
+    return runs[0] if runs else folder
 
 
 def read_manifest(folder: Path) -> dict:
@@ -172,6 +186,8 @@ def read_manifest(folder: Path) -> dict:
     method = manifest["design"]["method"]
     if method not in METHODS:
         raise AnalysisError(f"{path}: unknown design method {method!r}; known: {METHODS}")
+    if manifest["design"].get("problem", {}).get("groups"):
+        raise AnalysisError(f"{path}: grouped factors are not supported by this analysis")
     return manifest
 
 
@@ -227,7 +243,7 @@ def _check_points(study: Study) -> None:
         bad = study.runs.loc[~study.runs[key].between(0, n - 1), key]
         if len(bad):
             raise AnalysisError(f"runs refer to {key}s outside 0..{n - 1} (manifest.json): "
-                                f"{_points(bad.tolist())}")
+                                f"{', '.join(map(str, sorted(set(bad.tolist()))[:MAX_LISTED]))}")
 
 
 def sample_matrix(design: dict) -> np.ndarray | None:
@@ -243,14 +259,30 @@ def sample_matrix(design: dict) -> np.ndarray | None:
     method = design["method"]
     if method not in SALIB_METHODS:
         return None
-    problem = copy.deepcopy(design["problem"])
-    n, seed = int(design["samples"]), design.get("seed")
+    problem = copy.deepcopy(design["problem"])  # SALib adds keys to the problem it is given
+    n, seed = int(design["samples"]), sampler_seed(design)
     if method == "sobol":
         return sobol.sample(problem, n, calc_second_order=bool(design["second_order"]),
                             seed=seed)
     if method == "morris":
         return morris.sample(problem, n, num_levels=int(design["levels"]), seed=seed)
-    return fast_sampler.sample(problem, n, M=int(design.get("M", 4)), seed=seed)
+    return fast_sampler.sample(problem, n, M=harmonics(design), seed=seed)
+
+
+def sampler_seed(design: dict) -> int | None:
+    """The seed the runner gave SALib's sampler (`sampler_seed`, else the study `seed`)."""
+    return design.get("sampler_seed", design.get("seed"))
+
+
+def harmonics(design: dict) -> int:
+    """eFAST's interference parameter M (`harmonics`; SALib's default 4)."""
+    return int(design.get("harmonics", design.get("M", 4)))
+
+
+def factor_kind(factor: dict) -> str:
+    """"int", "categorical" or "float", from the manifest's kind (or the runner's names)."""
+    kind = factor.get("kind", "float")
+    return {"integer": "int", "continuous": "float"}.get(kind, kind)
 
 
 def check_sample(study: Study) -> None:
@@ -258,31 +290,55 @@ def check_sample(study: Study) -> None:
 
     Float factors must match to rounding error; integer factors may be the
     sample value rounded or truncated (less than one apart). Categorical
-    factors are recorded as level names and are not compared.
+    factors are recorded as level names and are not compared here, but if the
+    runner kept its samples (`design.parquet`, columns `sample:<factor>`) all
+    of them are compared with the regenerated matrix.
     """
     rows = study.runs["point"].to_numpy()
     for j, name in enumerate(study.problem["names"]):
-        kind = study.factor(name).get("kind", "float")
+        kind = study.kind(name)
         if kind == "categorical":
             continue
         used = pd.to_numeric(study.runs[name], errors="coerce").to_numpy(dtype=float)
         sampled = study.X[rows, j]
-        lo, hi = study.problem["bounds"][j][:2]
-        tol = 1.0 if kind == "int" else 1e-9 * max(abs(hi - lo), 1e-300)
-        wrong = ~(np.abs(used - sampled) <= tol)
+        if kind == "int":  # the model got the sample rounded (or truncated)
+            wrong = ~(np.abs(used - sampled) < 1)
+        else:
+            wrong = ~np.isclose(used, sampled, rtol=1e-9, atol=1e-12)
         if wrong.any():
-            raise AnalysisError(_mismatch_message(study, name, wrong, used, sampled))
+            where = f"factor {name!r} differs in {int(wrong.sum())} of {len(wrong)} runs"
+            i = int(np.argmax(wrong))
+            raise AnalysisError(_mismatch_message(study, where, int(rows[i]), used[i],
+                                                  sampled[i], "runs.parquet"))
+    _check_design_table(study)
 
 
-def _mismatch_message(study: Study, name: str, wrong, used, sampled) -> str:
-    i = int(np.argmax(wrong))
+def _check_design_table(study: Study) -> None:
+    """If the runner kept its samples (design.parquet), they must equal the regenerated X."""
+    path, columns = study.folder / "design.parquet", study.design.get("sample_columns")
+    if not columns or not path.is_file():
+        return
+    kept = pd.read_parquet(path, columns=["point", *columns]).sort_values("point")
+    kept = kept[columns].to_numpy(dtype=float)
+    if kept.shape != study.X.shape:
+        raise AnalysisError(f"design.parquet holds {kept.shape[0]} points, the regenerated "
+                            f"sample {study.X.shape[0]}: design and manifest disagree")
+    wrong = ~np.isclose(kept, study.X, rtol=1e-9, atol=1e-12)
+    if wrong.any():
+        p, j = map(int, np.argwhere(wrong)[0])
+        where = f"sample of {study.problem['names'][j]!r} differs at {int(wrong.sum())} entries"
+        raise AnalysisError(_mismatch_message(study, where, p, kept[p, j], study.X[p, j],
+                                              "design.parquet"))
+
+
+def _mismatch_message(study: Study, where: str, point: int, used: float, sampled: float,
+                      table: str) -> str:
     d = study.design
-    return (f"runs do not match the {d['method']} sample regenerated from manifest.json "
-            f"(samples={d.get('samples')}, seed={d.get('seed')}): factor {name!r} differs in "
-            f"{int(wrong.sum())} of {len(wrong)} runs, first at point "
-            f"{int(study.runs['point'].iloc[i])} (runs: {used[i]!r}, sample: {sampled[i]!r}). "
-            "The manifest's design and the runs belong to different samples; indices "
-            "computed from them would be meaningless. Rerun the study.")
+    return (f"{table} does not match the {d['method']} sample regenerated from manifest.json "
+            f"(samples={d.get('samples')}, sampler seed={sampler_seed(d)}): {where}, first "
+            f"at point {point} ({table}: {float(used):.10g}, sample: {float(sampled):.10g}). "
+            "The manifest's design and the study's values belong to different samples; "
+            "indices computed from them would be meaningless. Rerun the study.")
 
 
 def failures(study: Study, outcomes: list[str]) -> Failures:

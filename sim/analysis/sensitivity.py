@@ -10,8 +10,9 @@ measures seed noise, and computes per scalar outcome:
 * Morris elementary effects mu, mu* and sigma with a bootstrap interval on mu*:
   Morris (1991), mu* from Campolongo, Cariboni and Saltelli (2007);
 * eFAST first-order and total indices: Saltelli, Tarantola and Chan (1999);
-* for grid and Latin hypercube designs, descriptive statistics by factor level
-  and standardised regression coefficients (Saltelli et al. 2008, ch. 1).
+* for grid and Latin hypercube designs, descriptive statistics by factor level,
+  the range of level means per factor, and standardised regression
+  coefficients (Saltelli et al. 2008, ch. 1).
 
 A convergence check recomputes the indices on growing leading parts of the
 sample. Everything is written atomically to `<folder>/analysis/`: CSV tables,
@@ -34,10 +35,12 @@ from sim.analysis.sa_describe import describe_points, regression_notes
 from sim.analysis.sa_points import PointValues, point_values, seed_noise
 from sim.analysis.sa_study import (
     AnalysisError,
+    Failures,
     Study,
     check_policy,
     failure_error,
     failures,
+    harmonics,
     load_study,
     safe_name,
     sample_matrix,
@@ -54,6 +57,7 @@ FRACTIONS = (1 / 8, 1 / 4, 1 / 2, 1)
 MIN_BASE = 4          # fewest base rows (Sobol) or trajectories (Morris) worth analysing
 WIDE_CI = 0.1         # half-width beyond which an index (Morris: mu*/max mu*) is too uncertain
 MAIN_INDEX = {"sobol": "ST", "fast": "ST", "morris": "mu_star"}
+CONVERGENCE_COLUMNS = ["fraction", "size", "factor", "index", "value", "conf"]
 
 
 @dataclass
@@ -125,10 +129,17 @@ def select_outcomes(study: Study, outcomes: Iterable[str] | None) -> list[str]:
     return names
 
 
-def analysis_seed(design_seed: int | None) -> int:
-    """A nonzero bootstrap seed derived from the study seed (SALib ignores seed 0)."""
-    seq = np.random.SeedSequence([int(design_seed or 0), stable_hash("sensitivity-analysis")])
-    return int(seq.generate_state(1, dtype=np.uint32)[0]) or 1
+def analysis_seed(design: dict) -> int:
+    """The bootstrap seed: the manifest's `analysis_seed`, else one derived from the study seed.
+
+    Never 0: SALib's Sobol analyser tests `if seed:` and would silently draw
+    from numpy's global generator instead.
+    """
+    if design.get("analysis_seed"):
+        return int(design["analysis_seed"])
+    master = design.get("master_seed", design.get("seed"))
+    seq = np.random.SeedSequence([int(master or 0), stable_hash("analysis")])
+    return int(seq.generate_state(1, dtype=np.uint32)[0]) % (2**31 - 1) or 1
 
 
 def analyse_outcome(study: Study, outcome: str, on_failure: str | None) -> OutcomeResult:
@@ -145,7 +156,9 @@ def analyse_outcome(study: Study, outcome: str, on_failure: str | None) -> Outco
     main, extra = method_indices(study, study.X[pv.keep], y)
     conv = convergence(study, pv)
     stem = safe_name(outcome)
-    tables = {f"{study.method}_{stem}": main, f"convergence_{stem}": conv}
+    tables = {f"{study.method}_{stem}": main}
+    if not conv.empty:
+        tables[f"convergence_{stem}"] = conv
     if extra is not None:
         tables[f"sobol2_{stem}"] = extra
     return OutcomeResult(outcome, tables, main, conv, convergence_verdict(conv, study.method),
@@ -155,12 +168,12 @@ def analyse_outcome(study: Study, outcome: str, on_failure: str | None) -> Outco
 def method_indices(study: Study, X: np.ndarray, y: np.ndarray):
     """The ranked indices table of the study's SALib method (and S2 pairs for Sobol)."""
     _require_finite(y)
-    design, seed = study.design, analysis_seed(study.design.get("seed"))
+    design, seed = study.design, analysis_seed(study.design)
     if study.method == "sobol":
         return sobol_indices(study.problem, y, bool(design["second_order"]), seed)
     if study.method == "morris":
         return morris_indices(study.problem, X, y, int(design["levels"]), seed), None
-    return fast_indices(study.problem, y, int(design.get("M", 4)), seed), None
+    return fast_indices(study.problem, y, harmonics(design), seed), None
 
 
 def _require_finite(y: np.ndarray) -> None:
@@ -180,8 +193,8 @@ def sobol_indices(problem: dict, y: np.ndarray, second_order: bool, seed: int):
         table of factor pairs with S2 and S2_conf, or None).
     """
     _require_finite(y)
-    si = sobol.analyze(problem, y, calc_second_order=second_order, num_resamples=RESAMPLES,
-                       conf_level=CONF_LEVEL, seed=seed)
+    si = sobol.analyze(dict(problem), y, calc_second_order=second_order,  # SALib adds keys
+                       num_resamples=RESAMPLES, conf_level=CONF_LEVEL, seed=seed)
     table = _ranked(problem["names"], si, ("S1", "S1_conf", "ST", "ST_conf"), "ST")
     if not second_order:
         return table, None
@@ -198,7 +211,7 @@ def morris_indices(problem: dict, X: np.ndarray, y: np.ndarray, levels: int, see
         Table ranked by mu* with columns factor, mu, mu_star, sigma, mu_star_conf.
     """
     _require_finite(y)
-    si = morris.analyze(problem, X, y, num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
+    si = morris.analyze(dict(problem), X, y, num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
                         num_levels=levels, seed=seed)
     return _ranked(problem["names"], si, ("mu", "mu_star", "sigma", "mu_star_conf"), "mu_star")
 
@@ -218,8 +231,8 @@ def fast_indices(problem: dict, y: np.ndarray, m: int, seed: int) -> pd.DataFram
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "FAST confidence intervals", UserWarning)
-            si = fast.analyze(problem, y, M=m, num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
-                              seed=seed)
+            si = fast.analyze(dict(problem), y, M=m, num_resamples=RESAMPLES,
+                              conf_level=CONF_LEVEL, seed=seed)
     finally:
         np.random.set_state(state)  # noqa: NPY002
     return _ranked(problem["names"], si, ("S1", "S1_conf", "ST", "ST_conf"), "ST")
@@ -247,7 +260,7 @@ def convergence(study: Study, pv: PointValues) -> pd.DataFrame:
         value, conf. Empty for eFAST.
     """
     if study.method == "fast":
-        return pd.DataFrame(columns=["fraction", "size", "factor", "index", "value", "conf"])
+        return pd.DataFrame(columns=CONVERGENCE_COLUMNS)
     blocks = int(study.design["samples"])
     X = study.X.reshape(blocks, -1, study.X.shape[1])
     y, keep = pv.y.reshape(blocks, -1), pv.keep.reshape(blocks, -1).all(axis=1)
@@ -259,7 +272,7 @@ def convergence(study: Study, pv: PointValues) -> pd.DataFrame:
             continue
         main, _ = method_indices(study, X[:k].reshape(-1, X.shape[2]), y[:k].ravel())
         rows.append(_long(main, study.method, frac, k))
-    return pd.concat(rows, ignore_index=True)
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=CONVERGENCE_COLUMNS)
 
 
 def _long(main: pd.DataFrame, method: str, frac: float, size: int) -> pd.DataFrame:
@@ -276,35 +289,45 @@ def convergence_verdict(conv: pd.DataFrame, method: str) -> str:
     """"converged", or what is wrong: a ranking that changed, or wide intervals.
 
     The ranking by the main index (ST; Morris mu*) at half the sample is compared
-    with the full sample for pairs of factors the full sample tells apart (their
-    intervals do not overlap). Intervals are wide when a half-width exceeds
+    with the full sample. A swap of two factors the full sample tells apart
+    (their intervals do not overlap) fails the check; a swap within the
+    intervals is only mentioned. Intervals are wide when a half-width exceeds
     WIDE_CI (Morris: relative to the largest mu*).
     """
     if conv is None or conv.empty:
-        return "not assessed (an eFAST design cannot be subsampled)"
+        return ("not assessed (an eFAST design cannot be subsampled)" if method == "fast"
+                else "not assessed")
     main = conv[conv["index"] == MAIN_INDEX[method]]
     full = main[main["fraction"] == 1].set_index("factor")
     half = main[main["fraction"] == 0.5].set_index("factor")
-    problems = _rank_changes(half, full) if len(half) else ["no half-sample check (N too small)"]
+    clear, within = _rank_swaps(half, full) if len(half) else ([], [])
+    problems = [] if len(half) else ["no half-sample check (N too small)"]
+    if clear:
+        problems.append(f"ranking changed between half and full sample ({', '.join(clear)})")
     scale = full["value"].abs().max() if method == "morris" else 1.0
     widest = float((full["conf"] / scale).max()) if scale > 0 else 0.0
     if widest > WIDE_CI:
         problems.append(f"wide intervals (largest half-width {widest:.2f}"
                         f"{' of max mu*' if method == 'morris' else ''} > {WIDE_CI})")
-    return "converged" if not problems else "NOT converged: " + "; ".join(problems)
+    verdict = "converged" if not problems else "NOT converged: " + "; ".join(problems)
+    if within:
+        verdict += (f" (order of {', '.join(within)} changed between half and full sample, "
+                    "within their intervals)")
+    return verdict
 
 
-def _rank_changes(half: pd.DataFrame, full: pd.DataFrame) -> list[str]:
-    """Pairs ordered one way at half the sample and, distinguishably, the other at full."""
-    swaps = []
+def _rank_swaps(half: pd.DataFrame, full: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Pairs ordered differently at half and full sample: (told apart at full, not)."""
+    clear, within = [], []
     names = list(full.index)
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             gap = full.at[a, "value"] - full.at[b, "value"]
-            clear = abs(gap) > full.at[a, "conf"] + full.at[b, "conf"]
-            if clear and np.sign(gap) != np.sign(half.at[a, "value"] - half.at[b, "value"]):
-                swaps.append(f"{a} vs {b}")
-    return [f"ranking changed between half and full sample ({', '.join(swaps)})"] if swaps else []
+            if np.sign(gap) == np.sign(half.at[a, "value"] - half.at[b, "value"]):
+                continue
+            apart = abs(gap) > full.at[a, "conf"] + full.at[b, "conf"]
+            (clear if apart else within).append(f"{a} vs {b}")
+    return clear, within
 
 
 def index_notes(main: pd.DataFrame, method: str) -> list[str]:
@@ -323,15 +346,15 @@ def index_notes(main: pd.DataFrame, method: str) -> list[str]:
 
 def _descriptive_result(study: Study, outcome: str, pv: PointValues, noise: dict):
     """Grid and LHS designs: means by factor level and standardised regression coefficients."""
-    by_level, src = describe_points(study, pv)
+    by_level, effects = describe_points(study, pv)
     stem = safe_name(outcome)
-    tables = {f"src_{stem}": src, f"describe_{stem}": by_level}
-    return OutcomeResult(outcome, tables, src, None, "not applicable (descriptive design)",
-                         noise, pv, regression_notes(src))
+    tables = {f"effects_{stem}": effects, f"describe_{stem}": by_level}
+    return OutcomeResult(outcome, tables, effects, None, "not applicable (descriptive design)",
+                         noise, pv, regression_notes(effects))
 
 
 def write_outputs(tmp: Path, study: Study, results: list[OutcomeResult],
-                  on_failure: str | None, found) -> None:
+                  on_failure: str | None, found: Failures) -> None:
     """Tables, figures, seed noise and the summary, into the temporary output folder."""
     for result in results:
         for stem, table in result.tables.items():
@@ -348,8 +371,8 @@ def read_indices(folder: str | Path, outcome: str) -> pd.DataFrame:
     if (folder / "analysis").is_dir():
         folder = folder / "analysis"
     stem = safe_name(outcome)
-    found = [p for m in ("sobol", "morris", "fast", "src") if (p := folder / f"{m}_{stem}.csv")
-             .is_file()]
+    found = [p for m in ("sobol", "morris", "fast", "effects")
+             if (p := folder / f"{m}_{stem}.csv").is_file()]
     if not found:
         raise AnalysisError(f"no indices for {outcome!r} in {folder}")
     return pd.read_csv(found[0])
