@@ -430,10 +430,10 @@ def lookup(name: str, where: str = "") -> Param:
 class Params:
     """An immutable set of values for every registered parameter."""
 
-    __slots__ = ("_values",)
-
     def __init__(self, values: dict[str, Any]):
         object.__setattr__(self, "_values", dict(values))
+        # Plain attributes: the monthly step reads parameters thousands of times.
+        self.__dict__.update(self._values)
 
     @classmethod
     def from_preset(cls, preset: str = DEFAULT_PRESET, overrides: dict | None = None,
@@ -454,13 +454,10 @@ class Params:
     def __reduce__(self):
         return (Params, (self._values,))  # pickling for worker processes
 
-    def __getattr__(self, name: str):
-        if name.startswith("__"):
+    def __getattr__(self, name: str):  # only called for names that are not parameters
+        if name.startswith("__") or name == "_values":
             raise AttributeError(name)
-        try:
-            return self._values[name]
-        except KeyError:
-            raise _unknown(name, self._values, "parameter") from None
+        raise _unknown(name, self._values, "parameter")
 
     def __setattr__(self, name, value):
         raise AttributeError("Params are immutable; use replace()")
