@@ -9,6 +9,8 @@ Subcommands:
               random numbers): net effects with intervals, an HTML report.
     optimise  search the mix for the best expected objective, re-checked on
               fresh seeds against the scenario as given.
+    dashboard open the interactive dashboard (two scenarios side by side) in a browser.
+    experiment  run, resume, inspect and analyse batch experiments (see docs/experiments.md).
 
 User errors (bad scenario files, unknown parameters, bad argument values)
 print one line `coalition: error: ...` and exit with code 2; nothing is written.
@@ -105,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     opt.add_argument("--workers", type=_int_at_least(1), default=os.cpu_count() or 1)
     opt.add_argument("--scheduler", help="address of a running Dask scheduler (backend dask)")
     opt.add_argument("--out", type=Path, help="folder for candidates.csv and result.txt")
+    from sim.viz.launch import add_parser as add_dashboard_parser
+
+    add_dashboard_parser(sub)
     return parser
 
 
@@ -230,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_compare(args)
         if args.command == "optimise":
             return cmd_optimise(args)
+        if args.command == "dashboard":
+            from sim.viz.launch import handle as dashboard
+
+            return dashboard(args)
         return cmd_validate(args)
     except (UserError, ScenarioError, ParameterError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -1,0 +1,135 @@
+"""The browser files a Solara page needs, cached so the dashboard works offline.
+
+A Solara page loads its front end (the Vuetify app, require.js, Font Awesome,
+the grid layout, Vega for charts) from a CDN through Solara's own proxy, which
+fetches each file on first use and keeps it in `settings.assets.proxy_cache_dir`
+(by default `<venv>/share/solara/cdn`). On a machine that can reach the npm
+registry but not the CDN (CI here, firewalled offices), the proxy cannot fetch
+them, and the page stays blank. This module puts the same npm packages, at the
+versions the installed Solara asks for, into that cache with `npm pack`, so the
+proxy serves them without going out.
+
+    python -m sim.viz.assets            # fetch what is missing (needs npm)
+    python -m sim.viz.assets --check    # list what is missing; exit 1 if anything is
+
+The versions are read from Solara's own templates and widgets, so a Solara
+upgrade asks for the new versions by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+# Packages a SolaraViz page with Altair charts needs (others Solara can use, such as
+# mermaid, katex or codemirror, are not needed by the dashboard).
+NEEDED = ("@widgetti/solara-vuetify3-app", "@widgetti/solara-vuetify-app",
+          "@widgetti/vue-grid-layout", "requirejs", "vega", "vega-lite", "vega-embed",
+          "font-awesome")
+# "<cdn>/<name>@<version>/" in Solara's templates (.j2), widgets (.vue) and settings (.py).
+_CDN_REF = re.compile(r"(?:getCdn\(\)\}|\{\{\s*cdn\s*\}\}|cdn\}|_solara/cdn)/"
+                      r"((?:@[a-z0-9.-]+/)?[a-z0-9.-]+)@([0-9][0-9A-Za-z.^~-]*)/")
+
+
+class AssetError(RuntimeError):
+    """The assets cannot be fetched (no npm, or npm failed)."""
+
+
+def cache_dir() -> Path:
+    """Where Solara's CDN proxy looks for files before going to the CDN."""
+    import solara.server.settings as settings
+
+    return Path(settings.assets.proxy_cache_dir)
+
+
+def required() -> list[str]:
+    """CDN folder names (`name@version`) the installed Solara asks for, e.g. `vega@5`."""
+    import solara
+    import solara.server.settings as settings
+    from solara.util import IPYVUETIFY_V3
+
+    root = Path(solara.__file__).parent
+    found: set[str] = set()
+    for pattern in ("templates/*.j2", "server/templates/*.j2", "widgets/vue/*.vue",
+                    "server/*.py", "components/*.py"):
+        for path in root.glob(pattern):
+            for name, version in _CDN_REF.findall(path.read_text(errors="replace")):
+                if name in NEEDED:
+                    found.add(f"{name}@{version}")
+    fontawesome = settings.assets.fontawesome_path.strip("/").split("/")[0]
+    if settings.assets.fontawesome_enabled and fontawesome:
+        found.add(fontawesome)
+    # Only the Vuetify app that matches the installed ipyvuetify is loaded.
+    unused = "@widgetti/solara-vuetify-app@" if IPYVUETIFY_V3 else "@widgetti/solara-vuetify3-app@"
+    return sorted(f for f in found if not f.startswith(unused))
+
+
+def missing(where: Path | None = None) -> list[str]:
+    where = where or cache_dir()
+    return [name for name in required() if not (where / name / "package.json").exists()]
+
+
+def fetch(names: list[str], where: Path | None = None) -> list[str]:
+    """`npm pack` each package into a temporary folder and unpack it into the cache.
+
+    Each package goes in whole under `<cache>/<name@version>/`, the path the CDN
+    would serve it from; the folder appears only once it is complete.
+    """
+    where = where or cache_dir()
+    npm = shutil.which("npm")
+    if names and npm is None:
+        raise AssetError("npm is needed to fetch the dashboard's browser files "
+                         f"({', '.join(names)}); install it (Debian: apt-get install npm)")
+    where.mkdir(parents=True, exist_ok=True)
+    done = []
+    for name in names:
+        with tempfile.TemporaryDirectory(dir=where) as tmp:
+            run = subprocess.run([npm, "pack", name, "--silent", "--pack-destination", tmp],
+                                 capture_output=True, text=True, timeout=300, cwd=tmp)
+            tarballs = list(Path(tmp).glob("*.tgz"))
+            if run.returncode != 0 or len(tarballs) != 1:
+                raise AssetError(f"npm pack {name} failed: {run.stderr.strip()[-500:]}")
+            with tarfile.open(tarballs[0]) as tar:
+                tar.extractall(Path(tmp) / "x", filter="data")
+            target = where / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                shutil.rmtree(target)
+            (Path(tmp) / "x" / "package").rename(target)
+        done.append(name)
+    return done
+
+
+def ensure() -> list[str]:
+    """Fetch whatever is missing; return what was fetched (empty if nothing was)."""
+    return fetch(missing())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sim.viz.assets", description=__doc__.split(
+        "\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="only list what is missing")
+    args = parser.parse_args(argv)
+    lacking = missing()
+    if args.check:
+        for name in lacking:
+            print(name)
+        return 1 if lacking else 0
+    try:
+        fetched = fetch(lacking)
+    except AssetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{len(fetched)} fetched into {cache_dir()}" + (f": {', '.join(fetched)}"
+                                                         if fetched else " (all present)"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
