@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.viz.launch import add_parser as add_dashboard_parser
 
     add_dashboard_parser(sub)
+    from sim.experiments.cli import add_parser as add_experiment_parser
+
+    add_experiment_parser(sub)
     return parser
 
 
@@ -223,12 +226,17 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         The exit code: 0 success, 1 validation failure, 2 user error.
     """
+    from sim.experiments.fields import ExperimentError
     from sim.scenario import ScenarioError
 
     argv = sys.argv[1:] if argv is None else list(argv)
     command_line = [PROG, *argv]
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "experiment":
+            from sim.experiments.cli import handle
+
+            return handle(args)
         if args.command == "run":
             return cmd_run(args, command_line)
         if args.command == "compare":
@@ -240,9 +248,13 @@ def main(argv: list[str] | None = None) -> int:
 
             return dashboard(args)
         return cmd_validate(args)
-    except (UserError, ScenarioError, ParameterError) as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+    except (UserError, ScenarioError, ParameterError, ExperimentError) as exc:
+        for line in str(exc).splitlines():  # an experiment file may have several problems
+            print(f"{PROG}: error: {line}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # Output piped into a reader that closed early (e.g. `| head`): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

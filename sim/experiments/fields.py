@@ -25,6 +25,12 @@ class ExperimentError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
+class StudyError(ExperimentError):
+    """A study cannot start or go on: it is locked by another process, its stored design
+    differs from the file's, or a batch failed outside any simulation (e.g. a worker
+    cannot import the model). Reported in one line, like a problem in the file."""
+
+
 class Problem(Exception):
     """One problem in one table; collected by `Issues` and reported together."""
 

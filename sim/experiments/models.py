@@ -1,0 +1,287 @@
+"""Model adapters: run one simulation of a design point with a seed, return its outcomes.
+
+Each adapter is built once per worker process from the Experiment and called
+as ``adapter(values, seed) -> (scalars, series)``, where `values` maps factor
+names to model values, `scalars` maps scalar outcome names to numbers, and
+`series` maps series outcome names to ``(months, values)`` arrays.
+
+* LocalEconomy: factors and fixed values set registry parameters (checked
+  again by `Params.replace`) and the policy: `regime`, `budget`
+  (regeneration_budget, GBP a year), `targeting` (every lever) or
+  `targeting.<lever>`, and `mix.<lever>`. The mix is renormalised to sum to 1
+  after the shares are set, so the other levers keep their relative sizes.
+  Net outcomes subtract the same seed's counterfactual run (regime none), which
+  is computed once per parameter set and seed and reused (a run without money
+  does not depend on regime, mix or targeting).
+* Mesa: the class is built as ``Class(**values, rng=seed)`` (or ``seed=seed``);
+  a Mesa 3.5 model that takes a `scenario` gets ``ScenarioClass(rng=seed, **values)``.
+  It is stepped `steps` times, or until `model.running` is False.
+* Function: ``function(**values, seed=seed)`` returns a dict of outcome name -> number.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+from sim.experiments.outcomes import Outcome, resolve
+from sim.experiments.spec import Experiment
+
+CACHE_SIZE = 32
+
+
+def build_adapter(experiment: Experiment):
+    """The adapter for the experiment's model kind."""
+    kind = experiment.model.kind
+    if kind == "local_economy":
+        return LocalEconomyAdapter(experiment)
+    if kind == "mesa":
+        return MesaAdapter(experiment)
+    return FunctionAdapter(experiment)
+
+
+def number(value: Any, name: str) -> float:
+    """`value` as a float; TypeError naming the outcome if it is not a real number."""
+    if isinstance(value, bool | np.bool_ | int | float | np.integer | np.floating):
+        return float(value)
+    raise TypeError(f"outcome {name!r} is not a number: {value!r} ({type(value).__name__})")
+
+
+class LocalEconomyAdapter:
+    """Runs `sim.model.LocalEconomy` for a design point."""
+
+    def __init__(self, experiment: Experiment):
+        self.scenario = experiment.model.scenario
+        self.fixed = dict(experiment.fixed)
+        self.outcomes = experiment.outcomes
+        self.net = tuple(o for o in self.outcomes if o.net)
+        self._counterfactuals: OrderedDict = OrderedDict()
+
+    def configure(self, values: dict):
+        """The parameters and policy of a design point (fixed values, then factors)."""
+        from sim.params import REGISTRY
+
+        merged = {**self.fixed, **values}
+        overrides = {k: v for k, v in merged.items() if k in REGISTRY}
+        if "budget" in merged:
+            overrides["regeneration_budget"] = merged["budget"]
+        params = self.scenario.params.replace(**overrides)
+        return params, apply_policy(self.scenario.policy, merged)
+
+    def __call__(self, values: dict, seed: int) -> tuple[dict, dict]:
+        from sim.model import LocalEconomy
+
+        params, policy = self.configure(values)
+        model = LocalEconomy(params, rng=seed, policy=policy, shocks=self.scenario.shocks).run()
+        scalars, series = measure_local_economy(model, self.outcomes)
+        if self.net:
+            base_scalars, base_series = self.counterfactual(params, seed)
+            for o in self.net:
+                if o.kind == "scalar":
+                    scalars[o.name] -= base_scalars[o.name]
+                else:
+                    months, vals = series[o.name]
+                    series[o.name] = (months, vals - base_series[o.name][1])
+        return scalars, series
+
+    def counterfactual(self, params, seed: int) -> tuple[dict, dict]:
+        """Net outcomes of the run without regeneration money (cached per params and seed)."""
+        from sim.model import LocalEconomy
+        from sim.policy.spec import Policy
+
+        key = (seed, tuple(sorted(params.to_dict().items())))
+        if key not in self._counterfactuals:
+            model = LocalEconomy(params, rng=seed, policy=Policy("none"),
+                                 shocks=self.scenario.shocks).run()
+            self._counterfactuals[key] = measure_local_economy(model, self.net)
+            if len(self._counterfactuals) > CACHE_SIZE:
+                self._counterfactuals.popitem(last=False)
+        self._counterfactuals.move_to_end(key)
+        return self._counterfactuals[key]
+
+
+def apply_policy(policy, values: dict):
+    """A copy of `policy` with regime, targeting and mix factors applied.
+
+    Raises:
+        ValueError: every mix share is zero, so the mix cannot be renormalised.
+    """
+    from dataclasses import replace
+
+    from sim.policy.spec import LEVERS
+
+    targeting = dict(policy.targeting)
+    if "targeting" in values:
+        targeting = dict.fromkeys(LEVERS, float(values["targeting"]))
+    mix = dict(policy.mix)
+    for lever in LEVERS:
+        targeting[lever] = float(values.get(f"targeting.{lever}", targeting[lever]))
+        mix[lever] = float(values.get(f"mix.{lever}", mix[lever]))
+    total = sum(mix.values())
+    if total <= 0:
+        raise ValueError("the mix shares sum to 0; at least one lever needs a positive share")
+    mix = {lever: share / total for lever, share in mix.items()}
+    return replace(policy, regime=values.get("regime", policy.regime), mix=mix,
+                   targeting=targeting)
+
+
+def measure_local_economy(model, outcomes: tuple[Outcome, ...]) -> tuple[dict, dict]:
+    """Scalars and series of a finished LocalEconomy run."""
+    from sim.outcomes import run_summary
+
+    summary = run_summary(model) if any(o.source == "summary" for o in outcomes) else {}
+    monthly = model.records["monthly"]
+    months = np.array([row["month"] for row in monthly], dtype=np.int64)
+    programme = (model.p.burn_in_months + 1, model.p.burn_in_months + model.p.programme_months)
+    scalars, series = {}, {}
+    for o in outcomes:
+        if o.source == "summary":
+            scalars[o.name] = number(summary[o.ref], o.name)
+            continue
+        vals = np.array([row[o.ref] for row in monthly], dtype=float)
+        if o.stat == "series":
+            series[o.name] = (months, vals)
+        else:
+            scalars[o.name] = column_stat(months, vals, o, programme)
+    return scalars, series
+
+
+def column_stat(steps: np.ndarray, vals: np.ndarray, outcome: Outcome,
+                default_window: tuple[int, int] | None) -> float:
+    """The final value, or the mean over the outcome's window (inclusive)."""
+    if outcome.stat == "final":
+        return float(vals[-1]) if len(vals) else float("nan")
+    first, last = outcome.window or default_window or (int(steps[0]), int(steps[-1]))
+    if len(steps) == 0 or last > steps[-1] or first < steps[0]:
+        end = int(steps[-1]) if len(steps) else 0
+        raise ValueError(f"outcome {outcome.name!r}: window [{first}, {last}] is outside the "
+                         f"run ({end} months/steps)")
+    inside = (steps >= first) & (steps <= last)
+    return float(vals[inside].mean())
+
+
+class FunctionAdapter:
+    """Calls a plain function ``f(**values, seed=seed) -> {outcome: number}``."""
+
+    def __init__(self, experiment: Experiment):
+        self.function = resolve(experiment.model.target)
+        self.fixed = dict(experiment.fixed)
+        self.outcomes = experiment.outcomes
+
+    def __call__(self, values: dict, seed: int) -> tuple[dict, dict]:
+        result = self.function(**{**self.fixed, **values}, seed=seed)
+        if not isinstance(result, dict):
+            raise TypeError(f"the model function must return a dict of outcome -> number, "
+                            f"got {type(result).__name__}")
+        scalars = {}
+        for o in self.outcomes:
+            if o.ref not in result:
+                raise KeyError(f"the model function returned no {o.ref!r} (it returned "
+                               f"{', '.join(map(str, result)) or 'nothing'})")
+            scalars[o.name] = number(result[o.ref], o.name)
+        return scalars, {}
+
+
+class MesaAdapter:
+    """Builds and steps a Mesa model class."""
+
+    def __init__(self, experiment: Experiment):
+        model = experiment.model
+        self.cls = resolve(model.target)
+        self.steps = model.steps
+        self.fixed = dict(experiment.fixed)
+        self.outcomes = experiment.outcomes
+        self.scenario_cls = (scenario_class(self.cls, model.scenario_class)
+                             if takes_scenario(self.cls) else None)
+        self.seed_name = "rng" if _has_keyword(self.cls, "rng") else "seed"
+
+    def build(self, values: dict, seed: int):
+        """A new model instance for a design point and seed."""
+        kwargs = {**self.fixed, **values}
+        if self.scenario_cls is not None:
+            return self.cls(scenario=self.scenario_cls(rng=seed, **kwargs))
+        return self.cls(**kwargs, **{self.seed_name: seed})
+
+    def __call__(self, values: dict, seed: int) -> tuple[dict, dict]:
+        model = self.build(values, seed)
+        for _ in range(self.steps):
+            if not getattr(model, "running", True):
+                break
+            model.step()
+        return self.measure(model)
+
+    def measure(self, model) -> tuple[dict, dict]:
+        scalars, series = {}, {}
+        for o in self.outcomes:
+            if o.source == "function":
+                scalars[o.name] = number(resolve(o.ref)(model), o.name)
+            elif o.source == "attribute":
+                value = getattr(model, o.ref)
+                scalars[o.name] = number(value() if callable(value) else value, o.name)
+            else:
+                frame = model.datacollector.get_model_vars_dataframe()
+                vals = frame[o.ref].to_numpy(dtype=float)
+                steps = np.arange(len(vals), dtype=np.int64)
+                if o.stat == "series":
+                    series[o.name] = (steps, vals)
+                else:
+                    scalars[o.name] = column_stat(steps, vals, o, None)
+        return scalars, series
+
+
+def _has_keyword(func, name: str) -> bool:
+    try:
+        return name in inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def takes_scenario(cls) -> bool:
+    """True for a Mesa 3.5 model whose constructor takes a `scenario` object."""
+    return _has_keyword(cls, "scenario")
+
+
+def scenario_class(cls, path: str | None = None):
+    """The Mesa Scenario class to build for `cls`.
+
+    The `scenario_class` of the experiment file if given; else the annotation of
+    the constructor's `scenario` argument; else the one Scenario subclass defined
+    in the model's module; else `mesa.experimental.scenarios.Scenario` itself.
+    """
+    from mesa.experimental.scenarios import Scenario
+
+    if path is not None:
+        return resolve(path)
+    annotation = inspect.signature(cls).parameters["scenario"].annotation
+    if isinstance(annotation, type) and issubclass(annotation, Scenario):
+        return annotation
+    module = inspect.getmodule(cls)
+    found = [obj for obj in vars(module).values()
+             if isinstance(obj, type) and issubclass(obj, Scenario) and obj is not Scenario
+             and obj.__module__ == module.__name__]
+    return found[0] if len(found) == 1 else Scenario
+
+
+def mesa_parameter_defaults(target: str, scenario_path: str | None) -> dict | None:
+    """Parameters a Mesa model class accepts, with their defaults; None when it accepts any."""
+    cls = resolve(target)
+    if takes_scenario(cls):
+        defaults = getattr(scenario_class(cls, scenario_path), "_scenario_defaults", {})
+        return dict(defaults) or None
+    return signature_defaults(cls, exclude=("rng", "seed", "scenario"))
+
+
+def signature_defaults(func, exclude: tuple[str, ...] = ()) -> dict | None:
+    """Keyword parameters of `func` with their defaults (None if none); None if it takes
+    any keyword (**kwargs) or has no readable signature."""
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return None
+    return {n: (None if p.default is p.empty else p.default) for n, p in params.items()
+            if n not in exclude and p.kind is not p.VAR_POSITIONAL}

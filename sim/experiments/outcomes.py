@@ -1,0 +1,182 @@
+"""Outcomes of an experiment: what to measure in each simulation.
+
+An outcome is a scalar (one column of the runs table) or a series (rows of
+`series.parquet`). For the LocalEconomy model an outcome is a key of
+`sim.outcomes.run_summary` or a column of the monthly table; it may be *net*,
+that is minus the same outcome of the same seed's counterfactual run (no
+regeneration money, `sim.analysis.compare.counterfactual`). For a Mesa model it
+is a function of the model, a model attribute or a data-collector reporter; for
+a plain function model it is a key of the returned dict.
+
+The valid names for LocalEconomy outcomes are read from a tiny probe run of the
+model itself, so they can never drift from `sim.outcomes`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from sim.experiments.fields import Problem, check_keys, choice, close_matches, get
+
+STATS = ("final", "mean", "series")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One named outcome.
+
+    Attributes:
+        name: the outcome name (a runs-table column, or the `outcome` of series rows).
+        source: "summary" or "column" (local_economy); "function", "attribute" or
+            "reporter" (mesa); "key" (function models).
+        ref: the summary key, column, "module:function", attribute, reporter or key.
+        stat: "value" for single numbers; "final", "mean" or "series" for time series.
+        window: first and last month (step) of a mean, inclusive; None for the default
+            (the programme period of a LocalEconomy run, every step of a Mesa run).
+        net: subtract the same seed's counterfactual run (local_economy only).
+    """
+
+    name: str
+    source: str
+    ref: str
+    stat: str = "value"
+    window: tuple[int, int] | None = None
+    net: bool = False
+
+    @property
+    def kind(self) -> str:
+        """"series" or "scalar"."""
+        return "series" if self.stat == "series" else "scalar"
+
+    def describe(self) -> dict:
+        """A JSON-ready description for the manifest."""
+        return {"name": self.name, "kind": self.kind, "source": self.source, "ref": self.ref,
+                "stat": self.stat, "window": list(self.window) if self.window else None,
+                "net": self.net}
+
+
+@functools.cache
+def local_economy_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(run_summary keys, numeric monthly columns) of the LocalEconomy model.
+
+    Read from a two-month town run with money flowing, so every key appears.
+    """
+    from sim.model import LocalEconomy
+    from sim.outcomes import run_summary
+    from sim.params import Params
+    from sim.policy.spec import Policy
+
+    params = Params.from_preset("town", {"burn_in_months": 1, "programme_months": 1})
+    model = LocalEconomy(params, rng=1, policy=Policy("lsp")).run()
+    summary = tuple(run_summary(model))
+    row = model.records["monthly"][-1]
+    columns = tuple(k for k, v in row.items()
+                    if k != "month" and isinstance(v, int | float) and not isinstance(v, bool))
+    return summary, columns
+
+
+def parse_outcome(name: str, table: Any, model_kind: str) -> Outcome:
+    """Validate one `[outcomes.<name>]` table for a model of `model_kind`.
+
+    Raises:
+        Problem: the first problem found in the table.
+    """
+    if not isinstance(table, dict):
+        raise Problem("must be a table (e.g. summary = \"reengaged_6m\")")
+    if model_kind == "local_economy":
+        return _local_economy(name, table)
+    if "net" in table:
+        raise Problem("key 'net' applies only to local_economy models (it needs a "
+                      "counterfactual run)")
+    if model_kind == "mesa":
+        return _mesa(name, table)
+    check_keys(table, ("key",), "an outcome of a function model")
+    return Outcome(name, "key", get(table, "key", str, name))
+
+
+def _one_source(table: dict, sources: tuple[str, ...]) -> str:
+    given = [s for s in sources if s in table]
+    if len(given) != 1:
+        raise Problem(f"give exactly one of {', '.join(sources)}"
+                      + (f" (found {', '.join(given)})" if given else ""))
+    return given[0]
+
+
+def _local_economy(name: str, table: dict) -> Outcome:
+    check_keys(table, ("summary", "column", "net", "stat", "window"),
+               "an outcome of a local_economy model")
+    source = _one_source(table, ("summary", "column"))
+    ref = get(table, source, str)
+    net = get(table, "net", bool, False)
+    summary, columns = local_economy_names()
+    valid = summary if source == "summary" else columns
+    if ref not in valid:
+        what = "run_summary key" if source == "summary" else "monthly column"
+        raise Problem(f"key {source!r}: unknown {what} {ref!r}{close_matches(ref, valid)} "
+                      f"(allowed: {', '.join(valid)})")
+    if source == "summary":
+        for key in ("stat", "window"):
+            if key in table:
+                raise Problem(f"key {key!r} applies only to a monthly column")
+        return Outcome(name, "summary", ref, "value", None, net)
+    stat, window = _stat_window(table, "mean")
+    return Outcome(name, "column", ref, stat, window, net)
+
+
+def _mesa(name: str, table: dict) -> Outcome:
+    check_keys(table, ("function", "attribute", "reporter", "stat", "window"),
+               "an outcome of a mesa model")
+    source = _one_source(table, ("function", "attribute", "reporter"))
+    ref = get(table, source, str)
+    if source == "function":
+        check_import_path(ref, "function")
+    if source != "reporter":
+        for key in ("stat", "window"):
+            if key in table:
+                raise Problem(f"key {key!r} applies only to a data-collector reporter")
+        return Outcome(name, source, ref)
+    stat, window = _stat_window(table, "final")
+    return Outcome(name, source, ref, stat, window)
+
+
+def _stat_window(table: dict, default: str) -> tuple[str, tuple[int, int] | None]:
+    stat = choice(table, "stat", STATS, default)
+    window = get(table, "window", list, None)
+    if window is None:
+        return stat, None
+    if stat != "mean":
+        raise Problem("key 'window' applies only to stat = \"mean\"")
+    if (len(window) != 2 or not all(isinstance(v, int) and not isinstance(v, bool)
+                                    for v in window) or not 1 <= window[0] <= window[1]):
+        raise Problem(f"key 'window' must be [first, last] months with 1 <= first <= last, "
+                      f"got {window!r}")
+    return stat, (window[0], window[1])
+
+
+def check_import_path(path: str, what: str) -> None:
+    """Check that "package.module:name" imports; Problem with the reason otherwise."""
+    try:
+        resolve(path)
+    except (ValueError, ImportError, AttributeError) as exc:
+        raise Problem(f"cannot use {what} {path!r}: {exc}") from None
+
+
+def resolve(path: str) -> Any:
+    """The object named by "package.module:name" (dots after the colon: attributes).
+
+    Raises:
+        ValueError: the path is not of the form "module:name".
+        ImportError: the module cannot be imported.
+        AttributeError: the module has no such name.
+    """
+    import importlib
+
+    module, sep, attr = path.partition(":")
+    if not sep or not module or not attr:
+        raise ValueError("expected \"package.module:name\"")
+    obj = importlib.import_module(module)
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    return obj

@@ -1,0 +1,260 @@
+"""Run a study: every simulation of an experiment's design, streamed to a results folder.
+
+`run_study` draws the design, works out which simulations are already done
+(from the shards of earlier sessions), runs the rest in batches on the chosen
+backend, writes each finished batch as a shard, and at the end consolidates
+the shards into `runs.parquet` (and `series.parquet`). The same call resumes an
+interrupted study, and the tables do not depend on the backend, the number of
+workers or the batch size (only `wall_seconds` does).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sim.experiments import manifest as manifests
+from sim.experiments import store
+from sim.experiments.backends import BACKENDS, default_workers, execute, make_pool
+from sim.experiments.design import Design, make_design
+from sim.experiments.fields import ExperimentError, StudyError
+from sim.experiments.seeds import simulation_seed
+from sim.experiments.spec import Experiment, load_experiment
+from sim.experiments.tasks import BatchResult, Payload, Simulation, Task, fingerprint
+
+TARGET_TASK_SECONDS = 1.0
+MAX_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How this session runs: backend, workers, batch size (None: adaptive), scheduler."""
+
+    backend: str
+    workers: int
+    batch: int | None
+    scheduler: object = None
+
+    def describe(self) -> dict:
+        scheduler = self.scheduler if self.scheduler is None or isinstance(
+            self.scheduler, str) else repr(self.scheduler)
+        return {**asdict(self), "scheduler": scheduler}
+
+
+def run_study(experiment: Experiment | str | Path, backend: str | None = None,
+              workers: int | None = None, scheduler=None, out_root: str | Path = "results",
+              progress: bool = True, batch: int | None = None,
+              retry_failed: bool = False) -> Path:
+    """Run (or resume) a study and return its folder `<out_root>/<name>/<run-id>`.
+
+    Args:
+        experiment: an Experiment, or the path of an experiment file.
+        backend: "serial", "processes" or "dask" (default: the file's [run], else processes).
+        workers: worker processes (default: the file's, else every CPU).
+        scheduler: dask only: a scheduler address ("tcp://host:8786") or a
+            `distributed.Client`; default a LocalCluster on loopback with `workers` workers.
+        out_root: the results root folder.
+        progress: show a progress bar (rate and ETA) on stderr.
+        batch: simulations per task (default: adaptive, about a second of work per task).
+        retry_failed: run failed simulations of earlier sessions again.
+
+    Returns:
+        The study folder.
+
+    Raises:
+        ExperimentError: the experiment file is invalid.
+        StudyError: the study is locked by another process, its stored design
+            differs, or a batch failed outside any simulation.
+    """
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    settings = resolve_settings(exp, backend, workers, scheduler, batch)
+    design = make_design(exp)
+    folder = Path(out_root) / exp.name / exp.run_id
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = store.StudyLock(folder).__enter__()
+    except RuntimeError as exc:
+        raise StudyError(str(exc)) from None
+    try:
+        _Session(exp, design, folder, settings).run(progress, retry_failed)
+    finally:
+        lock.__exit__(None, None, None)
+    return folder
+
+
+def resolve_settings(exp: Experiment, backend, workers, scheduler, batch) -> RunSettings:
+    """Command-line values over the file's [run] table over defaults."""
+    backend = backend or exp.run.backend
+    if backend not in BACKENDS:
+        raise ExperimentError(f"unknown backend {backend!r} (allowed: {', '.join(BACKENDS)})")
+    scheduler = scheduler if scheduler is not None else exp.run.scheduler
+    if scheduler is not None and backend != "dask":
+        raise ExperimentError("a scheduler address needs backend 'dask'")
+    workers = workers or exp.run.workers or default_workers()
+    for name, value in (("workers", workers), ("batch", batch)):
+        if value is not None and (not isinstance(value, int) or value < 1):
+            raise ExperimentError(f"{name} must be a whole number >= 1, got {value!r}")
+    return RunSettings(backend, workers, batch or exp.run.batch, scheduler)
+
+
+class _Session:
+    """One invocation of run_study on one study folder."""
+
+    def __init__(self, exp: Experiment, design: Design, folder: Path, settings: RunSettings):
+        self.exp, self.design, self.folder, self.settings = exp, design, folder, settings
+        self.replicates = exp.design.replicates
+        self.total = design.settings["simulations"]
+        self.ran = self.failed = 0
+        self.fingerprints: list = []
+
+    def run(self, progress: bool, retry_failed: bool) -> None:
+        previous = self.check_previous()
+        store.prepare(self.folder)
+        if not (self.folder / store.DESIGN).is_file():
+            store.write_table(self.folder / store.DESIGN, _arrow(self.design))
+        done, ok = store.scan(self.folder, self.total, self.replicates)
+        session = {"started_at": manifests.now(), **self.settings.describe(),
+                   "retry_failed": retry_failed, "argv": sys.argv}
+        self.manifest = manifests.start(self.exp, self.design, previous, session,
+                                        counts(self.total, done, ok))
+        if retry_failed:
+            done = ok
+        self.schema = store.runs_schema(self.manifest)
+        store.write_json(self.folder / store.MANIFEST, self.manifest)
+        try:
+            self.execute(done, progress)
+        except KeyboardInterrupt:
+            self.end("interrupted")
+            raise
+        except BaseException:
+            self.end("failed")
+            raise
+        self.complete()
+
+    def check_previous(self) -> dict | None:
+        """The manifest of earlier sessions; StudyError if their design differs."""
+        path = self.folder / store.MANIFEST
+        if not path.is_file():
+            return None
+        previous = store.read_manifest(self.folder)
+        if previous["design"].get("digest") != self.design.settings["digest"]:
+            raise StudyError(f"{self.folder}: the design drawn now differs from the stored one "
+                             "(a different SALib, scipy or numpy?); resume with the versions "
+                             f"in {path}, or move the folder away to start again")
+        return previous
+
+    def execute(self, done: np.ndarray, progress: bool) -> None:
+        from tqdm import tqdm
+
+        remaining = int((~done).sum())
+        sizer = BatchSizer(self.settings.batch, self.settings.workers, remaining)
+        tasks = pending_tasks(self.exp, self.design, done, sizer)
+        payload = Payload(self.exp.run_id, self.exp)
+        pool = make_pool(self.settings.backend, self.settings.workers, self.settings.scheduler)
+        with tqdm(total=self.total, initial=self.total - remaining, unit="sim",
+                  desc=self.exp.name, disable=not progress, file=sys.stderr,
+                  dynamic_ncols=True, smoothing=0.05) as bar:
+
+            def on_done(task: Task, result: BatchResult) -> None:
+                store.write_shard(self.folder, self.schema, self.replicates, result.rows,
+                                  result.series)
+                sizer.observe(result)
+                self.note(result, bar)
+
+            execute(pool, payload, tasks, on_done)
+
+    def note(self, result: BatchResult, bar) -> None:
+        """Count a finished batch; warn once per new worker fingerprint."""
+        self.ran += len(result.rows)
+        self.failed += result.failed
+        bar.update(len(result.rows))
+        if self.failed:
+            bar.set_postfix(failed=self.failed, refresh=False)
+        fp = result.fingerprint
+        if fp and fp != fingerprint() and fp not in self.fingerprints:
+            self.fingerprints.append(fp)
+            bar.write(f"warning: a worker runs different versions than this process: {fp}",
+                      file=sys.stderr)
+
+    def complete(self) -> None:
+        with_series = any(o.kind == "series" for o in self.exp.outcomes)
+        rows = store.consolidate(self.folder, self.schema, self.total, self.replicates,
+                                 with_series)
+        if rows != self.total:
+            self.end("incomplete")
+            raise StudyError(f"{self.folder}: {self.total - rows} simulations have no result "
+                             "after the run; run the same command again to finish them")
+        self.end("complete")
+
+    def end(self, state: str) -> None:
+        update = {"simulations_run": self.ran, "failed": self.failed}
+        done, ok = store.scan(self.folder, self.total, self.replicates)
+        manifest = manifests.finish(self.manifest, state, counts(self.total, done, ok), update)
+        manifest["worker_fingerprints"] = [*manifest["worker_fingerprints"], *self.fingerprints]
+        store.write_json(self.folder / store.MANIFEST, manifest)
+
+
+def counts(total: int, done: np.ndarray, ok: np.ndarray) -> dict:
+    """The manifest's counts: simulations, done, failed, remaining."""
+    n_done = int(done.sum())
+    return {"simulations": total, "done": n_done, "failed": n_done - int(ok.sum()),
+            "remaining": total - n_done}
+
+
+def _arrow(design: Design):
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(design.frame(), preserve_index=False)
+
+
+class BatchSizer:
+    """Simulations per task: fixed, or adapted so a task takes about a second.
+
+    Short simulations are batched so per-task overhead (pickling, scheduling,
+    one shard per task) stays small; near the end tasks shrink so every worker
+    stays busy.
+    """
+
+    def __init__(self, fixed: int | None, workers: int, remaining: int):
+        self.fixed, self.workers, self.remaining = fixed, workers, remaining
+        self.per_sim: float | None = None
+
+    def observe(self, result: BatchResult) -> None:
+        times = [r["wall_seconds"] for r in result.rows if math.isfinite(r["wall_seconds"])]
+        if times:
+            mean = float(np.mean(times))
+            self.per_sim = mean if self.per_sim is None else 0.7 * self.per_sim + 0.3 * mean
+
+    def next_size(self) -> int:
+        if self.fixed is not None:
+            size = self.fixed
+        elif self.per_sim is None:
+            size = 1
+        else:
+            size = int(TARGET_TASK_SECONDS / max(self.per_sim, 1e-6))
+            size = min(size, MAX_BATCH, max(1, self.remaining // (2 * self.workers)))
+        size = max(1, size)
+        self.remaining -= size
+        return size
+
+
+def pending_tasks(exp: Experiment, design: Design, done: np.ndarray, sizer: BatchSizer):
+    """Tasks for the simulations not yet done, in (point, replicate) order, built lazily."""
+    spec = exp.design
+    common = [simulation_seed(spec.seed, 0, r) for r in range(spec.replicates)]
+    todo = np.flatnonzero(~done)
+    start = 0
+    while start < len(todo):
+        size = sizer.next_size()
+        sims = []
+        for index in todo[start:start + size]:
+            point, replicate = divmod(int(index), spec.replicates)
+            seed = (common[replicate] if spec.common_random_numbers
+                    else simulation_seed(spec.seed, point, replicate, common=False))
+            sims.append(Simulation(point, replicate, seed, design.point_values(point)))
+        start += size
+        yield Task(tuple(sims))

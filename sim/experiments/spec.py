@@ -1,0 +1,487 @@
+"""Experiment files: load and validate a TOML study description into frozen dataclasses.
+
+An experiment file names a model, the factors to vary (with their ranges and
+roles), fixed values, a design (grid, LHS, Sobol, Morris or FAST), the outcomes
+to measure and how to run. `docs/experiments.md` documents every table and key;
+`experiments/*.toml` are examples. Every problem in a file is reported, one
+line each, naming the file, the table and key, and what is allowed
+(`ExperimentError`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.experiments.factors import (
+    Factor,
+    Target,
+    check_fixed,
+    free_target,
+    local_economy_target,
+    parse_factor,
+)
+from sim.experiments.fields import (
+    ExperimentError,
+    Issues,
+    Problem,
+    check_keys,
+    choice,
+    close_matches,
+    flatten_dotted,
+    get,
+    positive_int,
+)
+from sim.experiments.outcomes import Outcome, check_import_path, parse_outcome, resolve
+
+__all__ = ["DesignSpec", "Experiment", "ExperimentError", "ModelSpec", "RunSpec",
+           "load_experiment", "parse_experiment"]
+
+TOP_KEYS = ("name", "description", "model", "factors", "fixed", "design", "outcomes", "run")
+MODEL_KINDS = ("local_economy", "mesa", "function")
+METHODS = ("grid", "lhs", "sobol", "morris", "fast")
+BACKENDS = ("serial", "processes", "dask")
+RESERVED = ("point", "replicate", "seed", "status", "error", "traceback", "wall_seconds")
+DOTTED_GROUPS = ("mix", "targeting")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Which model to run.
+
+    Attributes:
+        kind: "local_economy", "mesa" or "function".
+        scenario: the base scenario (local_economy), with the preset applied.
+        target: "package.module:Class" (mesa) or "package.module:function" (function).
+        steps: steps per Mesa run.
+        scenario_class: "package.module:Class" of the Mesa Scenario to build, if the
+            model takes a `scenario`; None to find it (see sim.experiments.models).
+    """
+
+    kind: str
+    scenario: Any = None
+    target: str | None = None
+    steps: int | None = None
+    scenario_class: str | None = None
+
+    def normalised(self) -> dict:
+        """What determines the results, as plain JSON (no file paths)."""
+        if self.kind != "local_economy":
+            return {"kind": self.kind, "target": self.target, "steps": self.steps,
+                    "scenario_class": self.scenario_class}
+        s = self.scenario
+        return {"kind": self.kind, "scenario": {
+            "name": s.name, "preset": s.preset, "params": dict(sorted(s.overrides.items())),
+            "policy": asdict(s.policy), "shocks": [asdict(k) for k in s.shocks]}}
+
+
+@dataclass(frozen=True)
+class DesignSpec:
+    """How design points are drawn (see sim.experiments.design)."""
+
+    method: str
+    samples: int | None = None
+    second_order: bool = False
+    levels: int = 4
+    harmonics: int = 4
+    replicates: int = 1
+    seed: int = 1
+    common_random_numbers: bool = True
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Defaults for running the study (the command line may override them)."""
+
+    backend: str = "processes"
+    workers: int | None = None
+    batch: int | None = None
+    scheduler: str | None = None
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment.
+
+    Attributes:
+        name: study name (folder under results/).
+        description: free text.
+        source: the file it came from.
+        model: the model to run.
+        factors: the factors, in file order (the order of the SALib problem).
+        fixed: fixed values (name -> value) applied to every simulation.
+        design: the design settings.
+        outcomes: the outcomes, in file order.
+        run: run defaults.
+    """
+
+    name: str
+    description: str
+    source: str
+    model: ModelSpec
+    factors: tuple[Factor, ...]
+    fixed: dict = field(default_factory=dict)
+    design: DesignSpec = field(default_factory=lambda: DesignSpec("grid"))
+    outcomes: tuple[Outcome, ...] = ()
+    run: RunSpec = field(default_factory=RunSpec)
+
+    @property
+    def levers(self) -> tuple[Factor, ...]:
+        return tuple(f for f in self.factors if f.role == "lever")
+
+    @property
+    def uncertainties(self) -> tuple[Factor, ...]:
+        return tuple(f for f in self.factors if f.role == "uncertainty")
+
+    @property
+    def needs_counterfactual(self) -> bool:
+        return any(o.net for o in self.outcomes)
+
+    def normalised(self) -> dict:
+        """The whole spec as plain JSON, defaults filled in (for the manifest)."""
+        return {"name": self.name, "description": self.description,
+                "model": self.model.normalised(),
+                "factors": [f.describe() for f in self.factors],
+                "fixed": dict(self.fixed), "design": asdict(self.design),
+                "outcomes": [o.describe() for o in self.outcomes], "run": asdict(self.run)}
+
+    @property
+    def run_id(self) -> str:
+        """A short hash of everything that determines the results (not name, run settings)."""
+        spec = self.normalised()
+        key = {k: spec[k] for k in ("model", "factors", "fixed", "design", "outcomes")}
+        text = json.dumps(key, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and validate an experiment TOML file.
+
+    Args:
+        path: the file; a scenario it names is looked up beside it, then in the
+            current folder.
+
+    Returns:
+        The validated Experiment.
+
+    Raises:
+        ExperimentError: every problem found, one line each.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ExperimentError(f"{path}: experiment file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExperimentError(f"{path}: cannot read experiment file ({exc})") from None
+    return parse_experiment(text, source=str(path), default_name=path.stem, base=path.parent)
+
+
+def parse_experiment(text: str, source: str = "<experiment>", default_name: str = "experiment",
+                     base: Path | None = None) -> Experiment:
+    """Validate the TOML text of an experiment (see `load_experiment`)."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ExperimentError(f"{source}: TOML syntax error: {exc}") from None
+    issues = Issues(source)
+    _section(issues, "", lambda: check_keys(doc, TOP_KEYS, "an experiment file"))
+    name = _section(issues, "key 'name'", lambda: _name(doc, default_name)) or default_name
+    model = _section(issues, "[model]", lambda: _model(_table(doc, "model", True), base))
+    if model is None:
+        issues.raise_if_any()
+    target_of = _target_function(model)
+    factors = _factors(issues, _table_or_empty(issues, doc, "factors"), target_of)
+    fixed = _fixed(issues, _table_or_empty(issues, doc, "fixed"), target_of, factors, model)
+    design = _section(issues, "[design]", lambda: _design(_table(doc, "design", True), factors))
+    outcomes = _outcomes(issues, _table_or_empty(issues, doc, "outcomes"), model.kind)
+    run = _section(issues, "[run]", lambda: _run(_table(doc, "run", False)))
+    description = _section(issues, "", lambda: get(doc, "description", str, "")) or ""
+    _check_names(issues, factors, outcomes)
+    _check_windows(issues, model, fixed, factors, outcomes)
+    issues.raise_if_any()
+    return Experiment(name, description, source, model, tuple(factors), fixed, design,
+                      tuple(outcomes), run)
+
+
+def _section(issues: Issues, where: str, parse) -> Any:
+    """Run `parse`, recording a Problem at `where` instead of raising; None on a problem."""
+    try:
+        return parse()
+    except Problem as exc:
+        issues.add(where, str(exc))
+        return None
+
+
+def _table(doc: dict, key: str, required: bool) -> dict:
+    if key not in doc:
+        if required:
+            raise Problem(f"table [{key}] is required")
+        return {}
+    if not isinstance(doc[key], dict):
+        raise Problem(f"[{key}] must be a table, got {doc[key]!r}")
+    return doc[key]
+
+
+def _table_or_empty(issues: Issues, doc: dict, key: str) -> dict:
+    return _section(issues, f"[{key}]", lambda: _table(doc, key, False)) or {}
+
+
+def _name(doc: dict, default: str) -> str:
+    name = get(doc, "name", str, default)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+        raise Problem(f"{name!r} must be letters, digits, '-', '_' or '.' (it names a folder)")
+    return name
+
+
+def _model(table: dict, base: Path | None) -> ModelSpec:
+    kind = choice(table, "kind", MODEL_KINDS, "local_economy")
+    if kind == "local_economy":
+        check_keys(table, ("kind", "scenario", "preset"), "[model] of kind local_economy")
+        scenario = _base_scenario(get(table, "scenario", str), base)
+        preset = get(table, "preset", str)
+        if preset is not None:
+            scenario = _with_preset(scenario, preset)
+        return ModelSpec(kind, scenario=scenario)
+    if kind == "mesa":
+        check_keys(table, ("kind", "class", "steps", "scenario_class"), "[model] of kind mesa")
+        target = get(table, "class", str, required=True)
+        check_import_path(target, "class")
+        steps = positive_int(table, "steps", None)
+        if steps is None:
+            raise Problem("key 'steps' is required (steps per run)")
+        scenario_class = get(table, "scenario_class", str)
+        if scenario_class is not None:
+            check_import_path(scenario_class, "scenario_class")
+        return ModelSpec(kind, target=target, steps=steps, scenario_class=scenario_class)
+    check_keys(table, ("kind", "function"), "[model] of kind function")
+    target = get(table, "function", str, required=True)
+    check_import_path(target, "function")
+    if not _accepts(resolve(target), "seed"):
+        raise Problem(f"function {target!r} must accept a keyword argument 'seed'")
+    return ModelSpec(kind, target=target)
+
+
+def _base_scenario(path: str | None, base: Path | None):
+    from sim.scenario import ScenarioError, load_default_scenario, load_scenario
+
+    if path is None:
+        return load_default_scenario()
+    candidates = [Path(base) / path] if base is not None else []
+    candidates.append(Path(path))
+    found = next((c for c in candidates if c.is_file()), None)
+    if found is None:
+        tried = " or ".join(str(c) for c in candidates)
+        raise Problem(f"key 'scenario': scenario file not found (looked for {tried})")
+    try:
+        return load_scenario(found)
+    except ScenarioError as exc:
+        raise Problem(f"key 'scenario': {exc}") from None
+
+
+def _with_preset(scenario, preset: str):
+    from sim.scenario import ScenarioError
+
+    try:
+        return scenario.with_changes(preset=preset)
+    except ScenarioError as exc:
+        marker = "key 'preset': "
+        raise Problem(marker + str(exc).split(marker)[-1]) from None
+
+
+def _accepts(func, name: str) -> bool:
+    """True if `func` takes a keyword `name` (or any keyword)."""
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return True
+    return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+def _target_function(model: ModelSpec):
+    """The function giving the Target of a factor or fixed name for this model."""
+    if model.kind == "local_economy":
+        return local_economy_target
+    defaults = _keyword_defaults(model)
+
+    def target_of(name: str) -> Target:
+        target = free_target(name, (defaults or {}).get(name))
+        if defaults is not None and name not in defaults:
+            what = "model class" if model.kind == "mesa" else "function"
+            raise Problem(f"unknown factor {name!r}{close_matches(name, defaults)} (the "
+                          f"{what} {model.target} takes: {', '.join(sorted(defaults)) or 'none'})")
+        return target
+
+    return target_of
+
+
+def _keyword_defaults(model: ModelSpec) -> dict[str, Any] | None:
+    """Keyword names a Mesa class or function accepts, with their defaults (None when a
+    keyword has none); None if it takes any keyword."""
+    if model.kind == "mesa":
+        from sim.experiments.models import mesa_parameter_defaults
+
+        return mesa_parameter_defaults(model.target, model.scenario_class)
+    from sim.experiments.models import signature_defaults
+
+    return signature_defaults(resolve(model.target), exclude=("seed",))
+
+
+def _factors(issues: Issues, table: dict, target_of) -> list[Factor]:
+    if not table:
+        issues.add("[factors]", "at least one factor is required (e.g. [factors.x] low = 0, "
+                   "high = 1)")
+    factors = []
+    for name, sub in flatten_dotted(table, DOTTED_GROUPS).items():
+        factor = _section(issues, f"[factors.{name}]", lambda n=name, t=sub:
+                          parse_factor(n, t, target_of))
+        if factor is not None:
+            factors.append(factor)
+    names = {f.name for f in factors}
+    if {"budget", "regeneration_budget"} <= names:
+        issues.add("[factors]", "'budget' and 'regeneration_budget' set the same parameter; "
+                   "keep one")
+    return factors
+
+
+def _fixed(issues: Issues, table: dict, target_of, factors: list[Factor],
+           model: ModelSpec) -> dict:
+    fixed = {}
+    factor_names = {f.name for f in factors}
+    for name, value in flatten_dotted(table, DOTTED_GROUPS).items():
+        if name in factor_names:
+            issues.add(f"[fixed] key {name!r}", "is also a factor; a value is either varied "
+                       "or fixed")
+            continue
+        checked = _section(issues, f"[fixed] key {name!r}",
+                           lambda n=name, v=value: check_fixed(n, v, target_of))
+        if checked is not None:
+            fixed[name] = checked
+    if model.kind == "local_economy":
+        _section(issues, "[fixed]", lambda: _base_params(model, fixed))
+    return fixed
+
+
+def _base_params(model: ModelSpec, fixed: dict):
+    """The scenario's parameters with the fixed registry values applied."""
+    from sim.params import REGISTRY, ParameterError
+
+    values = {k: v for k, v in fixed.items() if k in REGISTRY}
+    if "budget" in fixed:
+        values["regeneration_budget"] = fixed["budget"]
+    try:
+        return model.scenario.params.replace(**values)
+    except ParameterError as exc:
+        raise Problem(str(exc)) from None
+
+
+def _design(table: dict, factors: list[Factor]) -> DesignSpec:
+    check_keys(table, ("method", "samples", "second_order", "levels", "harmonics",
+                       "replicates", "seed", "common_random_numbers"), "[design]")
+    method = choice(table, "method", METHODS, None)
+    if method is None:
+        raise Problem(f"key 'method' is required (allowed: {', '.join(METHODS)})")
+    for key, only in (("second_order", "sobol"), ("levels", "morris"), ("harmonics", "fast")):
+        if key in table and method != only:
+            raise Problem(f"key {key!r} applies only to method = \"{only}\"")
+    spec = DesignSpec(
+        method, samples=positive_int(table, "samples", None),
+        second_order=get(table, "second_order", bool, False),
+        levels=positive_int(table, "levels", 4, minimum=2),
+        harmonics=positive_int(table, "harmonics", 4),
+        replicates=positive_int(table, "replicates", 1),
+        seed=positive_int(table, "seed", 1, minimum=0),
+        common_random_numbers=get(table, "common_random_numbers", bool, True))
+    _check_samples(spec, factors)
+    return spec
+
+
+def _check_samples(spec: DesignSpec, factors: list[Factor]) -> None:
+    """The sharp edges of SALib's samplers, as errors before anything runs."""
+    n = spec.samples
+    ranged = [f.name for f in factors if f.kind != "categorical"]
+    if spec.method == "grid":
+        if n is None and ranged:
+            raise Problem(f"key 'samples' (points per range) is required for the ranged "
+                          f"factors {', '.join(ranged)}")
+        return
+    if n is None:
+        raise Problem(f"key 'samples' (base sample size N) is required for method "
+                      f"{spec.method!r}")
+    if spec.method == "sobol" and n & (n - 1):
+        low = 1 << (n.bit_length() - 1)
+        raise Problem(f"key 'samples' must be a power of 2 for Sobol sequences (got {n}; "
+                      f"try {low} or {low * 2})")
+    if spec.method == "morris" and n < 2:
+        raise Problem("key 'samples' (trajectories) must be >= 2 for method 'morris'")
+    if spec.method == "morris" and spec.levels % 2:
+        raise Problem(f"key 'levels' must be even for Morris (got {spec.levels})")
+    if spec.method == "morris" and any(f.distribution == "normal" for f in factors):
+        raise Problem("Morris needs bounded factors; a normal distribution is unbounded")
+    if spec.method == "fast" and n <= 4 * spec.harmonics ** 2:
+        raise Problem(f"key 'samples' must be > 4 * harmonics^2 = {4 * spec.harmonics ** 2} "
+                      f"for method 'fast' (got {n})")
+
+
+def _outcomes(issues: Issues, table: dict, kind: str) -> list[Outcome]:
+    if not table:
+        issues.add("[outcomes]", "at least one outcome is required")
+    outcomes = []
+    for name, sub in table.items():
+        outcome = _section(issues, f"[outcomes.{name}]",
+                           lambda n=name, t=sub: parse_outcome(n, t, kind))
+        if outcome is not None:
+            outcomes.append(outcome)
+    return outcomes
+
+
+def _run(table: dict) -> RunSpec:
+    check_keys(table, ("backend", "workers", "batch", "scheduler"), "[run]")
+    backend = choice(table, "backend", BACKENDS, "processes")
+    scheduler = get(table, "scheduler", str)
+    if scheduler is not None and backend != "dask":
+        raise Problem("key 'scheduler' applies only to backend = \"dask\"")
+    return RunSpec(backend, positive_int(table, "workers", None),
+                   positive_int(table, "batch", None), scheduler)
+
+
+def _check_names(issues: Issues, factors: list[Factor], outcomes: list[Outcome]) -> None:
+    """Factor and outcome names become columns: they may not collide."""
+    factor_names = {f.name for f in factors}
+    for name in sorted(factor_names & set(RESERVED)):
+        issues.add(f"[factors.{name}]", f"{name!r} is a reserved column name (reserved: "
+                   f"{', '.join(RESERVED)})")
+    for o in outcomes:
+        if o.name in RESERVED:
+            issues.add(f"[outcomes.{o.name}]", f"{o.name!r} is a reserved column name "
+                       f"(reserved: {', '.join(RESERVED)})")
+        elif o.name in factor_names:
+            issues.add(f"[outcomes.{o.name}]", f"{o.name!r} is also a factor name; columns "
+                       "must have distinct names")
+        elif o.name.startswith("sample:"):
+            issues.add(f"[outcomes.{o.name}]", "names starting 'sample:' are reserved")
+
+
+def _check_windows(issues: Issues, model: ModelSpec | None, fixed: dict,
+                   factors: list[Factor], outcomes: list[Outcome]) -> None:
+    """A mean's window must end within the run, when the run length is fixed."""
+    if model is None or model.kind != "local_economy":
+        return
+    if {"burn_in_months", "programme_months"} & {f.name for f in factors}:
+        return
+    try:
+        params = _base_params(model, fixed)
+    except Problem:
+        return
+    months = params.burn_in_months + params.programme_months
+    for o in outcomes:
+        if o.window is not None and o.window[1] > months:
+            issues.add(f"[outcomes.{o.name}] key 'window'", f"{list(o.window)} goes past the "
+                       f"run's last month ({months} = burn-in {params.burn_in_months} + "
+                       f"programme {params.programme_months})")

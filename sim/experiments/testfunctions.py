@@ -1,0 +1,77 @@
+"""Small model functions for tests, examples and benchmarks of the experiment runner.
+
+`ishigami` is the standard test function of sensitivity analysis, with known
+Sobol indices (Ishigami and Homma 1990; SALib's `SALib.test_functions.Ishigami`).
+The others misbehave on purpose: `sometimes_fails` raises for some inputs,
+`dies` kills its own process for one input (as a segfault would), `slow` sleeps,
+`flaky` fails while an environment variable is set. (Mesa test models are in
+`sim.experiments.testmodels`, so that importing this module stays fast.)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+
+import numpy as np
+
+
+def ishigami(x1: float, x2: float, x3: float, seed: int = 0, a: float = 7.0,
+             b: float = 0.1) -> dict:
+    """The Ishigami function; `seed` is accepted (and ignored: it is deterministic).
+
+    Analytic first-order Sobol indices for a = 7, b = 0.1 on [-pi, pi]^3:
+    S1 = 0.3139, S2 = 0.4424, S3 = 0.
+    """
+    y = math.sin(x1) + a * math.sin(x2) ** 2 + b * x3 ** 4 * math.sin(x1)
+    return {"y": y}
+
+
+def noisy_linear(x: float, seed: int = 0, slope: float = 2.0, noise: float = 0.1) -> dict:
+    """`slope * x` plus normal noise drawn from `seed` (to test seeds and replicates)."""
+    rng = np.random.default_rng(seed)
+    return {"y": slope * x + noise * float(rng.standard_normal()), "seed_echo": float(seed)}
+
+
+def sometimes_fails(x: float, seed: int = 0) -> dict:
+    """`x` squared, but raises ValueError when x > 0.7 (about 30% of a [0, 1] design)."""
+    if x > 0.7:
+        raise ValueError(f"x = {x:.3f} is too large for this model")
+    return {"y": x * x}
+
+
+def dies(x: float, seed: int = 0, threshold: float = 0.9) -> dict:
+    """`x` doubled, but the process exits at once (os._exit) when x >= threshold."""
+    if x >= threshold:
+        os._exit(3)
+    return {"y": 2 * x}
+
+
+def slow(x: float, seed: int = 0, seconds: float = 0.05) -> dict:
+    """`x + seed mod 7`, after sleeping `seconds` (for interruption tests)."""
+    time.sleep(seconds)
+    return {"y": x + seed % 7}
+
+
+def trivial(x: float, seed: int = 0) -> dict:
+    """Returns x: a model that costs nothing, to measure the runner's overhead."""
+    return {"y": x}
+
+
+def boltzmann_gini(model) -> float:
+    """Gini coefficient of wealth of a Mesa Boltzmann wealth model (an outcome function)."""
+    wealth = np.sort(np.array([a.wealth for a in model.agents], dtype=float))
+    n = len(wealth)
+    if n == 0 or wealth.sum() == 0:
+        return 0.0
+    cum = np.cumsum(wealth)
+    return float((n + 1 - 2 * (cum / cum[-1]).sum()) / n)
+
+
+def flaky(x: float, seed: int = 0) -> dict:
+    """`x`, but raises for x > 0.5 while the environment variable SIM_TEST_FLAKY is set
+    (to test `retry_failed`)."""
+    if os.environ.get("SIM_TEST_FLAKY") and x > 0.5:
+        raise RuntimeError("flaky failure")
+    return {"y": x}
