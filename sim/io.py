@@ -187,10 +187,10 @@ def package_version() -> str:
         return sim.__version__
 
 
-def library_versions() -> dict[str, str | None]:
-    """Versions of Python and the libraries that shape the results."""
+def library_versions(extra: tuple[str, ...] = ()) -> dict[str, str | None]:
+    """Versions of Python and the libraries that shape the results (plus `extra` ones)."""
     versions: dict[str, str | None] = {"python": platform.python_version()}
-    for lib in ("numpy", "pandas", "mesa", "pyarrow"):
+    for lib in ("numpy", "pandas", "mesa", "pyarrow", *extra):
         try:
             versions[lib] = importlib.metadata.version(lib)
         except importlib.metadata.PackageNotFoundError:

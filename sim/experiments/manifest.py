@@ -9,7 +9,6 @@ user for them.
 
 from __future__ import annotations
 
-import importlib.metadata
 import time
 from datetime import UTC, datetime
 
@@ -28,13 +27,7 @@ def now() -> str:
 
 def versions() -> dict:
     """Python and the libraries that shape results (sim.io's list plus SALib and Dask)."""
-    out = library_versions()
-    for lib in ("SALib", "scipy", "dask", "distributed"):
-        try:
-            out[lib] = importlib.metadata.version(lib)
-        except importlib.metadata.PackageNotFoundError:
-            out[lib] = None
-    return out
+    return library_versions(("SALib", "scipy", "dask", "distributed"))
 
 
 def start(experiment: Experiment, design: Design, previous: dict | None,
