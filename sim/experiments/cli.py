@@ -48,7 +48,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     run.add_argument("file", type=Path, help="experiment TOML file (see docs/experiments.md)")
     run.add_argument("--backend", choices=BACKENDS, help="where simulations run (default: the "
                      "file's [run] backend, else processes)")
-    run.add_argument("--workers", type=_positive, help="worker processes (default: all CPUs)")
+    run.add_argument("--workers", type=_positive, help="worker processes (default: the "
+                     "file's [run] workers, else all CPUs)")
     run.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. "
                      "tcp://10.0.0.5:8786 (implies --backend dask)")
     run.add_argument("--out-root", type=Path, default=Path("results"),
