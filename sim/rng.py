@@ -41,3 +41,9 @@ class Streams:
         if name not in self._streams:
             self._streams[name] = stream(self.seed, name)
         return self._streams[name]
+
+    def monthly(self, name: str, month: int) -> np.random.Generator:
+        """A fresh stream for process `name` in `month`. For draws indexed by a row whose
+        count differs between runs (firms are born and die): row i gets the same number in
+        every run, whatever happened to the other rows earlier."""
+        return stream(self.seed, f"{name}/{month}")

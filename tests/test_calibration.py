@@ -1,10 +1,10 @@
-"""The default parameters reproduce the calibration targets (town preset, several seeds)."""
+"""The default parameters reproduce the calibration targets (town preset, eight seeds)."""
 
 from sim.analysis.validation import all_pass, validate
 
 
 def test_town_baseline_meets_every_simulated_target():
-    table = validate("town", seeds=4, workers=1)
+    table = validate("town", seeds=8, workers=2)  # training effects on a town are noisy
     simulated = table[table["status"] != "NOT SIMULATED YET"]
     assert len(simulated) >= 12
     failing = simulated[simulated["status"] != "PASS"]

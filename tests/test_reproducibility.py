@@ -29,3 +29,10 @@ def test_named_streams_do_not_depend_on_other_streams():
 def test_replicate_seeds_are_stable_and_distinct():
     assert replicate_seeds(1, 4) == replicate_seeds(1, 4)
     assert len(set(replicate_seeds(1, 100))) == 100
+
+
+def test_monthly_streams_give_each_row_the_same_draw_whatever_the_count():
+    s = Streams(3)
+    short, long = s.monthly("firm_exit", 7).random(5), s.monthly("firm_exit", 7).random(9)
+    assert (short == long[:5]).all()
+    assert (s.monthly("firm_exit", 8).random(5) != short).all()

@@ -115,7 +115,7 @@ def run_pair(a: Scenario, b: Scenario, seed: int) -> PairResult:
         participant_employment(model_a, model_b))
     rows = assisted_firms(model_a)
     summary_a["assisted_jobs"] = firm_jobs(model_a, rows)
-    summary_b["assisted_jobs"] = firm_jobs(model_b, rows)
+    summary_b["assisted_jobs"] = firm_jobs(model_b, rows, same_firms_only=True)
     summary_a["assisted_incommuter_share"] = incommuter_share(model_a, rows)
     summary_b["assisted_incommuter_share"] = float("nan")
     return PairResult(seed, summary_a, summary_b, _series(model_a), _series(model_b))
@@ -140,10 +140,15 @@ def _employees(model: LocalEconomy) -> np.ndarray:
     return np.bincount(res.employer[at_firm], minlength=firms.n) + firms.incommuters[: firms.n]
 
 
-def firm_jobs(model: LocalEconomy, rows: np.ndarray) -> float:
-    """Jobs at the end in firm rows `rows` (rows the run never had count as zero)."""
+def firm_jobs(model: LocalEconomy, rows: np.ndarray, same_firms_only: bool = False) -> float:
+    """Jobs at the end in firm rows `rows`. With `same_firms_only` (the comparison run),
+    only rows of firms alive before the programme count: later rows are other firms in a
+    run whose births differ, so a firm born in the scenario counts as zero there."""
     employees = _employees(model)
-    return float(employees[rows[rows < len(employees)]].sum())
+    rows = rows[rows < len(employees)]
+    if same_firms_only:
+        rows = rows[model.firms.birth_month[rows] <= model.p.burn_in_months]
+    return float(employees[rows].sum())
 
 
 def incommuter_share(model: LocalEconomy, rows: np.ndarray) -> float:

@@ -10,9 +10,11 @@ the candidate, so it is run once per seed. Three things cope with noise:
 2. successive halving: all candidates run on a few seeds, and the better half
    gets more seeds, round after round (Jamieson and Talwalkar 2016), with a local
    search around the leaders (Dirichlet draws centred on them) in between;
-3. a re-check on fresh seeds: the best few are run again, with the scenario as
-   given, on seeds never used in the search. This removes the winner's curse,
-   the optimistic bias of picking the maximum of noisy estimates. The report gives
+3. a re-check on fresh seeds: the best few are run again on seeds never used in
+   the search, the best of them is chosen there, and that choice is confirmed
+   against the scenario as given on a second fresh set of seeds. Judging the
+   winner on seeds that did not pick it removes the winner's curse, the
+   optimistic bias of picking the maximum of noisy estimates. The report gives
    the difference from the given scenario with a paired 95% interval, and says
    so plainly when that interval includes zero.
 """
@@ -222,16 +224,21 @@ def _halving(evaluator, pool, seeds, key, records) -> list[Candidate]:
 
 
 def _recheck(evaluator, scenario, given, leaders, key, objective, seeds, records):
-    """Re-run the leaders and the given mix on fresh seeds; pick the best; paired interval."""
-    fresh = list(range(scenario.seed + 5000, scenario.seed + 5000 + max(2 * seeds, 6)))
-    candidates = [given] + [c for c in leaders if c != given]
-    values = evaluator.net(candidates, fresh, key)
-    best = 1 + int(np.argmax(values[1:].mean(axis=1))) if len(candidates) > 1 else 0
+    """Choose among the leaders on one set of fresh seeds, then confirm the choice against
+    the given mix on another: the seeds that pick the winner never judge it, so the reported
+    gain carries no winner's curse."""
+    n = max(2 * seeds, 6)
+    choose = list(range(scenario.seed + 5000, scenario.seed + 5000 + n))
+    confirm = list(range(scenario.seed + 7000, scenario.seed + 7000 + n))
+    rivals = [c for c in leaders if c != given]
+    best = (rivals[int(np.argmax(evaluator.net(rivals, choose, key).mean(axis=1)))]
+            if rivals else given)
+    values = evaluator.net([given, best], confirm, key)
     evaluated = pd.DataFrame(records).sort_values(["seeds", "objective"], ascending=False)
     return OptimiseResult(
-        objective=objective, given=given, best=candidates[best],
-        difference=t_interval(values[best] - values[0]), best_value=t_interval(values[best]),
-        given_value=t_interval(values[0]), fresh_seeds=fresh,
+        objective=objective, given=given, best=best,
+        difference=t_interval(values[1] - values[0]), best_value=t_interval(values[1]),
+        given_value=t_interval(values[0]), fresh_seeds=confirm,
         evaluated=evaluated.drop_duplicates("candidate"), runs=evaluator.runs)
 
 

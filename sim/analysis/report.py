@@ -83,7 +83,11 @@ def _versus_first(comparison: Comparison, i: int, key: str, kind: str):
     first, this = comparison.pairs[0], comparison.pairs[i]
     if kind == "ratio":  # a marginal cost needs a spending difference; ratios are not additive
         return (np.nan,) * 3
-    return t_interval(_values(this, key) - _values(first, key))
+    if kind == "level":
+        return t_interval(_values(this, key) - _values(first, key))
+    net_this = _values(this, key) - _values(this, key, "b")
+    net_first = _values(first, key) - _values(first, key, "b")
+    return t_interval(net_this - net_first)
 
 
 def headline_table(comparison: Comparison) -> pd.DataFrame:

@@ -14,15 +14,16 @@ from sim.population import UNEMPLOYED
 
 def update_businesses(model) -> None:
     p, firms = model.p, model.firms
-    goods.drift_demand_weights(p, firms, model.month,
-                               model.streams["firm_demand"].standard_normal(firms.n))
+    shocks = model.streams.monthly("firm_demand", model.month).standard_normal(firms.n)
+    goods.drift_demand_weights(p, firms, model.month, shocks)
     model.tradable_pot *= 1 - p.tradable_erosion / 12
     apply_business_shocks(model)
     start_due_projects(model)
     demand = firm_demand_now(model)
     employees = employees_by_firm(model)
     model.month_flags["revenue"] = goods.settle_accounts(p, firms, demand, employees).sum()
-    closing = goods.exits(p, firms, model.streams["firm_exit"].random(firms.n), employees)
+    u_exit = model.streams.monthly("firm_exit", model.month).random(firms.n)
+    closing = goods.exits(p, firms, u_exit, employees)
     close_firms(model, closing, employees)
     employees[closing] = 0
     firms.desired[: firms.n] = np.where(firms.alive[: firms.n],

@@ -58,13 +58,16 @@ def allocate_year(model) -> None:
 
 
 def money_flows(model, t: int) -> None:
-    """A month of money enters the pipeline, unless the pot has ended."""
+    """A month of money enters the pipeline. Once the pot has ended no regeneration money
+    comes (and partners see their missions unfunded); aligned mainstream money goes on."""
     board = model.board
-    if shocks.started(model.shocks, "pot_ends", t):
+    ended = shocks.started(model.shocks, "pot_ends", t)
+    if ended:
         board.one_stop_shop = False
-        return
+        for body in model.partners:
+            body.funding_received = 0.0
     monthly = np.zeros((len(SOURCES), *board.allocation.shape))
-    monthly[0] = board.allocation / 12
+    monthly[0] = 0.0 if ended else board.allocation / 12
     monthly[1] = board.aligned / 12
     model.ledger.allocate(monthly)
     model.month_flags["one_stop_shop_spend"] = board.one_stop_shop_budget / 12 * board.one_stop_shop
@@ -79,5 +82,6 @@ def engage_businesses(model) -> None:
     firms_by_hood = np.maximum(np.bincount(firms.hood[:n], alive, hoods.n), 1)
     peer = p.peer_engagement_value * (engaged_by_hood / firms_by_hood)[firms.hood[:n]]
     broker = p.brokered_recruit_value * firms.vacancies[:n] * model.board.one_stop_shop
-    noise = model.streams["business_engagement"].logistic(size=n) * 50.0  # [A] GBP/month
+    draws = model.streams.monthly("business_engagement", model.month)
+    noise = draws.logistic(size=n) * 50.0  # [A] GBP/month
     firms.engaged[:n] = alive & (peer + broker + noise > p.business_engagement_cost)

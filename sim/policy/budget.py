@@ -26,6 +26,7 @@ class Ledger:
         self.allocated = np.zeros(shape)
         self.spent = np.zeros(shape)
         self.spent_this_month = np.zeros(shape)
+        self.arrived = np.zeros(len(LEVERS))
 
     def allocate(self, monthly: np.ndarray) -> None:
         """Commit a month's money [source, partner, lever]; it arrives after each lever's lag."""
@@ -36,6 +37,7 @@ class Ledger:
 
     def arrive(self) -> None:
         """Money whose lag has passed becomes spendable; the pipeline moves on a month."""
+        self.arrived = self.pipeline[0].sum(axis=(0, 1))  # by lever, this month
         self.balance += self.pipeline[0]
         self.pipeline[:-1] = self.pipeline[1:]
         self.pipeline[-1] = 0.0

@@ -178,10 +178,12 @@ def sites_transport(model, money: float) -> float:
 
 
 def business_support(model, money: float) -> float:
-    """Advice for firms (engaged ones first). What advice does not use stays in the lever's
-    balance for gap funding of investment projects (sim.dynamics.firms.consider_projects)."""
+    """Advice for firms (engaged ones first), from the advice share of this month's new money.
+    The rest accumulates in the lever's balance for gap funding of investment projects
+    (sim.dynamics.firms.appraise_with_help)."""
     p, firms = model.p, model.firms
-    advice = money * (1 - p.gap_funding_share)
+    new_money = min(money, model.ledger.arrived[LEVER_ID["business_support"]])
+    advice = new_money * (1 - p.gap_funding_share)
     n = firms.n
     candidates = np.flatnonzero(firms.alive[:n] & ~firms.supported[:n])
     k = int(min(advice // p.business_advice_cost, len(candidates)))
