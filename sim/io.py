@@ -221,3 +221,13 @@ def _git(repo: Path, *args: str) -> str | None:
         return None
     return done.stdout.strip() if done.returncode == 0 else None
 
+
+def read_user_file(path: Path, what: str, error: type[Exception]) -> str:
+    """The text of a file a user named; a missing or unreadable file raises `error` with one
+    line naming the file and `what` it should be (e.g. "scenario file")."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: {what} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read {what} ({exc})") from None

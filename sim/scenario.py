@@ -116,13 +116,10 @@ def load_scenario(path: str | Path) -> Scenario:
         ScenarioError: the file is missing or unreadable, is not valid TOML, or
             has an unknown key, a wrong type or an out-of-range value.
     """
+    from sim.io import read_user_file
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: scenario file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read scenario file ({exc})") from None
+    text = read_user_file(path, "scenario file", ScenarioError)
     return parse_scenario(text, source=str(path), default_name=path.stem)
 
 

@@ -173,13 +173,10 @@ def load_experiment(path: str | Path) -> Experiment:
     Raises:
         ExperimentError: every problem found, one line each.
     """
+    from sim.io import read_user_file
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ExperimentError(f"{path}: experiment file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExperimentError(f"{path}: cannot read experiment file ({exc})") from None
+    text = read_user_file(path, "experiment file", ExperimentError)
     return parse_experiment(text, source=str(path), default_name=path.stem, base=path.parent)
 
 
