@@ -12,8 +12,6 @@ import numpy as np
 from sim.params import Params
 from sim.space import Neighbourhoods
 
-NON_TRADABLE, TRADABLE = 0, 1
-
 _FIELDS = {
     "alive": bool, "hood": np.int32, "tradable": bool, "productivity": np.float64,
     "wage": np.float64, "required_skill": np.int8, "weight": np.float64, "cash": np.float64,

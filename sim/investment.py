@@ -17,8 +17,6 @@ from sim.params import Params
 from sim.residents import crime_index
 from sim.space import CAR, Neighbourhoods
 
-FRICTIONS = ("site", "delay", "recruitment", "crime", "finance")
-
 
 def lognormal_jobs(p: Params, rng, k: int) -> np.ndarray:
     """Jobs per project: lognormal with the given median and mean."""

@@ -18,7 +18,6 @@ from sim.space import Neighbourhoods
 EMPLOYED, UNEMPLOYED, INACTIVE = 0, 1, 2
 NO_REASON, SICK, CARING, STUDENT, OTHER = 0, 1, 2, 3, 4
 NO_EMPLOYER, TTWA_EMPLOYER = -1, -2
-REASON_NAMES = {SICK: "long_term_sick", CARING: "caring", STUDENT: "student", OTHER: "other"}
 
 # Skill shares by level (none, L1, L2, L3, L4+) beyond the no-qualification share:
 # [A] shaped on APS 2010 qualification profiles, deprived areas skewed to the low end.

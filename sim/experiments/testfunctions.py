@@ -10,22 +10,20 @@ The others misbehave on purpose: `sometimes_fails` raises for some inputs,
 
 from __future__ import annotations
 
-import math
 import os
 import time
 
 import numpy as np
 
+from sim.analysis.testfunctions import ISHIGAMI_A, ISHIGAMI_B
+from sim.analysis.testfunctions import ishigami as vectorised_ishigami
 
-def ishigami(x1: float, x2: float, x3: float, seed: int = 0, a: float = 7.0,
-             b: float = 0.1) -> dict:
-    """The Ishigami function; `seed` is accepted (and ignored: it is deterministic).
 
-    Analytic first-order Sobol indices for a = 7, b = 0.1 on [-pi, pi]^3:
-    S1 = 0.3139, S2 = 0.4424, S3 = 0.
-    """
-    y = math.sin(x1) + a * math.sin(x2) ** 2 + b * x3 ** 4 * math.sin(x1)
-    return {"y": y}
+def ishigami(x1: float, x2: float, x3: float, seed: int = 0, a: float = ISHIGAMI_A,
+             b: float = ISHIGAMI_B) -> dict:
+    """The Ishigami function as a plug-in model; `seed` is accepted (and ignored: it is
+    deterministic). Analytic indices: sim.analysis.testfunctions.ishigami_indices."""
+    return {"y": float(vectorised_ishigami(np.array([[x1, x2, x3]]), a, b)[0])}
 
 
 def noisy_linear(x: float, seed: int = 0, slope: float = 2.0, noise: float = 0.1) -> dict:
