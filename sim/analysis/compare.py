@@ -192,7 +192,9 @@ def ratio_interval(num: np.ndarray, den: np.ndarray, seed: int = 12345, draws: i
     """Ratio of means with a percentile bootstrap interval over seeds.
 
     With `positive`, a ratio whose denominator is not positive on average (a cost per net
-    job when there are no net jobs) is undefined: NaN, not a misleading negative cost.
+    job when there are no net jobs) is undefined: NaN, not a misleading negative cost; and a
+    bootstrap resample with no net gain counts as an unbounded cost, so the interval's upper
+    end may be infinite.
     """
     mean_den = np.mean(den)
     if mean_den == 0 or (positive and mean_den <= 0):
@@ -203,9 +205,11 @@ def ratio_interval(num: np.ndarray, den: np.ndarray, seed: int = 12345, draws: i
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, len(num), (draws, len(num)))
     den_means = den[idx].mean(axis=1)
-    ratios = np.where(den_means != 0, num[idx].mean(axis=1) / np.where(den_means != 0, den_means,
-                                                                        1), np.nan)
-    low, high = np.nanpercentile(ratios, [2.5, 97.5])
+    safe = np.where(den_means != 0, den_means, 1)
+    ratios = np.where(den_means != 0, num[idx].mean(axis=1) / safe, np.nan)
+    if positive:
+        ratios = np.where(den_means > 0, ratios, np.inf)
+    low, high = np.nanpercentile(ratios, [2.5, 97.5], method="nearest")  # no inf - inf
     return estimate, float(low), float(high)
 
 
@@ -264,7 +268,10 @@ def compare(a: Scenario, b: Scenario | None = None, seeds: int = 5, workers: int
     return differences(pairs), extra, pairs
 
 
-def _fmt(x: float) -> str:
+def fmt(x: float) -> str:
+    """A number for a report: thousands separated, three significant digits when small."""
+    if x is not None and np.isposinf(x):
+        return "unbounded"
     if x is None or not np.isfinite(x):
         return "n/a"
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
@@ -277,14 +284,14 @@ def format_comparison(diff: pd.DataFrame, extra: pd.DataFrame, a_name: str, b_na
              "common random numbers)", "",
              f"{'outcome':55s} {'scenario':>12s} {'comparison':>12s} {'difference':>12s}  95% CI"]
     for r in diff.itertuples():
-        lines.append(f"{r.label:55s} {_fmt(r.scenario):>12s} {_fmt(r.comparison):>12s} "
-                     f"{_fmt(r.difference):>12s}  [{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]")
+        lines.append(f"{r.label:55s} {fmt(r.scenario):>12s} {fmt(r.comparison):>12s} "
+                     f"{fmt(r.difference):>12s}  [{fmt(r.ci_low)}, {fmt(r.ci_high)}]")
     if extra.empty:
         return "\n".join(lines)
     lines += ["", f"{'measure':55s} {'estimate':>12s}  95% CI (ratios: bootstrap over seeds)"]
     for r in extra.itertuples():
-        lines.append(f"{MEASURES[r.measure]:55s} {_fmt(r.estimate):>12s}  "
-                     f"[{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]")
+        lines.append(f"{MEASURES[r.measure]:55s} {fmt(r.estimate):>12s}  "
+                     f"[{fmt(r.ci_low)}, {fmt(r.ci_high)}]")
     return "\n".join(lines)
 
 

@@ -27,6 +27,7 @@ from sim.analysis.compare import (
     PairResult,
     additionality,
     counterfactual,
+    fmt,
     run_many,
     t_interval,
 )
@@ -111,12 +112,6 @@ def additionality_table(comparison: Comparison) -> pd.DataFrame:
                                                   "ci_high"]]
 
 
-def _fmt(x) -> str:
-    if x is None or not np.isfinite(x):
-        return "n/a"
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
-
-
 def text_summary(comparison: Comparison, table: pd.DataFrame) -> str:
     """The terminal summary: net re-engagement and cost per scenario."""
     lines = [f"{len(comparison.scenarios)} scenario(s) against the counterfactual, seeds "
@@ -127,11 +122,11 @@ def text_summary(comparison: Comparison, table: pd.DataFrame) -> str:
         for key in ("reengaged_6m", "jobs_total_end", "cost_per_net_reengaged",
                     "cost_per_net_job"):
             x = r.loc[key]
-            extra = (f"   vs {comparison.scenarios[0].name}: {_fmt(x.vs_first)} "
-                     f"[{_fmt(x.vs_first_low)}, {_fmt(x.vs_first_high)}]"
+            extra = (f"   vs {comparison.scenarios[0].name}: {fmt(x.vs_first)} "
+                     f"[{fmt(x.vs_first_low)}, {fmt(x.vs_first_high)}]"
                      if np.isfinite(x.vs_first) else "")
-            lines.append(f"  {x.label:46s} {_fmt(x.estimate):>10s} "
-                         f"[{_fmt(x.ci_low)}, {_fmt(x.ci_high)}]{extra}")
+            lines.append(f"  {x.label:46s} {fmt(x.estimate):>10s} "
+                         f"[{fmt(x.ci_low)}, {fmt(x.ci_high)}]{extra}")
     return "\n".join(lines)
 
 
@@ -204,7 +199,7 @@ def _table_html(frame: pd.DataFrame) -> str:
 def _ci(est, low, high) -> str:
     if not np.isfinite(est):
         return "\u2014"  # undefined: the reference itself, or no net gain to divide by
-    return f"{_fmt(est)} [{_fmt(low)}, {_fmt(high)}]"
+    return f"{fmt(est)} [{fmt(low)}, {fmt(high)}]"
 
 
 def headline_html(table: pd.DataFrame, first: str) -> str:

@@ -71,3 +71,14 @@ def test_duplicate_scenario_names_are_a_user_error(tmp_path, capsys):
     path.write_text(SCENARIO)
     assert main(["compare", str(path), str(path), "--seeds", "2"]) == 2
     assert "names must differ" in capsys.readouterr().err
+
+
+def test_cost_interval_is_unbounded_when_some_resamples_show_no_gain():
+    from sim.analysis.compare import fmt, ratio_interval
+
+    spend = np.full(5, 1e6)
+    gain = np.array([10.0, -8.0, -6.0, 9.0, 1.0])
+    estimate, low, high = ratio_interval(spend, gain, positive=True)
+    assert estimate == 1e6 / gain.mean() and low > 0 and high == np.inf
+    assert fmt(high) == "unbounded"
+    assert np.isnan(ratio_interval(spend, -gain, positive=True)[0])
