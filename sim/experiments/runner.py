@@ -17,14 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.backends import BACKENDS, Backend, BackendError, default_workers, fingerprint
 from sim.experiments import manifest as manifests
 from sim.experiments import store
-from sim.experiments.backends import BACKENDS, default_workers, execute, make_pool
 from sim.experiments.design import Design, make_design
 from sim.experiments.fields import ExperimentError, StudyError
 from sim.experiments.seeds import simulation_seed
 from sim.experiments.spec import Experiment, load_experiment
-from sim.experiments.tasks import BatchResult, Payload, Simulation, Task, fingerprint
+from sim.experiments.tasks import BatchResult, Payload, Simulation, Task
 
 TARGET_TASK_SECONDS = 1.0
 MAX_BATCH = 5000
@@ -39,10 +39,11 @@ class RunSettings:
     batch: int | None
     scheduler: object = None
 
+    def backend_layer(self) -> Backend:
+        return Backend(self.backend, self.workers, self.scheduler)
+
     def describe(self) -> dict:
-        scheduler = self.scheduler if self.scheduler is None or isinstance(
-            self.scheduler, str) else repr(self.scheduler)
-        return {**asdict(self), "scheduler": scheduler}
+        return {**asdict(self), **self.backend_layer().describe()}
 
 
 def run_study(experiment: Experiment | str | Path, backend: str | None = None,
@@ -154,7 +155,6 @@ class _Session:
         sizer = BatchSizer(self.settings.batch, self.settings.workers, remaining)
         tasks = pending_tasks(self.exp, self.design, done, sizer)
         payload = Payload(self.exp.run_id, self.exp)
-        pool = make_pool(self.settings.backend, self.settings.workers, self.settings.scheduler)
         with tqdm(total=self.total, initial=self.total - remaining, unit="sim",
                   desc=self.exp.name, disable=not progress, file=sys.stderr,
                   dynamic_ncols=True, smoothing=0.05) as bar:
@@ -165,7 +165,10 @@ class _Session:
                 sizer.observe(result)
                 self.note(result, bar)
 
-            execute(pool, payload, tasks, on_done)
+            try:
+                self.settings.backend_layer().run(payload, tasks, on_done)
+            except BackendError as exc:
+                raise StudyError(str(exc)) from None
 
     def note(self, result: BatchResult, bar) -> None:
         """Count a finished batch; warn once per new worker fingerprint."""
