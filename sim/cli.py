@@ -56,6 +56,30 @@ def _int_at_least(minimum: int):
     return parse
 
 
+def _add_backend(parser: argparse.ArgumentParser) -> None:
+    """--backend, --workers and --scheduler: where the simulations run (sim.backends)."""
+    from sim.backends import BACKENDS, default_workers
+
+    parser.add_argument("--backend", choices=BACKENDS, help="serial, processes or dask "
+                        "(default: processes, or serial with one worker); results do not "
+                        "depend on it")
+    parser.add_argument("--workers", type=_int_at_least(1), default=default_workers(),
+                        help="worker processes (default: the CPUs this process may use)")
+    parser.add_argument("--scheduler", help="address of a running Dask scheduler "
+                        "(backend dask; default: a local cluster on loopback)")
+
+
+def _backend(args: argparse.Namespace):
+    """The Backend the arguments ask for."""
+    from sim.backends import Backend
+
+    name = args.backend or ("serial" if args.workers == 1 else "processes")
+    try:
+        return Backend(name, args.workers, args.scheduler)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with its `run` and `validate` subcommands."""
     parser = _Parser(prog=PROG, description="Agent-based model of a deprived district's "
@@ -73,9 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
                          "calibration targets")
     val.add_argument("--preset", choices=list(PRESETS), default=DEFAULT_PRESET)
     val.add_argument("--seeds", type=_int_at_least(1), default=5, help="seeds 1..N (default 5)")
-    val.add_argument("--workers", type=_int_at_least(1), default=os.cpu_count() or 1,
-                     help="parallel processes (default: all CPUs)")
+    _add_backend(val)
     val.add_argument("--json", action="store_true", help="print one JSON document")
+    val.add_argument("--out", type=Path, help="folder that keeps finished runs, so that an "
+                     "interrupted validation resumes (default: none)")
     cmp_ = sub.add_parser("compare", help="run scenarios and their counterfactual (no "
                           "programme) over the same seeds; net effects with intervals, a report")
     cmp_.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario TOML files; "
@@ -84,11 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
                       "(budgets scale with population)")
     cmp_.add_argument("--seeds", type=_int_at_least(2), default=5,
                       help="paired runs, from the first scenario's seed (default 5)")
-    cmp_.add_argument("--workers", type=_int_at_least(1), default=os.cpu_count() or 1)
+    _add_backend(cmp_)
     cmp_.add_argument("--json", action="store_true", help="print one JSON document")
     cmp_.add_argument("--out", type=Path, help="report folder (default: "
                       "results/compare/<names>-seeds<N>): report.html, headline.csv, "
-                      "additionality.csv")
+                      "additionality.csv, and units/ with every paired run's tables; the same "
+                      "command resumes an interrupted comparison")
     opt = sub.add_parser("optimise", help="search the mix (and settings the scenario marks as "
                          "free) for the best expected objective; report it against the "
                          "scenario as given")
@@ -103,10 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="seeds per candidate in the first round (default 4)")
     opt.add_argument("--budget-evals", type=_int_at_least(4), default=24,
                      help="candidates to evaluate (default 24)")
-    opt.add_argument("--backend", choices=["serial", "processes", "dask"], default="processes")
-    opt.add_argument("--workers", type=_int_at_least(1), default=os.cpu_count() or 1)
-    opt.add_argument("--scheduler", help="address of a running Dask scheduler (backend dask)")
-    opt.add_argument("--out", type=Path, help="folder for candidates.csv and result.txt")
+    _add_backend(opt)
+    opt.add_argument("--out", type=Path, help="folder for candidates.csv, result.txt and "
+                     "units/ with every run's tables (default: results/optimise/"
+                     "<name>-<objective>); the same command resumes an interrupted search")
     from sim.viz.launch import add_parser as add_dashboard_parser
 
     add_dashboard_parser(sub)
@@ -125,6 +151,11 @@ def _out_dir(args: argparse.Namespace, scenario, base_preset: str) -> Path:
     else:
         tag = scenario.preset if scenario.preset != base_preset else ""
         out = default_out_dir(scenario, args.months, tag=tag)
+    return _folder(out)
+
+
+def _folder(out: Path) -> Path:
+    """An output folder argument: a folder or nothing yet, never a file."""
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} exists and is not a folder")
     return out
@@ -156,7 +187,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """`coalition validate`: print the target table (or JSON); 1 if a target fails."""
     from sim.analysis import validation
 
-    table = validation.validate(args.preset, args.seeds, args.workers)
+    table = validation.validate(args.preset, args.seeds, _backend(args), folder=args.out)
     if args.json:
         print(validation.to_json(table, args.preset, args.seeds))
     else:
@@ -173,8 +204,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     names = [s.name for s in scenarios]
     if len(set(names)) < len(names):
         raise UserError(f"scenario names must differ, got {names}")
-    out = args.out or Path("results", "compare", f"{'-vs-'.join(names)}-seeds{args.seeds}")
-    result = report.compare_scenarios(scenarios, seeds=args.seeds, workers=args.workers)
+    out = _folder(args.out or Path("results", "compare",
+                                   f"{'-vs-'.join(names)}-seeds{args.seeds}"))
+    result = report.compare_scenarios(scenarios, seeds=args.seeds, backend=_backend(args),
+                                      folder=out)
     folder, summary = report.write_report(result, out)
     if args.json:
         print(report.to_json(result))
@@ -192,7 +225,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_optimise(args: argparse.Namespace) -> int:
     """`coalition optimise`: best mix for a budget, re-checked on fresh seeds."""
     from sim.analysis import optimise
-    from sim.io import atomic_folder
+    from sim.io import write_text_atomic
     from sim.params import ParameterError as _ParameterError
     from sim.scenario import load_scenario
 
@@ -206,14 +239,14 @@ def cmd_optimise(args: argparse.Namespace) -> int:
         except _ParameterError as exc:
             raise UserError(str(exc)) from None
         scenario = replace(scenario, params=params)
+    out = _folder(args.out or Path("results", "optimise", f"{scenario.name}-{args.objective}"))
     result = optimise.optimise(scenario, args.objective, args.seeds, args.budget_evals,
-                               args.backend, args.workers, args.scheduler)
+                               _backend(args), folder=out)
     text = optimise.format_result(result, scenario.name)
     print(text)
-    if args.out is not None:
-        with atomic_folder(args.out) as tmp:
-            result.evaluated.to_csv(tmp / "candidates.csv", index=False)
-            (tmp / "result.txt").write_text(text + "\n", encoding="utf-8")
+    write_text_atomic(out / "candidates.csv", result.evaluated.to_csv(index=False))
+    write_text_atomic(out / "result.txt", text + "\n")
+    print(f"\nOutput: {out}")
     return 0
 
 
@@ -226,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         The exit code: 0 success, 1 validation failure, 2 user error.
     """
+    from sim.backends import BackendError
+    from sim.evaluate import EvaluationError, FolderBusy
     from sim.experiments.fields import ExperimentError
     from sim.scenario import ScenarioError
 
@@ -248,10 +283,13 @@ def main(argv: list[str] | None = None) -> int:
 
             return dashboard(args)
         return cmd_validate(args)
-    except (UserError, ScenarioError, ParameterError, ExperimentError) as exc:
+    except (UserError, ScenarioError, ParameterError, ExperimentError, FolderBusy) as exc:
         for line in str(exc).splitlines():  # an experiment file may have several problems
             print(f"{PROG}: error: {line}", file=sys.stderr)
         return EXIT_USAGE
+    except (EvaluationError, BackendError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; run the same command again to resume", file=sys.stderr)
         return 130

@@ -112,6 +112,19 @@ def atomic_folder(out: str | Path) -> Iterator[Path]:
         raise
 
 
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write `text` to `path` whole or not at all: a hidden sibling renamed into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _hidden_sibling(path, "tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def _hidden_sibling(out: Path, kind: str) -> Path:
     """A fresh hidden path beside `out`, e.g. `.run-seed1.tmp-1a2b3c4d`."""
     return out.with_name(f".{out.name}.{kind}-{uuid.uuid4().hex[:8]}")

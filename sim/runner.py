@@ -16,7 +16,7 @@ import pandas as pd
 
 from sim import io
 from sim.cohort import participant_table
-from sim.model import LocalEconomy
+from sim.evaluate import build_model
 from sim.scenario import Scenario
 from sim.viz.summary import plot_summary
 
@@ -62,9 +62,7 @@ def run_scenario(scenario: Scenario, months: int | None = None,
     """
     months = full_length(scenario) if months is None else months
     start = time.perf_counter()
-    model = LocalEconomy(scenario.params, rng=scenario.seed, policy=scenario.policy,
-                         shocks=scenario.shocks)
-    model.run(months=months, progress=progress)
+    model = build_model(scenario).run(months=months, progress=progress)
     records = dict(model.records, participants=participant_table(model))
     return RunResult(scenario, months, records, time.perf_counter() - start)
 

@@ -1,10 +1,12 @@
 """The default parameters reproduce the calibration targets (town preset, eight seeds)."""
 
 from sim.analysis.validation import all_pass, validate
+from sim.backends import Backend
 
 
 def test_town_baseline_meets_every_simulated_target():
-    table = validate("town", seeds=8, workers=2)  # training effects on a town are noisy
+    # training effects on a town are noisy: eight seeds
+    table = validate("town", seeds=8, backend=Backend("processes", 2))
     simulated = table[table["status"] != "NOT SIMULATED YET"]
     assert len(simulated) >= 12
     failing = simulated[simulated["status"] != "PASS"]

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis import validation as v
+from sim.backends import Backend
 
 RATE_COLUMNS = [
     "employment_rate_district", "employment_rate_deprived", "employment_rate_rest",
@@ -110,7 +111,7 @@ def test_terminal_table_and_json_are_honest():
 
 def test_validate_does_not_depend_on_worker_count():
     short = {"burn_in_months": 3, "programme_months": 6}
-    one = v.validate("town", seeds=2, workers=1, overrides=short)
-    two = v.validate("town", seeds=2, workers=2, overrides=short)
+    one = v.validate("town", seeds=2, overrides=short)
+    two = v.validate("town", seeds=2, backend=Backend("processes", 2), overrides=short)
     pd.testing.assert_frame_equal(one, two)
     assert not math.isnan(one.set_index("target").loc["employment_rate_rest", "mean"])

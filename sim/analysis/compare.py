@@ -23,16 +23,13 @@ not assumed:
 from __future__ import annotations
 
 import math
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
-from multiprocessing import get_context
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sim.model import LocalEconomy
-from sim.outcomes import run_summary
-from sim.policy.spec import Policy
+from sim.backends import Backend
+from sim.evaluate import COMPARISON, SCENARIO, Outcome, Pair, evaluate
 from sim.scenario import Scenario
 
 DIFFERENCES = ("reengaged_6m", "reengaged_3m", "reengaged_12m", "reengaged_6m_share",
@@ -56,122 +53,35 @@ LABELS = {
     "gva_end": "GVA (GBP a month, final year)",
     "private_investment": "private investment (GBP, programme period)",
 }
+DEADWEIGHT_WINDOW = (6, 12)  # months after the programme ended, inclusive
 
 
-SERIES = ("employment_rate_deprived", "employment_rate_rest", "reengaged_6m_share",
-          "jobs_total", "wellbeing_deprived", "crime_deprived", "partner_engagement_mean")
+def pairs_for(scenarios: list[Scenario], comparison: Scenario | None, seeds) -> list[Pair]:
+    """Every scenario paired with `comparison` (None: its counterfactual), seed by seed."""
+    return [Pair(s, seed, comparison) for s in scenarios for seed in seeds]
 
 
-@dataclass(frozen=True)
-class PairResult:
-    """Per-seed summaries of both runs (with participants' employment and the jobs of the
-    firms the scenario assisted, measured in both runs) and monthly series for charts."""
-
-    seed: int
-    a: dict
-    b: dict
-    series_a: dict | None = None
-    series_b: dict | None = None
-
-
-def counterfactual(scenario: Scenario) -> Scenario:
-    """The same district and seed with no regeneration money."""
-    return replace(scenario, name=f"{scenario.name} (no programme)", policy=Policy(
-        "none", scenario.policy.mix, scenario.policy.targeting), shocks=scenario.shocks)
-
-
-def _run(scenario: Scenario, seed: int, watch=None, disabled=()) -> LocalEconomy:
-    model = LocalEconomy(scenario.params, rng=seed, policy=scenario.policy,
-                         shocks=scenario.shocks, watch=watch, disabled_levers=disabled)
-    return model.run()
-
-
-def matched_panels(a: LocalEconomy, b: LocalEconomy, rows=None):
-    """Participants' post-programme panels in both runs, masked to observations where the
-    person is seen in both runs and had the same status before starting in both."""
-    rows = np.arange(len(a.tracker.slot)) if rows is None else rows
-    pa, pb = a.tracker.panel[rows], b.tracker.panel[rows]
-    same_start = (a.tracker.start_status[rows] == b.tracker.start_status[rows]) & (
-        a.tracker.start_status[rows] >= 0)
-    return pa, pb, (pa >= 0) & (pb >= 0) & same_start[:, None]
-
-
-def participant_employment(a: LocalEconomy, b: LocalEconomy, months=(6, 12)):
-    """Share of participants in work 6-12 months after their programme, in each run."""
-    pa, pb, seen = matched_panels(a, b)
-    window = slice(months[0], months[1] + 1)
-    seen = seen[:, window]
-    if not seen.any():
-        return float("nan"), float("nan")
-    return (float(pa[:, window][seen].mean()), float(pb[:, window][seen].mean()))
-
-
-def run_pair(a: Scenario, b: Scenario, seed: int) -> PairResult:
-    """Scenario `a` then `b` with the same seed; `b` follows `a`'s participants."""
-    model_a = _run(a, seed)
-    model_b = _run(b, seed, watch=model_a.tracker.watch)
-    summary_a, summary_b = run_summary(model_a), run_summary(model_b)
-    summary_a["participant_employment"], summary_b["participant_employment"] = (
-        participant_employment(model_a, model_b))
-    rows = assisted_firms(model_a)
-    summary_a["assisted_jobs"] = firm_jobs(model_a, rows)
-    summary_b["assisted_jobs"] = firm_jobs(model_b, rows, same_firms_only=True)
-    summary_a["assisted_incommuter_share"] = incommuter_share(model_a, rows)
-    summary_b["assisted_incommuter_share"] = float("nan")
-    return PairResult(seed, summary_a, summary_b, _series(model_a), _series(model_b))
-
-
-def _series(model: LocalEconomy) -> dict:
-    monthly = model.records["monthly"]
-    return {c: np.array([row[c] for row in monthly], float) for c in SERIES}
-
-
-def assisted_firms(model: LocalEconomy) -> np.ndarray:
-    """Firms the programme helped: advised, or expanding or founded through a helped project."""
-    project_firms = [pr["business_id"] for pr in model.records["projects"]
-                     if pr.get("helped") and "business_id" in pr]
-    supported = np.flatnonzero(model.firms.supported[: model.firms.n])
-    return np.union1d(supported, np.array(project_firms, int))
-
-
-def _employees(model: LocalEconomy) -> np.ndarray:
-    res, firms = model.residents, model.firms
-    at_firm = res.employer >= 0
-    return np.bincount(res.employer[at_firm], minlength=firms.n) + firms.incommuters[: firms.n]
-
-
-def firm_jobs(model: LocalEconomy, rows: np.ndarray, same_firms_only: bool = False) -> float:
-    """Jobs at the end in firm rows `rows`. With `same_firms_only` (the comparison run),
-    only rows of firms alive before the programme count: later rows are other firms in a
-    run whose births differ, so a firm born in the scenario counts as zero there."""
-    employees = _employees(model)
-    rows = rows[rows < len(employees)]
-    if same_firms_only:
-        rows = rows[model.firms.birth_month[rows] <= model.p.burn_in_months]
-    return float(employees[rows].sum())
-
-
-def incommuter_share(model: LocalEconomy, rows: np.ndarray) -> float:
-    jobs = _employees(model)[rows].sum()
-    return float(model.firms.incommuters[rows].sum() / jobs) if jobs else float("nan")
-
-
-def run_pairs(a: Scenario, b: Scenario, seeds, workers: int = 1) -> list[PairResult]:
-    """All pairs; results do not depend on the number of workers."""
-    return run_many([(a, b)], seeds, workers)[0]
-
-
-def run_many(pairs_of_scenarios, seeds, workers: int = 1) -> list[list[PairResult]]:
-    """Every (scenario, comparison) pair over the same seeds, spread over worker processes;
-    returns one list of PairResults (in seed order) per pair of scenarios."""
-    jobs = [(a, b, s) for a, b in pairs_of_scenarios for s in seeds]
-    if workers <= 1:
-        flat = [run_pair(*job) for job in jobs]
-    else:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            flat = list(pool.map(run_pair, *zip(*jobs, strict=True)))
+def run_pairs(scenarios: list[Scenario], comparison: Scenario | None, seeds,
+              backend: Backend | None = None, folder: str | Path | None = None,
+              progress=None) -> list[list[Outcome]]:
+    """Paired outcomes, one list (in seed order) per scenario; they do not depend on the
+    backend or the number of workers. With `folder`, an interrupted call resumes."""
+    seeds = list(seeds)
+    flat = evaluate(pairs_for(scenarios, comparison, seeds), backend, folder, progress)
     n = len(seeds)
-    return [flat[i * n:(i + 1) * n] for i in range(len(pairs_of_scenarios))]
+    return [flat[i * n:(i + 1) * n] for i in range(len(scenarios))]
+
+
+def participant_employment(pair: Outcome, months=DEADWEIGHT_WINDOW) -> tuple[float, float]:
+    """Share of the scenario's participants in work `months` after their programme ended,
+    in each run, over matched observations (see sim.evaluate.units.matched_panel)."""
+    panel = pair.panel
+    window = panel[panel["months_after"].between(*months)]
+    observed = window["observed"].sum()
+    if observed == 0:
+        return float("nan"), float("nan")
+    return (float(window["employed_scenario"].sum() / observed),
+            float(window["employed_comparison"].sum() / observed))
 
 
 def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -213,11 +123,16 @@ def ratio_interval(num: np.ndarray, den: np.ndarray, seed: int = 12345, draws: i
     return estimate, float(low), float(high)
 
 
-def _arrays(pairs: list[PairResult], key: str):
-    return (np.array([p.a[key] for p in pairs], float), np.array([p.b[key] for p in pairs], float))
+def _arrays(pairs: list[Outcome], key: str):
+    """(scenario, comparison) values of `key` across seeds."""
+    if key == "participant_employment":
+        both = np.array([participant_employment(p) for p in pairs], float).reshape(-1, 2)
+        return both[:, 0], both[:, 1]
+    return (np.array([p.value(key, SCENARIO) for p in pairs], float),
+            np.array([p.value(key, COMPARISON) for p in pairs], float))
 
 
-def differences(pairs: list[PairResult]) -> pd.DataFrame:
+def differences(pairs: list[Outcome]) -> pd.DataFrame:
     """Mean difference (scenario minus comparison) with a 95% t interval, per outcome."""
     rows = []
     for key in DIFFERENCES:
@@ -228,7 +143,7 @@ def differences(pairs: list[PairResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def additionality(pairs: list[PairResult]) -> pd.DataFrame:
+def additionality(pairs: list[Outcome]) -> pd.DataFrame:
     """Cost per net outcome, leverage, deadweight, displacement and leakage, with intervals."""
     get = lambda k: _arrays(pairs, k)  # noqa: E731
     spend = np.subtract(*get("regeneration_spend")) + np.subtract(*get("one_stop_shop_spend"))
@@ -251,8 +166,9 @@ def additionality(pairs: list[PairResult]) -> pd.DataFrame:
                          for k, v in rows.items()])
 
 
-def compare(a: Scenario, b: Scenario | None = None, seeds: int = 5, workers: int = 1,
-            first_seed: int | None = None):
+def compare(a: Scenario, b: Scenario | None = None, seeds: int = 5,
+            backend: Backend | None = None, first_seed: int | None = None,
+            folder: str | Path | None = None):
     """Run `a` and `b` (default: `a`'s counterfactual) over the same seeds.
 
     Returns:
@@ -260,11 +176,9 @@ def compare(a: Scenario, b: Scenario | None = None, seeds: int = 5, workers: int
         deadweight, displacement and leakage are only defined against the counterfactual;
         comparing two policy scenarios leaves that table empty.
     """
-    against_counterfactual = b is None
-    b = counterfactual(a) if b is None else b
     start = a.seed if first_seed is None else first_seed
-    pairs = run_pairs(a, b, list(range(start, start + seeds)), workers)
-    extra = additionality(pairs) if against_counterfactual else additionality(pairs).iloc[0:0]
+    pairs = run_pairs([a], b, range(start, start + seeds), backend, folder)[0]
+    extra = additionality(pairs) if b is None else additionality(pairs).iloc[0:0]
     return differences(pairs), extra, pairs
 
 

@@ -21,16 +21,15 @@ the candidate, so it is run once per seed. Three things cope with noise:
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from multiprocessing import get_context
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis.compare import counterfactual, t_interval
-from sim.model import LocalEconomy
-from sim.outcomes import run_summary
+from sim.analysis.compare import t_interval
+from sim.backends import Backend
+from sim.evaluate import Run, counterfactual, evaluate
 from sim.policy.spec import LEVERS, Policy
 from sim.rng import stream
 from sim.scenario import Scenario
@@ -43,7 +42,6 @@ OBJECTIVES = {
     "wellbeing": ("wellbeing_deprived_end", "net well-being, deprived neighbourhoods"),
 }
 TRADE_OFFS = ("reengaged_6m", "jobs_total_end", "regeneration_spend")
-BACKENDS = ("serial", "processes", "dask")
 
 
 @dataclass(frozen=True)
@@ -68,49 +66,27 @@ class Candidate:
         return ", ".join(parts) + "".join(f"; {k}={v:.2f}" for k, v in self.settings)
 
 
-def _summary(job) -> dict:
-    scenario, seed = job
-    model = LocalEconomy(scenario.params, rng=seed, policy=scenario.policy,
-                         shocks=scenario.shocks).run()
-    return run_summary(model)
-
-
 class Evaluator:
-    """Runs (scenario, seed) jobs on a backend and caches the counterfactual per seed."""
+    """Runs candidates' simulations through the evaluation layer and keeps the
+    counterfactual per seed. With a folder, every finished run is kept there, so an
+    interrupted search replays the finished part from disk and goes on."""
 
-    def __init__(self, scenario: Scenario, backend: str = "processes", workers: int = 2,
-                 scheduler: str | None = None):
-        self.scenario, self.backend, self.workers = scenario, backend, workers
-        self.scheduler = scheduler
+    def __init__(self, scenario: Scenario, backend=None, folder: str | Path | None = None):
+        self.scenario, self.backend, self.folder = scenario, backend, folder
         self.baseline: dict[int, dict] = {}
         self.runs = 0
 
-    def _map(self, jobs) -> list[dict]:
-        self.runs += len(jobs)
-        if self.backend == "serial" or self.workers <= 1:
-            return [_summary(j) for j in jobs]
-        if self.backend == "dask":
-            from distributed import Client, LocalCluster
-
-            cluster = None if self.scheduler else LocalCluster(
-                n_workers=self.workers, threads_per_worker=1, host="127.0.0.1",
-                dashboard_address=None)
-            with Client(self.scheduler or cluster) as client:
-                results = client.gather(client.map(_summary, jobs, pure=False))
-            if cluster is not None:
-                cluster.close()
-            return results
-        with ProcessPoolExecutor(self.workers, mp_context=get_context("spawn")) as pool:
-            return list(pool.map(_summary, jobs))
+    def _summaries(self, runs: list[Run]) -> list[dict]:
+        self.runs += len(runs)
+        return [o.row() for o in evaluate(runs, self.backend, self.folder)]
 
     def net(self, candidates: list[Candidate], seeds: list[int], key: str) -> np.ndarray:
         """[candidate, seed] objective net of the counterfactual of the same seed."""
         missing = [s for s in seeds if s not in self.baseline]
         cf = counterfactual(self.scenario)
-        for s, out in zip(missing, self._map([(cf, s) for s in missing]), strict=True):
+        for s, out in zip(missing, self._summaries([Run(cf, s) for s in missing]), strict=True):
             self.baseline[s] = out
-        jobs = [(c.apply(self.scenario), s) for c in candidates for s in seeds]
-        out = self._map(jobs)
+        out = self._summaries([Run(c.apply(self.scenario), s) for c in candidates for s in seeds])
         values = np.array([o[key] for o in out], float).reshape(len(candidates), len(seeds))
         self.last = [out[i * len(seeds):(i + 1) * len(seeds)] for i in range(len(candidates))]
         return values - np.array([self.baseline[s][key] for s in seeds])[None, :]
@@ -149,8 +125,8 @@ class OptimiseResult:
 
 
 def optimise(scenario: Scenario, objective: str = "reengaged", seeds: int = 4,
-             budget_evals: int = 24, backend: str = "processes", workers: int = 2,
-             scheduler: str | None = None, recheck: int = 3) -> OptimiseResult:
+             budget_evals: int = 24, backend: Backend | None = None, recheck: int = 3,
+             folder: str | Path | None = None) -> OptimiseResult:
     """Search the mix (and targeting if free) of `scenario` for the best expected objective.
 
     Args:
@@ -159,12 +135,20 @@ def optimise(scenario: Scenario, objective: str = "reengaged", seeds: int = 4,
         objective: a key of OBJECTIVES.
         seeds: seeds per candidate in the first round (doubled each halving round).
         budget_evals: candidates to evaluate in total (the search budget).
-        backend, workers, scheduler: where the simulations run (as for experiments).
+        backend: where the simulations run (default: serially).
         recheck: how many leaders are re-checked on fresh seeds.
+        folder: where finished runs are kept, so an interrupted search resumes.
     """
+    with (backend or Backend()).open() as session:  # one pool for every round
+        return _search(Evaluator(scenario, session, folder), scenario, objective, seeds,
+                       budget_evals, recheck)
+
+
+def _search(evaluator, scenario: Scenario, objective: str, seeds: int, budget_evals: int,
+            recheck: int) -> OptimiseResult:
+    """The search itself: successive halving, a local search, the re-check."""
     key = OBJECTIVES[objective][0]
     rng = stream(scenario.seed, "optimise")
-    evaluator = Evaluator(scenario, backend, workers, scheduler)
     given = Candidate(tuple(scenario.policy.mix[lever] for lever in LEVERS),
                       given_settings(scenario))
     free = np.ones(len(LEVERS), bool)

@@ -22,16 +22,10 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from sim.analysis.compare import (
-    MEASURES,
-    PairResult,
-    additionality,
-    counterfactual,
-    fmt,
-    run_many,
-    t_interval,
-)
-from sim.io import atomic_folder, git_revision, library_versions
+from sim.analysis.compare import MEASURES, additionality, fmt, run_pairs, t_interval
+from sim.backends import Backend
+from sim.evaluate import COMPARISON, SCENARIO, Outcome
+from sim.io import git_revision, library_versions, write_text_atomic
 from sim.scenario import Scenario
 
 HEADLINE = (  # (key, label, kind): net = scenario minus counterfactual; level = scenario value
@@ -52,20 +46,22 @@ class Comparison:
 
     scenarios: list[Scenario]
     seeds: list[int]
-    pairs: list[list[PairResult]]
+    pairs: list[list[Outcome]]
 
 
-def compare_scenarios(scenarios: list[Scenario], seeds: int = 5, workers: int = 1,
-                      first_seed: int | None = None) -> Comparison:
-    """Run every scenario and its counterfactual over the same seeds."""
+def compare_scenarios(scenarios: list[Scenario], seeds: int = 5, backend: Backend | None = None,
+                      first_seed: int | None = None, folder: str | Path | None = None,
+                      progress=None) -> Comparison:
+    """Run every scenario and its counterfactual over the same seeds (resumable with
+    `folder`: finished pairs are kept there)."""
     start = scenarios[0].seed if first_seed is None else first_seed
     seed_list = list(range(start, start + seeds))
-    pairs = run_many([(s, counterfactual(s)) for s in scenarios], seed_list, workers)
+    pairs = run_pairs(scenarios, None, seed_list, backend, folder, progress)
     return Comparison(scenarios, seed_list, pairs)
 
 
-def _values(pairs, key, side="a") -> np.ndarray:
-    return np.array([getattr(p, side)[key] for p in pairs], float)
+def _values(pairs, key, arm=SCENARIO) -> np.ndarray:
+    return np.array([p.value(key, arm) for p in pairs], float)
 
 
 def _estimate(pairs, key: str, kind: str) -> tuple[float, float, float]:
@@ -74,7 +70,7 @@ def _estimate(pairs, key: str, kind: str) -> tuple[float, float, float]:
         return row.estimate, row.ci_low, row.ci_high
     if kind == "level":
         return t_interval(_values(pairs, key))
-    return t_interval(_values(pairs, key) - _values(pairs, key, "b"))
+    return t_interval(_values(pairs, key) - _values(pairs, key, COMPARISON))
 
 
 def _versus_first(comparison: Comparison, i: int, key: str, kind: str):
@@ -86,8 +82,8 @@ def _versus_first(comparison: Comparison, i: int, key: str, kind: str):
         return (np.nan,) * 3
     if kind == "level":
         return t_interval(_values(this, key) - _values(first, key))
-    net_this = _values(this, key) - _values(this, key, "b")
-    net_first = _values(first, key) - _values(first, key, "b")
+    net_this = _values(this, key) - _values(this, key, COMPARISON)
+    net_first = _values(first, key) - _values(first, key, COMPARISON)
     return t_interval(net_this - net_first)
 
 
@@ -156,14 +152,19 @@ def trajectories_chart(comparison: Comparison) -> str:
         for col, color in (("employment_rate_deprived", "#c0392b"),
                            ("employment_rate_rest", "#2c7fb8")):
             where = col.rsplit("_", 1)[-1]
-            _band(ax, [p.series_a[col] for p in pairs], f"{where}", color)
-            _band(ax, [p.series_b[col] for p in pairs], f"{where}, no programme", color, "--")
+            _band(ax, [p.series(col) for p in pairs], f"{where}", color)
+            _band(ax, [p.series(col, COMPARISON) for p in pairs], f"{where}, no programme",
+                  color, "--")
         ax.axvline(s.params.burn_in_months, color="grey", lw=0.8)
         ax.set_title(s.name, fontsize=10)
         ax.set_xlabel("month")
         ax.set_ylabel("employment rate")
         ax.legend(fontsize=7)
     return _png(fig)
+
+
+def _net_series(pair: Outcome, column: str) -> np.ndarray:
+    return pair.series(column) - pair.series(column, COMPARISON)
 
 
 def people_place_chart(comparison: Comparison) -> str:
@@ -174,10 +175,9 @@ def people_place_chart(comparison: Comparison) -> str:
     colors = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
     for i, (s, pairs) in enumerate(zip(comparison.scenarios, comparison.pairs, strict=True)):
         c = colors[i % len(colors)]
-        _band(people, [np.nan_to_num(p.series_a["reengaged_6m_share"] - p.series_b[
-            "reengaged_6m_share"]) for p in pairs], s.name, c)
-        _band(place, [p.series_a["employment_rate_deprived"] - p.series_b[
-            "employment_rate_deprived"] for p in pairs], s.name, c)
+        _band(people, [np.nan_to_num(_net_series(p, "reengaged_6m_share")) for p in pairs],
+              s.name, c)
+        _band(place, [_net_series(p, "employment_rate_deprived") for p in pairs], s.name, c)
     people.set_title("People-based: net share of the cohort re-engaged", fontsize=10)
     place.set_title("Place-based: net employment rate, deprived areas", fontsize=10)
     for ax in (people, place):
@@ -254,14 +254,16 @@ docs/odd.md for the definitions.</p>
 
 
 def write_report(comparison: Comparison, out: str | Path) -> tuple[Path, str]:
-    """Write report.html, headline.csv and additionality.csv atomically; return the folder
-    and the terminal summary."""
+    """Write report.html, headline.csv and additionality.csv into `out`, each file whole or
+    not at all (the folder also keeps the finished paired runs under units/); return the
+    folder and the terminal summary."""
+    out = Path(out)
     table, extra = headline_table(comparison), additionality_table(comparison)
-    with atomic_folder(out) as tmp:
-        (tmp / "report.html").write_text(render_html(comparison, table, extra), encoding="utf-8")
-        table.to_csv(tmp / "headline.csv", index=False)
-        extra.to_csv(tmp / "additionality.csv", index=False)
-    return Path(out), text_summary(comparison, table)
+    html_text = render_html(comparison, table, extra)
+    write_text_atomic(out / "headline.csv", table.to_csv(index=False))
+    write_text_atomic(out / "additionality.csv", extra.to_csv(index=False))
+    write_text_atomic(out / "report.html", html_text)
+    return out, text_summary(comparison, table)
 
 
 def to_json(comparison: Comparison) -> str:

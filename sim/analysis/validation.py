@@ -21,17 +21,17 @@ from __future__ import annotations
 
 import json
 import math
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis.compare import matched_panels
-from sim.model import LocalEconomy
+from sim.backends import Backend
+from sim.evaluate import Outcome, Pair, evaluate
 from sim.params import Params
-from sim.policy.spec import LEVERS, Policy
+from sim.policy.spec import Policy
+from sim.scenario import Scenario
 
 PASS, FAIL = "PASS", "FAIL"
 NOT_SIMULATED = "NOT SIMULATED YET"
@@ -180,61 +180,58 @@ def compute_targets(monthlies: list[pd.DataFrame]) -> pd.DataFrame:
     return summarise(per_seed, targets, columns)
 
 
-def run_baseline(preset: str, seed: int, overrides: dict | None = None) -> pd.DataFrame:
-    """The monthly table of one full LSP baseline run, with the training effects of the
-    seed (from a paired no-training run) as constant columns."""
+def baseline_scenario(preset: str, overrides: dict | None = None) -> Scenario:
+    """The LSP baseline of `preset`: each partner spends its own stream on its remit."""
     params = Params.from_preset(preset, overrides or {}, where="validation")
-    model = LocalEconomy(params, rng=seed, policy=Policy("lsp")).run()
-    without = LocalEconomy(params, rng=seed, policy=Policy("lsp"), watch=model.tracker.watch,
-                           disabled_levers=("skills",)).run()
-    monthly = pd.DataFrame(model.records["monthly"])
+    return Scenario(name=f"{preset} LSP baseline", description="", preset=preset, seed=1,
+                    params=params, policy=Policy("lsp"), shocks=(), source="validation")
+
+
+def baseline_pair(scenario: Scenario, seed: int) -> Pair:
+    """The baseline and, with the same seed, a run whose skills lever spends nothing and
+    which follows the same trainees."""
+    return Pair(scenario, seed, comparison=scenario, disabled=("skills",))
+
+
+def baseline_monthly(pair: Outcome) -> pd.DataFrame:
+    """The baseline run's monthly table, with the seed's training effects as constant
+    columns."""
+    monthly = pair.arm_monthly()
     for target, year in TRAINING_TARGETS.items():
-        monthly[target] = training_effect(model, without, year)
+        monthly[target] = training_effect(pair.panel, year)
     return monthly
 
 
-def training_effect(model: LocalEconomy, without: LocalEconomy, year: int) -> float:
+def training_effect(panel: pd.DataFrame, year: int) -> float:
     """Trainees' employment minus the same people's without training, in year `year` after
     their course ended (percentage points); NaN if no trainee is observed."""
-    rows = np.flatnonzero(model.participants.columns()["lever"] == LEVERS.index("skills"))
-    with_, without_, seen = matched_panels(model, without, rows)
-    window = slice(12 * (year - 1), 12 * year)
-    seen = seen[:, window]
-    if not seen.any():
+    months = panel["months_after"].between(12 * (year - 1), 12 * year - 1)
+    rows = panel[(panel["lever"] == "skills") & months]
+    observed = rows["observed"].sum()
+    if observed == 0:
         return math.nan
-    return 100 * float(with_[:, window][seen].mean() - without_[:, window][seen].mean())
+    return 100 * float(rows["employed_scenario"].sum() / observed
+                       - rows["employed_comparison"].sum() / observed)
 
 
-def _baseline_job(job: tuple[str, int, dict | None]) -> tuple[dict, list[str]]:
-    """Worker: one seed's target values and the monthly columns it produced."""
-    monthly = run_baseline(*job)
-    return seed_values(monthly, load_targets()), list(monthly.columns)
-
-
-def validate(preset: str, seeds: int, workers: int = 1,
-             overrides: dict | None = None) -> pd.DataFrame:
+def validate(preset: str, seeds: int, backend: Backend | None = None,
+             overrides: dict | None = None, folder: str | Path | None = None) -> pd.DataFrame:
     """Run the baseline of `preset` for seeds 1..`seeds` and compare with the targets.
 
     Args:
         preset: a preset name from `sim.params.PRESETS`.
         seeds: number of seeds (runs use seeds 1, 2, ..., `seeds`).
-        workers: processes to use; the result does not depend on it.
+        backend: where the runs go; the result does not depend on it.
         overrides: optional parameter overrides (e.g. shorter periods in tests).
+        folder: where finished runs are kept, so an interrupted validation resumes.
 
     Returns:
         The validation table, one row per target (see `summarise`).
     """
-    Params.from_preset(preset, overrides or {}, where="validation")  # fail fast
-    jobs = [(preset, seed, overrides) for seed in range(1, seeds + 1)]
-    workers = max(1, min(workers, seeds))
-    if workers == 1:
-        results = [_baseline_job(job) for job in jobs]
-    else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = list(pool.map(_baseline_job, jobs))
-    columns = set().union(*(cols for _, cols in results))
-    return summarise([values for values, _ in results], load_targets(), columns)
+    scenario = baseline_scenario(preset, overrides)  # fails fast on a bad override
+    pairs = evaluate([baseline_pair(scenario, seed) for seed in range(1, seeds + 1)],
+                     backend, folder)
+    return compute_targets([baseline_monthly(pair) for pair in pairs])
 
 
 def all_pass(table: pd.DataFrame) -> bool:

@@ -21,13 +21,13 @@ names to model values, `scalars` maps scalar outcome names to numbers, and
 
 from __future__ import annotations
 
-import inspect
 from collections import OrderedDict
 from typing import Any
 
 import numpy as np
 
-from sim.experiments.outcomes import Outcome, resolve
+from sim.experiments.introspect import has_keyword, resolve, scenario_class, takes_scenario
+from sim.experiments.outcomes import Outcome
 from sim.experiments.spec import Experiment
 
 CACHE_SIZE = 32
@@ -72,13 +72,16 @@ class LocalEconomyAdapter:
         return params, apply_policy(self.scenario.policy, merged)
 
     def __call__(self, values: dict, seed: int) -> tuple[dict, dict]:
-        from sim.model import LocalEconomy
+        from dataclasses import replace
+
+        from sim.evaluate import Run
 
         params, policy = self.configure(values)
-        model = LocalEconomy(params, rng=seed, policy=policy, shocks=self.scenario.shocks).run()
-        scalars, series = measure_local_economy(model, self.outcomes)
+        scenario = replace(self.scenario, params=params, policy=policy)
+        scalars, series = measure_local_economy(Run(scenario, seed).execute(), params,
+                                                self.outcomes)
         if self.net:
-            base_scalars, base_series = self.counterfactual(params, seed)
+            base_scalars, base_series = self.counterfactual(scenario, seed)
             for o in self.net:
                 if o.kind == "scalar":
                     scalars[o.name] -= base_scalars[o.name]
@@ -87,16 +90,15 @@ class LocalEconomyAdapter:
                     series[o.name] = (months, vals - base_series[o.name][1])
         return scalars, series
 
-    def counterfactual(self, params, seed: int) -> tuple[dict, dict]:
+    def counterfactual(self, scenario, seed: int) -> tuple[dict, dict]:
         """Net outcomes of the run without regeneration money (cached per params and seed)."""
-        from sim.model import LocalEconomy
-        from sim.policy.spec import Policy
+        from sim.evaluate import Run, counterfactual
 
-        key = (seed, tuple(sorted(params.to_dict().items())))
+        key = (seed, tuple(sorted(scenario.params.to_dict().items())))
         if key not in self._counterfactuals:
-            model = LocalEconomy(params, rng=seed, policy=Policy("none"),
-                                 shocks=self.scenario.shocks).run()
-            self._counterfactuals[key] = measure_local_economy(model, self.net)
+            outcome = Run(counterfactual(scenario), seed).execute()
+            self._counterfactuals[key] = measure_local_economy(outcome, scenario.params,
+                                                               self.net)
             if len(self._counterfactuals) > CACHE_SIZE:
                 self._counterfactuals.popitem(last=False)
         self._counterfactuals.move_to_end(key)
@@ -128,20 +130,17 @@ def apply_policy(policy, values: dict):
                    targeting=targeting)
 
 
-def measure_local_economy(model, outcomes: tuple[Outcome, ...]) -> tuple[dict, dict]:
-    """Scalars and series of a finished LocalEconomy run."""
-    from sim.outcomes import run_summary
-
-    summary = run_summary(model) if any(o.source == "summary" for o in outcomes) else {}
-    monthly = model.records["monthly"]
-    months = np.array([row["month"] for row in monthly], dtype=np.int64)
-    programme = (model.p.burn_in_months + 1, model.p.burn_in_months + model.p.programme_months)
+def measure_local_economy(outcome, params, outcomes: tuple[Outcome, ...]) -> tuple[dict, dict]:
+    """Scalars and series of a finished LocalEconomy run (a `sim.evaluate.Outcome`)."""
+    summary = outcome.row()
+    months = outcome.series("month").astype(np.int64)
+    programme = (params.burn_in_months + 1, params.burn_in_months + params.programme_months)
     scalars, series = {}, {}
     for o in outcomes:
         if o.source == "summary":
             scalars[o.name] = number(summary[o.ref], o.name)
             continue
-        vals = np.array([row[o.ref] for row in monthly], dtype=float)
+        vals = outcome.series(o.ref)
         if o.stat == "series":
             series[o.name] = (months, vals)
         else:
@@ -196,7 +195,7 @@ class MesaAdapter:
         self.outcomes = experiment.outcomes
         self.scenario_cls = (scenario_class(self.cls, model.scenario_class)
                              if takes_scenario(self.cls) else None)
-        self.seed_name = "rng" if _has_keyword(self.cls, "rng") else "seed"
+        self.seed_name = "rng" if has_keyword(self.cls, "rng") else "seed"
 
     def build(self, values: dict, seed: int):
         """A new model instance for a design point and seed."""
@@ -230,58 +229,3 @@ class MesaAdapter:
                 else:
                     scalars[o.name] = column_stat(steps, vals, o, None)
         return scalars, series
-
-
-def _has_keyword(func, name: str) -> bool:
-    try:
-        return name in inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return False
-
-
-def takes_scenario(cls) -> bool:
-    """True for a Mesa 3.5 model whose constructor takes a `scenario` object."""
-    return _has_keyword(cls, "scenario")
-
-
-def scenario_class(cls, path: str | None = None):
-    """The Mesa Scenario class to build for `cls`.
-
-    The `scenario_class` of the experiment file if given; else the annotation of
-    the constructor's `scenario` argument; else the one Scenario subclass defined
-    in the model's module; else `mesa.experimental.scenarios.Scenario` itself.
-    """
-    from mesa.experimental.scenarios import Scenario
-
-    if path is not None:
-        return resolve(path)
-    annotation = inspect.signature(cls).parameters["scenario"].annotation
-    if isinstance(annotation, type) and issubclass(annotation, Scenario):
-        return annotation
-    module = inspect.getmodule(cls)
-    found = [obj for obj in vars(module).values()
-             if isinstance(obj, type) and issubclass(obj, Scenario) and obj is not Scenario
-             and obj.__module__ == module.__name__]
-    return found[0] if len(found) == 1 else Scenario
-
-
-def mesa_parameter_defaults(target: str, scenario_path: str | None) -> dict | None:
-    """Parameters a Mesa model class accepts, with their defaults; None when it accepts any."""
-    cls = resolve(target)
-    if takes_scenario(cls):
-        defaults = getattr(scenario_class(cls, scenario_path), "_scenario_defaults", {})
-        return dict(defaults) or None
-    return signature_defaults(cls, exclude=("rng", "seed", "scenario"))
-
-
-def signature_defaults(func, exclude: tuple[str, ...] = ()) -> dict | None:
-    """Keyword parameters of `func` with their defaults (None if none); None if it takes
-    any keyword (**kwargs) or has no readable signature."""
-    try:
-        params = inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return None
-    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        return None
-    return {n: (None if p.default is p.empty else p.default) for n, p in params.items()
-            if n not in exclude and p.kind is not p.VAR_POSITIONAL}

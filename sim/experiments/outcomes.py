@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.experiments.fields import Problem, check_keys, choice, close_matches, get
+from sim.experiments.introspect import check_import_path
 
 STATS = ("final", "mean", "series")
 
@@ -63,17 +64,22 @@ def local_economy_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
     Read from a two-month town run with money flowing, so every key appears.
     """
-    from sim.model import LocalEconomy
-    from sim.outcomes import run_summary
+    from dataclasses import replace
+
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    from sim.evaluate import Run
     from sim.params import Params
     from sim.policy.spec import Policy
+    from sim.scenario import load_default_scenario
 
     params = Params.from_preset("town", {"burn_in_months": 1, "programme_months": 1})
-    model = LocalEconomy(params, rng=1, policy=Policy("lsp")).run()
-    summary = tuple(run_summary(model))
-    row = model.records["monthly"][-1]
-    columns = tuple(k for k, v in row.items()
-                    if k != "month" and isinstance(v, int | float) and not isinstance(v, bool))
+    probe = replace(load_default_scenario(), preset="town", params=params, policy=Policy("lsp"))
+    outcome = Run(probe, 1).execute()
+    summary = tuple(k for k in outcome.summary.columns if k not in ("arm", "seed"))
+    monthly = outcome.arm_monthly()
+    columns = tuple(k for k in monthly.columns if k != "month"
+                    and is_numeric_dtype(monthly[k]) and not is_bool_dtype(monthly[k]))
     return summary, columns
 
 
@@ -153,30 +159,3 @@ def _stat_window(table: dict, default: str) -> tuple[str, tuple[int, int] | None
         raise Problem(f"key 'window' must be [first, last] months with 1 <= first <= last, "
                       f"got {window!r}")
     return stat, (window[0], window[1])
-
-
-def check_import_path(path: str, what: str) -> None:
-    """Check that "package.module:name" imports; Problem with the reason otherwise."""
-    try:
-        resolve(path)
-    except (ValueError, ImportError, AttributeError) as exc:
-        raise Problem(f"cannot use {what} {path!r}: {exc}") from None
-
-
-def resolve(path: str) -> Any:
-    """The object named by "package.module:name" (dots after the colon: attributes).
-
-    Raises:
-        ValueError: the path is not of the form "module:name".
-        ImportError: the module cannot be imported.
-        AttributeError: the module has no such name.
-    """
-    import importlib
-
-    module, sep, attr = path.partition(":")
-    if not sep or not module or not attr:
-        raise ValueError("expected \"package.module:name\"")
-    obj = importlib.import_module(module)
-    for part in attr.split("."):
-        obj = getattr(obj, part)
-    return obj

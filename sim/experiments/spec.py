@@ -11,7 +11,6 @@ line each, naming the file, the table and key, and what is allowed
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import re
 import tomllib
@@ -38,7 +37,14 @@ from sim.experiments.fields import (
     get,
     positive_int,
 )
-from sim.experiments.outcomes import Outcome, check_import_path, parse_outcome, resolve
+from sim.experiments.introspect import (
+    accepts,
+    check_import_path,
+    mesa_parameter_defaults,
+    resolve,
+    signature_defaults,
+)
+from sim.experiments.outcomes import Outcome, parse_outcome
 
 __all__ = ["DesignSpec", "Experiment", "ExperimentError", "ModelSpec", "RunSpec",
            "load_experiment", "parse_experiment"]
@@ -260,7 +266,7 @@ def _model(table: dict, base: Path | None) -> ModelSpec:
     check_keys(table, ("kind", "function"), "[model] of kind function")
     target = get(table, "function", str, required=True)
     check_import_path(target, "function")
-    if not _accepts(resolve(target), "seed"):
+    if not accepts(resolve(target), "seed"):
         raise Problem(f"function {target!r} must accept a keyword argument 'seed'")
     return ModelSpec(kind, target=target)
 
@@ -292,15 +298,6 @@ def _with_preset(scenario, preset: str):
         raise Problem(marker + str(exc).split(marker)[-1]) from None
 
 
-def _accepts(func, name: str) -> bool:
-    """True if `func` takes a keyword `name` (or any keyword)."""
-    try:
-        params = inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return True
-    return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
-
-
 def _target_function(model: ModelSpec):
     """The function giving the Target of a factor or fixed name for this model."""
     if model.kind == "local_economy":
@@ -322,11 +319,7 @@ def _keyword_defaults(model: ModelSpec) -> dict[str, Any] | None:
     """Keyword names a Mesa class or function accepts, with their defaults (None when a
     keyword has none); None if it takes any keyword."""
     if model.kind == "mesa":
-        from sim.experiments.models import mesa_parameter_defaults
-
         return mesa_parameter_defaults(model.target, model.scenario_class)
-    from sim.experiments.models import signature_defaults
-
     return signature_defaults(resolve(model.target), exclude=("seed",))
 
 

@@ -16,10 +16,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.evaluate import build_model
 from sim.model import LocalEconomy
 from sim.policy.spec import LEVERS
 from sim.population import EMPLOYED
-from sim.viz.controls import LEVER_INFO, settings_from
+from sim.scenario import Scenario
+from sim.viz.controls import LEVER_INFO, Settings, settings_from
+
+
+def scenario_b(settings: Settings) -> Scenario:
+    """Scenario B of the controls: the same district, seed and shocks, its own policy."""
+    return Scenario(name=settings.label_b, description="", preset=settings.preset,
+                    seed=settings.seed, params=settings.params, policy=settings.policy_b,
+                    shocks=settings.shocks, source="dashboard")
 
 
 class DashboardModel(LocalEconomy):
@@ -40,8 +49,7 @@ class DashboardModel(LocalEconomy):
         super().__init__(settings.params, rng=settings.seed, policy=settings.policy_a,
                          shocks=settings.shocks)
         self.settings = settings
-        self.comparison = LocalEconomy(settings.params, rng=settings.seed,
-                                       policy=settings.policy_b, shocks=settings.shocks)
+        self.comparison = build_model(scenario_b(settings))
         self._cache: dict = {}
         for _ in range(self.p.burn_in_months):
             self.step()

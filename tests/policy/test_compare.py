@@ -3,8 +3,10 @@
 import numpy as np
 import pandas as pd
 
-from sim.analysis.compare import compare, counterfactual
+from sim.analysis.compare import compare
+from sim.backends import Backend
 from sim.cli import main
+from sim.evaluate import counterfactual
 from sim.scenario import parse_scenario
 
 SCENARIO = """
@@ -21,7 +23,7 @@ regime = "coalition"
 
 def test_compare_against_counterfactual_gives_net_effects_with_intervals():
     s = parse_scenario(SCENARIO, "test.toml")
-    diff, extra, pairs = compare(s, seeds=3, workers=1)
+    diff, extra, pairs = compare(s, seeds=3)
     assert [p.seed for p in pairs] == [1, 2, 3]
     row = diff.set_index("outcome").loc["reengaged_6m"]
     assert np.isfinite([row.difference, row.ci_low, row.ci_high]).all()
@@ -33,8 +35,8 @@ def test_compare_against_counterfactual_gives_net_effects_with_intervals():
 
 def test_comparison_does_not_depend_on_worker_count():
     s = parse_scenario(SCENARIO, "test.toml")
-    one = compare(s, seeds=2, workers=1)[0]
-    two = compare(s, seeds=2, workers=2)[0]
+    one = compare(s, seeds=2)[0]
+    two = compare(s, seeds=2, backend=Backend("processes", 2))[0]
     assert one.equals(two)
 
 

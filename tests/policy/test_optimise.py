@@ -32,7 +32,7 @@ def test_candidates_are_mixes_on_the_simplex():
 
 def test_optimise_rechecks_leaders_against_the_given_mix_on_fresh_seeds():
     s = parse_scenario(SCENARIO, "opt.toml")
-    result = optimise(s, "reengaged", seeds=2, budget_evals=6, backend="serial", workers=1)
+    result = optimise(s, "reengaged", seeds=2, budget_evals=6)
     assert result.given == Candidate(tuple(s.policy.mix[lever] for lever in LEVERS),
                                      (("targeting", 0.7),))
     assert min(result.fresh_seeds) > 1000 + s.seed + 100  # never used in the search

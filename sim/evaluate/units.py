@@ -1,0 +1,212 @@
+"""Units of evaluation: a run, or a paired run, and the tidy tables each returns.
+
+A `Run` simulates one scenario with one seed. A `Pair` simulates a scenario and
+then a comparison (by default its counterfactual) with the same seed: common
+random numbers, so everything the two runs share cancels in their difference.
+The comparison run follows the scenario's programme participants (the watch
+list), so their employment after the programme can be compared person by
+person, and the jobs of the firms the scenario assisted are counted in both.
+
+Both return an `Outcome`: plain tables that analysis reads without ever
+building a model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from sim.cohort import PANEL_MONTHS
+from sim.evaluate.build import build_model, counterfactual
+from sim.outcomes import run_summary
+from sim.policy.spec import LEVERS
+from sim.scenario import Scenario
+
+SCENARIO, COMPARISON = "scenario", "comparison"
+PANEL_COLUMNS = ("lever", "months_after", "employed_scenario", "employed_comparison",
+                 "observed")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a run or a paired run produced.
+
+    Attributes:
+        summary: one row per arm (`arm` is "scenario" or "comparison"): the run summary
+            (`sim.outcomes.run_summary`) and, for a pair, `assisted_jobs` and
+            `assisted_incommuter_share`, the jobs in the firms the scenario assisted
+            measured in both arms.
+        monthly: one row per arm and month: `arm`, then the monthly table's columns.
+        panel: pairs only: the scenario's participants' employment after their
+            programme, matched across arms, one row per lever and month after the
+            programme ended (0-36): people in work in each arm, and people observed
+            (seen in both arms, with the same labour status before starting).
+    """
+
+    summary: pd.DataFrame
+    monthly: pd.DataFrame
+    panel: pd.DataFrame
+
+    @property
+    def seed(self) -> int:
+        return int(self.summary["seed"].iloc[0])
+
+    def row(self, arm: str = SCENARIO) -> dict:
+        """The summary of one arm as a dict (each value keeps its column's type)."""
+        rows = self.summary[self.summary["arm"] == arm]
+        return {column: rows[column].iloc[0] for column in rows.columns}
+
+    def value(self, key: str, arm: str = SCENARIO) -> float:
+        return float(self.summary.loc[self.summary["arm"] == arm, key].iloc[0])
+
+    def series(self, column: str, arm: str = SCENARIO) -> np.ndarray:
+        """A monthly column of one arm, in month order."""
+        return self.monthly.loc[self.monthly["arm"] == arm, column].to_numpy(float)
+
+    def arm_monthly(self, arm: str = SCENARIO) -> pd.DataFrame:
+        """The monthly table of one arm, without the `arm` column."""
+        rows = self.monthly[self.monthly["arm"] == arm]
+        return rows.drop(columns="arm").reset_index(drop=True)
+
+
+def _digest(doc: dict) -> str:
+    import sim
+
+    text = json.dumps({"sim": sim.__version__, **doc}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def _identity(scenario: Scenario) -> dict:
+    """What determines a scenario's results (not its name or source)."""
+    return {"params": scenario.params.to_dict(), "policy": asdict(scenario.policy),
+            "shocks": [asdict(s) for s in scenario.shocks]}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One simulation of `scenario` with `seed`."""
+
+    scenario: Scenario
+    seed: int
+
+    @cached_property
+    def key(self) -> str:
+        """A digest of everything that determines the outcome (for resume)."""
+        return _digest({"kind": "run", "seed": self.seed, "a": _identity(self.scenario)})
+
+    def label(self) -> str:
+        return f"{self.scenario.name}, seed {self.seed}"
+
+    def execute(self) -> Outcome:
+        model = build_model(self.scenario, self.seed).run()
+        summary = pd.DataFrame([{"arm": SCENARIO, "seed": self.seed, **run_summary(model)}])
+        return Outcome(summary, monthly_frame([(SCENARIO, model)]), empty_panel())
+
+
+@dataclass(frozen=True)
+class Pair:
+    """`scenario` then `comparison` (default: its counterfactual) with the same seed.
+
+    Attributes:
+        disabled: levers whose money the comparison run does not spend (e.g. the
+            no-training run that measures the training effect).
+    """
+
+    scenario: Scenario
+    seed: int
+    comparison: Scenario | None = None
+    disabled: tuple[str, ...] = ()
+
+    @property
+    def against(self) -> Scenario:
+        return counterfactual(self.scenario) if self.comparison is None else self.comparison
+
+    @cached_property
+    def key(self) -> str:
+        return _digest({"kind": "pair", "seed": self.seed, "a": _identity(self.scenario),
+                        "b": _identity(self.against), "disabled": sorted(self.disabled)})
+
+    def label(self) -> str:
+        return f"{self.scenario.name} vs {self.against.name}, seed {self.seed}"
+
+    def execute(self) -> Outcome:
+        a = build_model(self.scenario, self.seed).run()
+        b = build_model(self.against, self.seed, watch=a.tracker.watch,
+                        disabled_levers=self.disabled).run()
+        firms = assisted_firms(a)
+        rows = [{"arm": SCENARIO, "seed": self.seed, **run_summary(a),
+                 "assisted_jobs": firm_jobs(a, firms),
+                 "assisted_incommuter_share": incommuter_share(a, firms)},
+                {"arm": COMPARISON, "seed": self.seed, **run_summary(b),
+                 "assisted_jobs": firm_jobs(b, firms, same_firms_only=True),
+                 "assisted_incommuter_share": float("nan")}]
+        return Outcome(pd.DataFrame(rows), monthly_frame([(SCENARIO, a), (COMPARISON, b)]),
+                       matched_panel(a, b))
+
+
+def monthly_frame(arms) -> pd.DataFrame:
+    """The monthly tables of (arm, model) pairs, stacked with an `arm` column."""
+    frames = [pd.DataFrame(model.records["monthly"]) for _, model in arms]
+    for (arm, _), frame in zip(arms, frames, strict=True):
+        frame.insert(0, "arm", arm)
+    return pd.concat(frames, ignore_index=True)
+
+
+def empty_panel() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=str if c == "lever" else np.int64)
+                         for c in PANEL_COLUMNS})
+
+
+def matched_panel(a, b) -> pd.DataFrame:
+    """Participants' post-programme employment in both runs, counted per lever and month
+    after the programme ended, over observations where the person is seen in both runs and
+    had the same status before starting in both (exact matching on the pre-programme state,
+    see sim.cohort.Tracker)."""
+    pa, pb = a.tracker.panel, b.tracker.panel
+    start = a.tracker.start_status
+    same_start = (start == b.tracker.start_status) & (start >= 0)
+    seen = (pa >= 0) & (pb >= 0) & same_start[:, None]
+    lever = a.participants.columns()["lever"].astype(np.int64)
+    cell = (lever[:, None] * PANEL_MONTHS + np.arange(PANEL_MONTHS)[None, :])[seen]
+    cells = len(LEVERS) * PANEL_MONTHS
+    count = lambda w=None: np.bincount(cell, w, cells).astype(np.int64)  # noqa: E731
+    return pd.DataFrame({
+        "lever": np.repeat(np.array(LEVERS, dtype=object), PANEL_MONTHS),
+        "months_after": np.tile(np.arange(PANEL_MONTHS, dtype=np.int64), len(LEVERS)),
+        "employed_scenario": count(pa[seen]), "employed_comparison": count(pb[seen]),
+        "observed": count()})
+
+
+def assisted_firms(model) -> np.ndarray:
+    """Firms the programme helped: advised, or expanding or founded through a helped project."""
+    project_firms = [pr["business_id"] for pr in model.records["projects"]
+                     if pr.get("helped") and "business_id" in pr]
+    supported = np.flatnonzero(model.firms.supported[: model.firms.n])
+    return np.union1d(supported, np.array(project_firms, int))
+
+
+def _employees(model) -> np.ndarray:
+    res, firms = model.residents, model.firms
+    at_firm = res.employer >= 0
+    return np.bincount(res.employer[at_firm], minlength=firms.n) + firms.incommuters[: firms.n]
+
+
+def firm_jobs(model, rows: np.ndarray, same_firms_only: bool = False) -> float:
+    """Jobs at the end in firm rows `rows`. With `same_firms_only` (the comparison run),
+    only rows of firms alive before the programme count: later rows are other firms in a
+    run whose births differ, so a firm born in the scenario counts as zero there."""
+    employees = _employees(model)
+    rows = rows[rows < len(employees)]
+    if same_firms_only:
+        rows = rows[model.firms.birth_month[rows] <= model.p.burn_in_months]
+    return float(employees[rows].sum())
+
+
+def incommuter_share(model, rows: np.ndarray) -> float:
+    jobs = _employees(model)[rows].sum()
+    return float(model.firms.incommuters[rows].sum() / jobs) if jobs else float("nan")
