@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.sensitivity import sample_matrix
+from sim.sensitivity.study import sample_matrix
 
 TYPES = {"float": "float", "continuous": "float", "int": "int", "integer": "int",
          "categorical": "string"}  # the runner's column types, by factor kind

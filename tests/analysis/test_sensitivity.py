@@ -9,18 +9,11 @@ import pandas as pd
 import pytest
 from sa_studies import design, write_shards, write_study
 
-from sim.analysis.sa_study import read_runs_files
-from sim.analysis.sensitivity import (
-    AnalysisError,
-    analyze_study,
-    convergence_verdict,
-    fast_indices,
-    load_study,
-    morris_indices,
-    read_indices,
-    sample_matrix,
-)
 from sim.analysis.testfunctions import ishigami, ishigami_indices, ishigami_problem
+from sim.sensitivity import AnalysisError, analyze_study, load_study, read_indices
+from sim.sensitivity.convergence import convergence_verdict
+from sim.sensitivity.indices import fast_indices, morris_indices
+from sim.sensitivity.study import read_runs_files, sample_matrix
 
 TOL = 0.02  # allowance beyond the bootstrap half-width
 

@@ -10,8 +10,8 @@ import math
 import pandas as pd
 import pytest
 
-from sim.analysis.sensitivity import analyze_study
 from sim.analysis.testfunctions import ishigami_indices
+from sim.sensitivity import analyze_study
 
 experiments = pytest.importorskip("sim.experiments", reason="the experiment runner is not built")
 if not hasattr(experiments, "run_study"):
