@@ -20,7 +20,7 @@ import pandas as pd
 from SALib.analyze import fast, morris, sobol
 
 from sim.rng import stable_hash
-from sim.sensitivity.study import AnalysisError, Study, harmonics
+from sim.sensitivity.study import AnalysisError, Study
 
 RESAMPLES = 1000
 CONF_LEVEL = 0.95
@@ -132,3 +132,8 @@ def index_notes(main: pd.DataFrame, method: str) -> list[str]:
     if main["S1"].sum() > 1 + main["S1_conf"].max():
         notes.append(f"the S1 sum to {main['S1'].sum():.2f} > 1: estimates are noisy")
     return notes
+
+
+def harmonics(design: dict) -> int:
+    """eFAST's interference parameter M (`harmonics`; SALib's default 4)."""
+    return int(design.get("harmonics", design.get("M", 4)))
