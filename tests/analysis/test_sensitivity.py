@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from ishigami import ishigami, ishigami_indices, ishigami_problem
 from sa_studies import design, salib_sample, write_shards, write_study
 
-from sim.analysis.testfunctions import ishigami, ishigami_indices, ishigami_problem
 from sim.experiments.store import read_runs
 from sim.sensitivity import AnalysisError, analyze_study, load_study, read_indices
 from sim.sensitivity.convergence import convergence_verdict
