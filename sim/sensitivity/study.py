@@ -154,17 +154,18 @@ def stored_sample(folder: Path, manifest: dict) -> np.ndarray | None:
     design = manifest["design"]
     if design["method"] not in SALIB_METHODS:
         return None
-    lacking = [k for k in ("sample_columns", "digest") if k not in design]
-    if lacking or not (folder / store.DESIGN).is_file():
-        what = f"design.{' and design.'.join(lacking)} in manifest.json" if lacking \
-            else store.DESIGN
-        raise AnalysisError(f"{folder} lacks {what}: the analysis needs the sample the runs "
-                            "were drawn from, as the experiment runner stores it. Rerun the study.")
+    lacking = [f"manifest.json's design.{k}" for k in ("sample_columns", "digest")
+               if k not in design]
+    lacking += [] if (folder / store.DESIGN).is_file() else [store.DESIGN]
+    if lacking:
+        raise AnalysisError(f"{folder} lacks {' and '.join(lacking)}: the analysis needs the "
+                            "sample the runs were drawn from, as the experiment runner stores "
+                            "it. Rerun the study.")
     X = store.sample_matrix(folder)
-    if digest(X) != design["digest"]:
+    if (found := digest(X)) != design["digest"]:
         raise AnalysisError(
             f"{store.DESIGN} does not match the sample digest in manifest.json (digest "
-            f"{digest(X)}, manifest: {design['digest']}): the design file was changed or "
+            f"{found}, manifest: {design['digest']}): the design file was changed or "
             "belongs to another run of the study, and indices computed from it would be "
             "meaningless. Rerun the study.")
     return X
