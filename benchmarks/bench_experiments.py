@@ -66,7 +66,7 @@ def trivial_experiment(sims: int) -> str:
     name = "bench-trivial"
     [model]
     kind = "function"
-    function = "sim.experiments.testfunctions:trivial"
+    function = "benchmarks_trivial:trivial"
     [factors.x]
     low = 0.0
     high = 1.0
@@ -117,9 +117,10 @@ def run_ours(text: str, backend: str, workers: int, **kwargs) -> dict:
 
 def bare_loop(sims: int) -> dict:
     """The trivial model called in a plain loop over the same design: the floor."""
+    from benchmarks_trivial import trivial
+
     from sim.experiments import load_experiment
     from sim.experiments.design import make_design
-    from sim.experiments.testfunctions import trivial
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "exp.toml"

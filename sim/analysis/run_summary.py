@@ -1,12 +1,14 @@
-"""A short plain-text summary of one run's monthly table: programme start vs end."""
+"""A short plain-text summary of one run's monthly table: programme start vs end.
+
+`programme_start` is shared with the summary figure (`sim.viz.summary`): viz reads
+analysis helpers, never the other way round.
+"""
 
 from __future__ import annotations
 
 import math
 
 import pandas as pd
-
-from sim.viz.summary import programme_start
 
 # (label, monthly column, format) in display order.
 LINES = (
@@ -25,6 +27,13 @@ LINES = (
     ("Partner engagement (0-1)", "partner_engagement_mean", "{:.2f}"),
     ("Businesses engaged", "business_engagement_share", "{:.1%}"),
 )
+
+
+def programme_start(monthly: pd.DataFrame) -> int | None:
+    """The last burn-in month (the programme starts right after it), or None if never."""
+    if "phase" not in monthly or not (monthly["phase"] == "programme").any():
+        return None
+    return int(monthly.loc[monthly["phase"] == "programme", "month"].min()) - 1
 
 
 def start_and_end(monthly: pd.DataFrame) -> tuple[pd.Series, pd.Series, bool]:

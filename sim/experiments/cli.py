@@ -112,9 +112,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    """`experiment analyze`: delegate to sim.analysis.sensitivity and print the summary path."""
-    from sim.analysis.sensitivity import analyze_study
+    """`experiment analyze`: delegate to sim.sensitivity and print the summary path."""
     from sim.experiments.store import resolve_folder
+    from sim.sensitivity import analyze_study
 
     try:
         folder = resolve_folder(args.folder)

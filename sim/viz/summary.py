@@ -17,16 +17,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter, StrMethodFormatter
 
+from sim.analysis.run_summary import programme_start
+
 DEPRIVED = "#c0392b"
 REST = "#2c7fb8"
 DPI = 150
-
-
-def programme_start(monthly: pd.DataFrame) -> int | None:
-    """The last burn-in month (the programme starts right after it), or None if never."""
-    if "phase" not in monthly or not (monthly["phase"] == "programme").any():
-        return None
-    return int(monthly.loc[monthly["phase"] == "programme", "month"].min()) - 1
 
 
 def plot_summary(monthly: pd.DataFrame, path: str | Path, title: str = "") -> Path:

@@ -1,8 +1,9 @@
 """Synthetic study folders, written as the experiment runner writes them (the contract).
 
-`write_study` writes `manifest.json` and `runs.parquet` for a design and a
-matrix of outcome values, so the analysis can be tested without the runner
-or the model.
+`write_study` writes `manifest.json`, `design.parquet` and `runs.parquet` for a
+design and a matrix of outcome values, so the analysis can be tested without
+the runner or the model. SALib samples are drawn by the runner's own sampler
+(`sim.experiments.design.draw`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.sensitivity import sample_matrix
+from sim.experiments.design import SAMPLE_PREFIX, Design, digest, draw
+from sim.experiments.spec import DesignSpec
 
+SALIB_METHODS = ("sobol", "morris", "fast")
 TYPES = {"float": "float", "continuous": "float", "int": "int", "integer": "int",
          "categorical": "string"}  # the runner's column types, by factor kind
 
@@ -24,9 +27,17 @@ def design(method: str, problem: dict, samples: int, *, seed: int = 1,
     """The manifest's `design` entry, with `points` taken from the SALib sample."""
     d = {"method": method, "samples": samples, "second_order": second_order, "levels": levels,
          "seed": seed, "replicates": replicates, "problem": problem}
-    d["points"] = len(sample_matrix(d))
+    d["points"] = len(salib_sample(d))
     d["simulations"] = d["points"] * replicates
     return d
+
+
+def salib_sample(design: dict) -> np.ndarray:
+    """The SALib sample of a `design()` entry, drawn as the runner draws it."""
+    spec = DesignSpec(method=design["method"], samples=design["samples"],
+                      second_order=design["second_order"], levels=design["levels"],
+                      seed=design["seed"])
+    return draw(spec, (), design["problem"], design["seed"])
 
 
 def write_study(folder: Path, design: dict, values: dict[str, np.ndarray], *,
@@ -39,7 +50,8 @@ def write_study(folder: Path, design: dict, values: dict[str, np.ndarray], *,
         design: see `design()`.
         values: outcome name -> points x replicates array (or a 1-d array for one replicate).
         factors: the manifest's factor list; default float uncertainties of the problem.
-        X: factor values recorded in the runs; default the regenerated sample.
+        X: factor values recorded in the runs; default the design's sample. For grid and
+            LHS designs (no SALib sample to draw) X is the sample, and must be given.
         failed: (point, replicate) pairs written as failed runs with no outcome values.
         common_seeds: replicate r has one seed at every point (else a seed per simulation).
     """
@@ -47,7 +59,9 @@ def write_study(folder: Path, design: dict, values: dict[str, np.ndarray], *,
     names = design["problem"]["names"]
     factors = factors or [{"name": n, "role": "uncertainty", "kind": "float"} for n in names]
     factors = [{"type": TYPES[f["kind"]], **f} for f in factors]
-    X = sample_matrix(design) if X is None else X
+    sample = salib_sample(design) if design["method"] in SALIB_METHODS else X
+    X = sample if X is None else X
+    design = write_design(folder, design, factors, sample)
     runs = runs_table(design, factors, X, values, set(failed), common_seeds)
     runs.to_parquet(folder / "runs.parquet", index=False)
     n_failed = len(set(failed))
@@ -58,6 +72,16 @@ def write_study(folder: Path, design: dict, values: dict[str, np.ndarray], *,
                            "failed": n_failed}}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return folder
+
+
+def write_design(folder: Path, design: dict, factors: list[dict], sample: np.ndarray) -> dict:
+    """Write design.parquet (the runner's Design.frame); the design entry with the
+    sample's columns and digest, as the runner records them in the manifest."""
+    values = {f["name"]: realise(f, sample[:, j]) for j, f in enumerate(factors)}
+    Design(sample, values, {"problem": design["problem"]}).frame().to_parquet(
+        folder / "design.parquet", index=False)
+    return {**design, "sample_columns": [SAMPLE_PREFIX + n for n in design["problem"]["names"]],
+            "digest": digest(sample)}
 
 
 def write_shards(folder: Path, runs: pd.DataFrame, cuts: list[int], replicates: int) -> None:

@@ -7,20 +7,13 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from sa_studies import design, write_shards, write_study
+from ishigami import ishigami, ishigami_indices, ishigami_problem
+from sa_studies import design, salib_sample, write_shards, write_study
 
-from sim.analysis.sa_study import read_runs_files
-from sim.analysis.sensitivity import (
-    AnalysisError,
-    analyze_study,
-    convergence_verdict,
-    fast_indices,
-    load_study,
-    morris_indices,
-    read_indices,
-    sample_matrix,
-)
-from sim.analysis.testfunctions import ishigami, ishigami_indices, ishigami_problem
+from sim.experiments.store import read_runs
+from sim.sensitivity import AnalysisError, analyze_study, load_study, read_indices
+from sim.sensitivity.convergence import convergence_verdict
+from sim.sensitivity.indices import fast_indices, morris_indices
 
 TOL = 0.02  # allowance beyond the bootstrap half-width
 
@@ -37,7 +30,7 @@ def ishigami_sobol(tmp_path_factory):
     """An Ishigami Sobol study (N=1024, second order) and its analysis folder."""
     d = design("sobol", ishigami_problem(), 1024, second_order=True, seed=7)
     folder = write_study(tmp_path_factory.mktemp("ish") / "run", d,
-                         {"y": ishigami(sample_matrix(d))})
+                         {"y": ishigami(salib_sample(d))})
     return folder, analyze_study(folder)
 
 
@@ -70,7 +63,7 @@ def test_outputs_tables_figures_and_summary(ishigami_sobol):
 
 def test_morris_ranks_an_inert_factor_last_with_zero_mu_star(tmp_path):
     d = design("morris", UNIT4, 20, levels=4, seed=3)
-    out = analyze_study(write_study(tmp_path / "m", d, {"y": linear(sample_matrix(d))}))
+    out = analyze_study(write_study(tmp_path / "m", d, {"y": linear(salib_sample(d))}))
     table = pd.read_csv(out / "morris_y.csv")
     assert table["factor"].iloc[-1] == "d"
     assert table["mu_star"].iloc[-1] == pytest.approx(0, abs=1e-12)
@@ -80,7 +73,7 @@ def test_morris_ranks_an_inert_factor_last_with_zero_mu_star(tmp_path):
 
 def test_efast_recovers_ishigami_first_order(tmp_path):
     d = design("fast", ishigami_problem(), 1025, seed=5)
-    out = analyze_study(write_study(tmp_path / "f", d, {"y": ishigami(sample_matrix(d))}))
+    out = analyze_study(write_study(tmp_path / "f", d, {"y": ishigami(salib_sample(d))}))
     got = pd.read_csv(out / "fast_y.csv").set_index("factor")
     assert (got["S1"] - ishigami_indices()["S1"]).abs().max() < 0.05
     assert "eFAST designs cannot be subsampled" in (out / "summary.md").read_text()
@@ -89,13 +82,13 @@ def test_efast_recovers_ishigami_first_order(tmp_path):
 def test_efast_leaves_numpy_global_random_state_alone():
     d = design("fast", ishigami_problem(), 257, seed=5)
     before = np.random.get_state()[1].copy()  # noqa: NPY002
-    fast_indices(ishigami_problem(), ishigami(sample_matrix(d)), 4, seed=11)
+    fast_indices(ishigami_problem(), ishigami(salib_sample(d)), 4, seed=11)
     assert (np.random.get_state()[1] == before).all()  # noqa: NPY002
 
 
 def _sobol_unit4(tmp_path, n=64, **kw):
     d = design("sobol", UNIT4, n, seed=2, **kw)
-    return d, sample_matrix(d)
+    return d, salib_sample(d)
 
 
 def test_failed_runs_are_refused_with_their_count_and_points(tmp_path):
@@ -122,14 +115,14 @@ def test_mean_policy_imputes_and_says_so_loudly(tmp_path):
 @pytest.mark.parametrize("method", ["sobol", "fast"])
 def test_drop_policy_is_refused_for_sobol_and_efast(tmp_path, method):
     d = design(method, UNIT4, 65 if method == "fast" else 16, seed=2)
-    folder = write_study(tmp_path / "s", d, {"y": linear(sample_matrix(d))}, failed=((1, 0),))
+    folder = write_study(tmp_path / "s", d, {"y": linear(salib_sample(d))}, failed=((1, 0),))
     with pytest.raises(AnalysisError, match=f"not valid for a {method} design"):
         analyze_study(folder, on_failure="drop")
 
 
 def test_drop_policy_for_morris_drops_whole_trajectories(tmp_path):
     d = design("morris", UNIT4, 10, levels=4, seed=3)
-    X = sample_matrix(d)
+    X = salib_sample(d)
     y = linear(X) + X[:, 3] * X[:, 0]
     folder = write_study(tmp_path / "m", d, {"y": y}, failed=((12, 0),))  # trajectory 2 of 10
     out = analyze_study(folder, on_failure="drop")
@@ -166,7 +159,7 @@ def test_a_retried_run_that_succeeded_replaces_its_failure(tmp_path):
     folder = write_study(tmp_path / "s", d, {"y": linear(X)})
     runs = pd.read_parquet(folder / "runs.parquet")
     failed = runs.iloc[[3]].assign(status="failed", y=np.nan, error="MemoryError")
-    pd.concat([failed, runs]).to_parquet(folder / "runs.parquet")
+    write_shards(folder, pd.concat([failed, runs]), [0, 1, len(runs) + 1], replicates=1)
     assert (analyze_study(folder) / "sobol_y.csv").is_file()
 
 
@@ -205,7 +198,7 @@ def test_noise_that_differs_between_points_survives_common_seeds(tmp_path):
     assert "the part that differs between points" in (out / "summary.md").read_text()
 
 
-def test_runs_that_do_not_match_the_regenerated_sample_are_refused(tmp_path):
+def test_runs_or_a_manifest_that_do_not_match_the_stored_sample_are_refused(tmp_path):
     d, X = _sobol_unit4(tmp_path, n=16)
     wrong = X.copy()
     wrong[7, 2] += 0.01
@@ -213,9 +206,9 @@ def test_runs_that_do_not_match_the_regenerated_sample_are_refused(tmp_path):
     with pytest.raises(AnalysisError, match="factor 'c' differs in 1 of .* first at point 7"):
         analyze_study(folder)
     manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["design"]["seed"] = 99
+    manifest["design"]["digest"] = "0" * 16  # the manifest of another sample
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(AnalysisError, match="runs.parquet does not match the sobol sample"):
+    with pytest.raises(AnalysisError, match="design.parquet does not match the sample digest"):
         analyze_study(folder)
 
 
@@ -224,7 +217,7 @@ def test_integer_factors_may_be_rounded_in_the_runs(tmp_path):
     factors = [{"name": "k", "role": "lever", "kind": "int"},
                {"name": "x", "role": "uncertainty", "kind": "float"}]
     d = design("sobol", problem, 16, seed=4)
-    X = sample_matrix(d)
+    X = salib_sample(d)
     out = analyze_study(write_study(tmp_path / "s", d, {"y": np.round(X[:, 0]) + X[:, 1]},
                                     factors=factors))
     assert "Integer factors are analysed on the continuous" in (out / "summary.md").read_text()
@@ -310,25 +303,26 @@ def test_convergence_verdict_flags_rank_changes_and_wide_intervals():
     assert close.startswith("converged (order of a vs b changed")
 
 
-def test_fallback_reader_reads_runs_parquet_or_its_shards(tmp_path):
+def test_runs_are_read_from_runs_parquet_or_its_shards(tmp_path):
     d, X = _sobol_unit4(tmp_path, n=16)
     folder = write_study(tmp_path / "study" / "run", d, {"y": linear(X)})
-    runs = read_runs_files(folder)
+    runs = read_runs(folder)
     write_shards(folder, runs, [0, 30, len(runs)], replicates=1)
-    pd.testing.assert_frame_equal(read_runs_files(folder), runs)
+    pd.testing.assert_frame_equal(load_study(folder).runs, runs)
     assert load_study(tmp_path / "study").folder == folder  # a study with one run resolves
 
 
-def test_samples_kept_by_the_runner_must_equal_the_regenerated_sample(tmp_path):
+def test_a_changed_stored_sample_is_refused(tmp_path):
     d, X = _sobol_unit4(tmp_path, n=16)
-    d["sample_columns"] = [f"sample:{n}" for n in UNIT4["names"]]
     folder = write_study(tmp_path / "s", d, {"y": linear(X)})
-    kept = pd.DataFrame(X, columns=d["sample_columns"]).assign(point=np.arange(len(X)))
-    kept.to_parquet(folder / "design.parquet")
-    assert load_study(folder).X.shape == X.shape
+    assert np.array_equal(load_study(folder).X, X)
+    kept = pd.read_parquet(folder / "design.parquet")
     kept.loc[3, "sample:b"] += 0.5
     kept.to_parquet(folder / "design.parquet")
-    with pytest.raises(AnalysisError, match="design.parquet does not match .* first at point 3"):
+    with pytest.raises(AnalysisError, match="design.parquet does not match the sample digest"):
+        load_study(folder)
+    (folder / "design.parquet").unlink()
+    with pytest.raises(AnalysisError, match="lacks design.parquet"):
         load_study(folder)
 
 
@@ -336,5 +330,5 @@ def test_samples_kept_by_the_runner_must_equal_the_regenerated_sample(tmp_path):
 def test_leading_rows_of_a_saltelli_sample_are_the_smaller_design(second_order):
     """The convergence check relies on SALib ordering the Saltelli matrix by base row."""
     d = design("sobol", UNIT4, 64, seed=2, second_order=second_order)
-    small = sample_matrix({**d, "samples": 16})
-    assert np.array_equal(sample_matrix(d)[: len(small)], small)
+    small = salib_sample({**d, "samples": 16})
+    assert np.array_equal(salib_sample(d)[: len(small)], small)

@@ -9,9 +9,9 @@ import math
 
 import pandas as pd
 import pytest
+from ishigami import ishigami_indices
 
-from sim.analysis.sensitivity import analyze_study
-from sim.analysis.testfunctions import ishigami_indices
+from sim.sensitivity import analyze_study
 
 experiments = pytest.importorskip("sim.experiments", reason="the experiment runner is not built")
 if not hasattr(experiments, "run_study"):
@@ -22,7 +22,7 @@ SPEC = f"""
 name = "ishigami-end-to-end"
 [model]
 kind = "function"
-function = "sim.experiments.testfunctions:ishigami"
+function = "function_models:ishigami"
 [factors.x1]
 {RANGE}
 [factors.x2]

@@ -17,7 +17,7 @@ from sim.rng import replicate_seeds
 THREE = """
 [model]
 kind = "function"
-function = "sim.experiments.testfunctions:ishigami"
+function = "function_models:ishigami"
 [factors.x1]
 low = 0.0
 high = 1.0

@@ -12,7 +12,7 @@ import time
 
 import pandas as pd
 import psutil
-from exp_helpers import function_experiment
+from exp_helpers import env_with_test_doubles, function_experiment
 
 from sim.experiments import read_runs, run_study, study_status
 from sim.experiments.store import shards
@@ -24,7 +24,8 @@ SLOW = function_experiment("slow", n=40, name="slow", extra="[fixed]\nseconds = 
 def start(path, out_root, *options) -> subprocess.Popen:
     command = [sys.executable, "-m", "sim.experiments.cli", "run", str(path), "--out-root",
                str(out_root), "--quiet", *options]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env_with_test_doubles())
 
 
 def wait_for_shards(proc: subprocess.Popen, out_root, at_least: int) -> list:

@@ -8,7 +8,7 @@ import os
 import numpy as np
 import pandas as pd
 import pytest
-from exp_helpers import ISHIGAMI, TOWN, function_experiment
+from exp_helpers import ISHIGAMI, TOWN, env_with_test_doubles, function_experiment
 
 from sim.experiments import StudyError, load_experiment, read_runs, run_study, study_status
 from sim.experiments.store import read_series
@@ -136,7 +136,7 @@ def test_retry_failed_runs_only_the_failed_simulations_again(write, tmp_path, mo
 
 @pytest.mark.parametrize("outcomes", [
     '[outcomes.gini]\nattribute = "gini"\n[outcomes.gini_reporter]\nreporter = "Gini"\n'
-    '[outcomes.gini_function]\nfunction = "sim.experiments.testfunctions:boltzmann_gini"\n'
+    '[outcomes.gini_function]\nfunction = "function_models:boltzmann_gini"\n'
     '[outcomes.gini_mean]\nreporter = "Gini"\nstat = "mean"\n'])
 def test_mesa_boltzmann_wealth_runs_as_a_plug_in(write, tmp_path, outcomes):
     text = f"""
@@ -171,7 +171,7 @@ def test_mesa_model_with_keyword_parameters(write, tmp_path):
     text = """
     [model]
     kind = "mesa"
-    class = "sim.experiments.testmodels:RandomWalkers"
+    class = "mesa_models:RandomWalkers"
     steps = 10
     [factors.step_size]
     low = 0.5
@@ -221,6 +221,6 @@ def test_workers_that_cannot_start_stop_the_study_with_a_clear_error(write, tmp_
               f"run_study({str(path)!r}, backend='processes', workers=2, "
               f"out_root={str(tmp_path)!r}, progress=False)\n")
     done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True,
-                          timeout=120, check=False)
+                          timeout=120, check=False, env=env_with_test_doubles())
     assert done.returncode == 1
     assert "StudyError: worker processes die before they can run anything" in done.stderr

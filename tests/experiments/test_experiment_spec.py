@@ -141,8 +141,8 @@ def test_factor_and_outcome_names_may_not_collide(write):
 
 
 def test_function_and_mesa_models_are_checked(write):
-    bad = ISHIGAMI.replace("testfunctions:ishigami", "testfunctions:nothing")
-    assert "cannot use function 'sim.experiments.testfunctions:nothing'" in error_of(write, bad)
+    bad = ISHIGAMI.replace("function_models:ishigami", "function_models:nothing")
+    assert "cannot use function 'function_models:nothing'" in error_of(write, bad)
     typo = ISHIGAMI.replace("[factors.x3]", "[factors.x4]")
     assert "unknown factor 'x4'" in error_of(write, typo)
     mesa = """

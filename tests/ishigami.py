@@ -1,4 +1,4 @@
-"""Analytic test functions with known sensitivity indices, for known-answer tests.
+"""The Ishigami function and its analytic sensitivity indices, for known-answer tests.
 
 The Ishigami function (Ishigami and Homma 1990), as used by SALib's own
 regression tests, on x_i uniform in [-pi, pi]:

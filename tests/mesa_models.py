@@ -1,4 +1,5 @@
-"""A tiny Mesa model for tests of the experiment runner's Mesa adapter."""
+"""A tiny Mesa model (a test double) for tests of the experiment runner's Mesa adapter,
+named `mesa_models:RandomWalkers` in experiment files (see `function_models`)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.analysis.sa_study import AnalysisError, Study
+from sim.sensitivity.study import AnalysisError, Study
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.analysis.sa_points import PointValues
-from sim.analysis.sa_study import Study
+from sim.sensitivity.points import PointValues
+from sim.sensitivity.study import Study
 
 MAX_LEVELS = 10   # a numeric factor with more distinct values is binned
 BINS = 5

@@ -1,11 +1,15 @@
-"""Small model functions for tests, examples and benchmarks of the experiment runner.
+"""Function models (test doubles) for tests of the experiment runner and the analysis.
+
+Experiment files in the tests name them as `function_models:<name>`: pytest puts
+`tests/` on sys.path (`pythonpath` in pyproject.toml), and the runner's spawned
+worker processes and Dask workers inherit the parent's sys.path.
 
 `ishigami` is the standard test function of sensitivity analysis, with known
 Sobol indices (Ishigami and Homma 1990; SALib's `SALib.test_functions.Ishigami`).
 The others misbehave on purpose: `sometimes_fails` raises for some inputs,
 `dies` kills its own process for one input (as a segfault would), `slow` sleeps,
-`flaky` fails while an environment variable is set. (Mesa test models are in
-`sim.experiments.testmodels`, so that importing this module stays fast.)
+`flaky` fails while an environment variable is set. (The Mesa test model is in
+`mesa_models`, so that importing this module stays fast.)
 """
 
 from __future__ import annotations
@@ -14,15 +18,14 @@ import os
 import time
 
 import numpy as np
-
-from sim.analysis.testfunctions import ISHIGAMI_A, ISHIGAMI_B
-from sim.analysis.testfunctions import ishigami as vectorised_ishigami
+from ishigami import ISHIGAMI_A, ISHIGAMI_B
+from ishigami import ishigami as vectorised_ishigami
 
 
 def ishigami(x1: float, x2: float, x3: float, seed: int = 0, a: float = ISHIGAMI_A,
              b: float = ISHIGAMI_B) -> dict:
     """The Ishigami function as a plug-in model; `seed` is accepted (and ignored: it is
-    deterministic). Analytic indices: sim.analysis.testfunctions.ishigami_indices."""
+    deterministic). Analytic indices: ishigami.ishigami_indices."""
     return {"y": float(vectorised_ishigami(np.array([[x1, x2, x3]]), a, b)[0])}
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.sa_study import Failures, Study
+from sim.sensitivity.failures import Failures
+from sim.sensitivity.study import Study
 
 METHOD_TEXT = {
     "sobol": "Sobol' variance-based indices (Sobol 2001): S1 (first order) and ST (total) by the "

@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from sim.analysis.sa_study import safe_name
+from sim.sensitivity.study import safe_name
 
 DPI = 150
 S1_COLOUR, ST_COLOUR = "#2c7fb8", "#c0392b"
