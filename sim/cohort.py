@@ -118,12 +118,10 @@ def participant_table(model, horizons=(0, 6, 12, 24, 36)):
     in work 0, 6, 12, 24 and 36 months after it ended (1 yes, 0 no, -1 not observed)."""
     import pandas as pd
 
-    from sim.policy.spec import LEVERS
-
     table = pd.DataFrame(model.participants.columns())
     if table.empty:
         return table
-    table["lever"] = [LEVERS[i] for i in table["lever"]]
+    table["lever"] = [model.levers[i].name for i in table["lever"]]
     if model.track_own_participants:
         for h in horizons:
             table[f"employed_{h}m_after"] = model.tracker.panel[:, h]

@@ -22,7 +22,8 @@ from sim.params import Params
 from sim.policy import board as partnership
 from sim.policy import levers
 from sim.policy.budget import Ledger
-from sim.policy.spec import LEVERS, Policy
+from sim.policy.levers import registry
+from sim.policy.spec import Policy
 from sim.population import build_households, build_residents
 from sim.residents import income
 from sim.rng import Streams
@@ -40,6 +41,9 @@ class LocalEconomy(mesa.Model):
         watch: (slot, uid, start_month, end_month) arrays of people to follow around a
             programme, so a counterfactual run can track another run's participants.
         disabled_levers: levers whose money is not spent (for paired "without" runs).
+
+    Raises:
+        ValueError: a registered lever that no partner delivers, or an unknown disabled lever.
     """
 
     def __init__(self, params: Params | None = None, rng: int = 0, policy: Policy | None = None,
@@ -49,13 +53,20 @@ class LocalEconomy(mesa.Model):
         self.seed = int(rng)
         self.policy = policy or Policy()
         self.shocks = tuple(shocks)
+        self.levers = registry.levers()  # this run's levers: a snapshot of the registry
+        self.lever_index = {lever.name: i for i, lever in enumerate(self.levers)}
+        registry.check_remits(PARTNERS, self.levers)
         self.disabled_levers = frozenset(disabled_levers)
+        unknown = self.disabled_levers - set(self.lever_index)
+        if unknown:
+            raise ValueError(f"disabled_levers: unknown lever(s) {sorted(unknown)}")
         self.streams = Streams(self.seed)
         setup = self.streams["setup"]
         self.hoods = build_neighbourhoods(self.p, setup)
         self.grid = build_network(self.hoods, self.random)
         self.households = build_households(self.p, self.hoods, setup)
-        self.residents = build_residents(self.p, self.hoods, self.households, setup)
+        self.residents = build_residents(self.p, self.hoods, self.households, setup,
+                                         registry.resident_state(self.levers))
         self.residents_by_hood = np.bincount(self.residents.hood, minlength=self.hoods.n)
         self.firms = initial_businesses(self.p, self.hoods, self.residents_by_hood, setup)
         employ_initial_workers(self, setup)
@@ -86,15 +97,14 @@ class LocalEconomy(mesa.Model):
         fr = min(self.p.free_rider_share, 1 - self.p.conditional_share)
         mix = [self.p.conditional_share, fr, 1 - self.p.conditional_share - fr]
         self.partners = [
-            PublicBody(self, name, main * spend, stream * self.p.regeneration_budget, remit, kpi,
+            PublicBody(self, name, main * spend, stream * self.p.regeneration_budget,
+                       registry.remit_of(name, self.levers), kpi,
                        DISPOSITIONS[rng.choice(3, p=mix)], centre)
-            for name, (main, stream, remit, kpi) in PARTNERS.items()]
+            for name, (main, stream, kpi) in PARTNERS.items()]
         self.board = Partnership(self, self.policy)
 
     def _create_programme_state(self, watch) -> None:
-        lags = np.array([self.p.delivery_lag_months * (3 if lever == "sites_transport" else 1)
-                         for lever in LEVERS])
-        self.ledger = Ledger(len(self.partners), lags)
+        self.ledger = Ledger(len(self.partners), registry.lags(self.p, self.levers))
         self.referral_precision = self.p.referral_precision_base
         self.cohort: Cohort | None = None
         self.participants = ParticipantLog()
@@ -131,7 +141,7 @@ class LocalEconomy(mesa.Model):
         res = self.residents
         end = np.full(len(people), self.month + months, np.int64)
         self.participants.add(uid=res.uid[people], slot=people.astype(np.int64),
-                              lever=np.full(len(people), LEVERS.index(lever), np.int64),
+                              lever=np.full(len(people), self.lever_index[lever], np.int64),
                               start_month=np.full(len(people), self.month, np.int64),
                               end_month=end, deprived=self.hoods.deprived[res.hood[people]],
                               status_at_start=res.status[people].astype(np.int64))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 from sim.cohort import HORIZONS
-from sim.policy.spec import LEVERS
 from sim.population import EMPLOYED, INACTIVE, SICK, STUDENT, TTWA_EMPLOYER, UNEMPLOYED
 
 STATES = {EMPLOYED: "E", UNEMPLOYED: "U", INACTIVE: "I"}
@@ -162,7 +161,8 @@ def programme(model) -> dict:
     re-engagement of the cohort, and programme activity."""
     spent = model.ledger.spent_this_month
     f = model.month_flags
-    row = {f"spend_{lever}": float(spent[:, :, i].sum()) for i, lever in enumerate(LEVERS)}
+    row = {f"spend_{lever.name}": float(spent[:, :, i].sum())
+           for i, lever in enumerate(model.levers)}
     row["spend_regeneration"] = float(spent[0].sum())
     row["spend_mainstream_aligned"] = float(spent[1].sum())
     row["one_stop_shop_spend"] = float(f["one_stop_shop_spend"])

@@ -8,7 +8,6 @@ from sim import investment
 from sim.businesses import draw_firm_traits, starting_cash
 from sim.dynamics.labour import shock_effects
 from sim.markets import goods
-from sim.policy.spec import LEVERS
 from sim.population import UNEMPLOYED
 
 
@@ -186,7 +185,7 @@ def appraise_with_help(model, project: dict, skill_counts) -> dict:
     uses_shop = model.board.one_stop_shop and (project["kind"] == "inward"
                                                or project["engaged_firm"])
     cut = p.oss_friction_cut if uses_shop else 0.0
-    lever = LEVERS.index("business_support")
+    lever = model.lever_index["business_support"]
     pool = 0.0 if "business_support" in model.disabled_levers else model.ledger.available(lever)
     record = investment.appraise(p, model.hoods, project, skill_counts, friction_cut=cut,
                                  gap_funding=min(pool, p.gap_funding_max_per_job * project["jobs"]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import residents as rules
-from sim.policy.levers import LEVER_ID, complete_training
+from sim.policy.levers.common import release, run_down
 
 
 def new_month_flags(model) -> dict:
@@ -29,21 +29,17 @@ def household_income_per_adult(model) -> np.ndarray:
 
 
 def progress_programmes(model) -> None:
-    """Programmes run down; finishing trainees may gain a skill; job-search help fades."""
-    res = model.residents
+    """Programmes run down; each lever's `progress` hook (in lever order) sees the residents
+    whose enrolment on it ends this month (skills: training completion; wage subsidy and
+    childcare: their months run down); then finishers leave and job-search help fades."""
     if not model.policy.funded:
         return  # nobody is ever on a programme
-    on = res.programme >= 0
-    res.programme_left -= on
-    finishing = np.flatnonzero(on & (res.programme_left <= 0))
-    trainees = finishing[res.programme[finishing] == LEVER_ID["skills"]]
-    complete_training(model, trainees)
-    res.search_boost[trainees] = 1.0
-    res.programme[finishing], res.activation_boost[finishing] = -1, 1.0
-    off = res.programme < 0
-    res.search_boost[off] = 1 + (res.search_boost[off] - 1) * 0.5  # [A] help fades by half a month
-    np.subtract(res.voucher_left, 1, out=res.voucher_left, where=res.voucher_left > 0)
-    np.subtract(res.childcare_left, 1, out=res.childcare_left, where=res.childcare_left > 0)
+    res = model.residents
+    finishing = run_down(res)
+    on_lever = res.programme[finishing]
+    for i, lever in enumerate(model.levers):
+        lever.progress(model, finishing[on_lever == i])
+    release(res, finishing)
 
 
 def update_residents(model) -> None:

@@ -19,14 +19,17 @@ from __future__ import annotations
 import numpy as np
 
 from sim.params import Params
-from sim.policy.spec import GROWTH_LEVERS, LEVERS, Policy
-
-SOCIAL_LEVERS = ("health", "community_safety", "childcare")
+from sim.policy.spec import Policy
 
 
-def remit_matrix(partners) -> np.ndarray:
-    """R[partner, lever] = 1 if the lever is in the partner's remit."""
-    return np.array([[lever in b.remit for lever in LEVERS] for b in partners], float)
+def remit_matrix(partners, levers) -> np.ndarray:
+    """R[partner, lever] = 1 if the partner is one of the lever's remit holders."""
+    return np.array([[b.name in lever.remit for lever in levers] for b in partners], float)
+
+
+def mix_vector(policy: Policy, levers) -> np.ndarray:
+    """The policy's mix as shares in lever order (a lever the mix omits gets none)."""
+    return np.array([policy.mix.get(lever.name, 0.0) for lever in levers])
 
 
 def own_remit_spending(streams: np.ndarray, remit: np.ndarray, mix: np.ndarray) -> np.ndarray:
@@ -38,10 +41,11 @@ def own_remit_spending(streams: np.ndarray, remit: np.ndarray, mix: np.ndarray) 
     return streams[:, None] * shares
 
 
-def growth_tilted_mix(p: Params, mix: np.ndarray) -> np.ndarray:
+def growth_tilted_mix(p: Params, mix: np.ndarray, levers) -> np.ndarray:
     """The board's mix after the growth weight: growth levers up, social levers down."""
-    tilt = np.array([1 + p.growth_weight if lever in GROWTH_LEVERS else
-                     1 - p.growth_weight if lever in SOCIAL_LEVERS else 1.0 for lever in LEVERS])
+    tilt = np.array([1 + p.growth_weight if lever.in_group("growth") else
+                     1 - p.growth_weight if lever.in_group("social") else 1.0
+                     for lever in levers])
     tilted = mix * tilt
     return tilted / tilted.sum() if tilted.sum() > 0 else tilted
 
@@ -52,11 +56,11 @@ def delivery_shares(remit: np.ndarray, engagement: np.ndarray) -> np.ndarray:
     return weights / weights.sum(axis=0, keepdims=True)
 
 
-def allocate(p: Params, policy: Policy, partners):
+def allocate(p: Params, policy: Policy, partners, levers):
     """The year's allocation A[partner, lever] (GBP/yr), one stop shop budget and reward reserve."""
-    remit = remit_matrix(partners)
+    remit = remit_matrix(partners, levers)
     streams = np.array([b.stream for b in partners])
-    mix = np.array([policy.mix[lever] for lever in LEVERS])
+    mix = mix_vector(policy, levers)
     if policy.regime == "none" or streams.sum() == 0:
         return np.zeros_like(remit), 0.0, 0.0
     if policy.regime == "lsp":
@@ -65,30 +69,32 @@ def allocate(p: Params, policy: Policy, partners):
     pot = pooled.sum()
     one_stop_shop = min(p.one_stop_shop_budget, pot)
     reward = (pot - one_stop_shop) * p.reward_grant_share
-    board = (pot - one_stop_shop - reward) * growth_tilted_mix(p, mix)
+    board = (pot - one_stop_shop - reward) * growth_tilted_mix(p, mix, levers)
     engagement = np.array([b.engagement for b in partners])
     allocation = own_remit_spending(streams - pooled, remit, mix)
     allocation += delivery_shares(remit, engagement) * board[None, :]
     return allocation, one_stop_shop, reward
 
 
-def pay_reward(p: Params, policy: Policy, partners, reward: float, target_improved: bool):
+def pay_reward(p: Params, policy: Policy, partners, levers, reward: float,
+               target_improved: bool):
     """Last year's reward grant: to partners by engagement if the shared target improved,
     otherwise back to the board's mix. Returns A[partner, lever] (GBP/yr)."""
-    remit = remit_matrix(partners)
-    mix = np.array([policy.mix[lever] for lever in LEVERS])
+    remit = remit_matrix(partners, levers)
+    mix = mix_vector(policy, levers)
     engagement = np.array([b.engagement for b in partners])
     if target_improved and engagement.sum() > 0:
         return own_remit_spending(reward * engagement / engagement.sum(), remit, mix)
-    return delivery_shares(remit, engagement) * (reward * growth_tilted_mix(p, mix))[None, :]
+    return delivery_shares(remit, engagement) * (reward * growth_tilted_mix(p, mix, levers))[
+        None, :]
 
 
-def aligned_mainstream(p: Params, policy: Policy, partners) -> np.ndarray:
+def aligned_mainstream(p: Params, policy: Policy, partners, levers) -> np.ndarray:
     """Mainstream money that engaged, trusting partners bend to deprived neighbourhoods."""
     if not policy.funded:
-        return np.zeros((len(partners), len(LEVERS)))
-    remit = remit_matrix(partners)
-    mix = np.array([policy.mix[lever] for lever in LEVERS])
+        return np.zeros((len(partners), len(levers)))
+    remit = remit_matrix(partners, levers)
+    mix = mix_vector(policy, levers)
     bent = np.array([b.engagement * b.trust * p.alignable_share * b.mainstream_budget
                      for b in partners])
     return own_remit_spending(bent, remit, mix)

@@ -6,7 +6,10 @@ import pytest
 from sim.model import LocalEconomy
 from sim.outcomes import run_summary
 from sim.params import Params
-from sim.policy.spec import LEVERS, Policy
+from sim.policy.levers import registry
+from sim.policy.spec import Policy
+
+LEVERS = registry.names()
 
 
 def _conditional_engagement(model):
