@@ -9,6 +9,8 @@ from __future__ import annotations
 from mesa import Agent
 from mesa.discrete_space import FixedAgent
 
+from sim.policy import regimes
+
 # name -> (share of mainstream spending, share of regeneration streams, KPI: the monthly
 #          column it answers for). [A] shares shaped on Total Place maps and NRF partnership
 #          accounts. A partner's remit (the levers it funds, following its statutory role) is
@@ -49,7 +51,7 @@ class Partnership(Agent):
     def __init__(self, model, policy):
         super().__init__(model)
         self.policy = policy
-        self.regime = policy.regime
+        self.regime = regimes.lookup(policy.regime)  # a sim.policy.regimes.Regime
         self.pot = 0.0  # GBP / year pooled (coalition)
         self.one_stop_shop = False
         self.reward_reserve = 0.0

@@ -42,7 +42,7 @@ def update_partnership(model) -> None:
 
 def allocate_year(model) -> None:
     p, partners, board = model.p, model.partners, model.board
-    allocation, board.one_stop_shop_budget, reward = regimes.allocate(
+    allocation, board.one_stop_shop_budget, reward = board.regime.allocate(
         p, model.policy, partners, model.levers)
     if board.reward_reserve > 0:
         improved = model.shared_target() > (board.target_last_year or 0.0)
@@ -51,10 +51,9 @@ def allocate_year(model) -> None:
     board.reward_reserve = reward
     board.target_last_year = model.shared_target()
     board.allocation = allocation
-    board.pot = model.p.pooled_share * sum(b.stream for b in partners) * (
-        board.regime == "coalition")
+    board.pot = board.regime.pot(p, partners)
     board.aligned = regimes.aligned_mainstream(p, model.policy, partners, model.levers)
-    board.one_stop_shop = board.regime == "coalition" and board.one_stop_shop_budget > 0
+    board.one_stop_shop = board.regime.one_stop_shop and board.one_stop_shop_budget > 0
     for i, body in enumerate(partners):
         body.funding_received = allocation[i].sum()
 

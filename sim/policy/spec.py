@@ -9,9 +9,10 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from sim.policy import regimes
 from sim.policy.levers import registry
+from sim.policy.regimes import REGIMES
 
-REGIMES = ("none", "lsp", "coalition")
 DEFAULT_TARGETING = 0.7  # [A] share of each lever's money aimed at deprived neighbourhoods
 
 
@@ -41,7 +42,8 @@ class Policy:
 
     @property
     def funded(self) -> bool:
-        return self.regime != "none"
+        """Whether the regime lets regeneration money flow."""
+        return regimes.lookup(self.regime).funded
 
 
 def _unknown(name, valid, what) -> PolicyError:

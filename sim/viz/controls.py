@@ -26,8 +26,10 @@ from typing import Any
 from sim.params import PRESETS, REGISTRY, Param, ParameterError, Params, lookup
 from sim.policy import shocks as shock_spec
 from sim.policy.levers import registry
+from sim.policy.regimes import REGIMES
+from sim.policy.regimes import lookup as regime
 from sim.policy.shocks import Shock, parse_shocks
-from sim.policy.spec import DEFAULT_TARGETING, REGIMES, Policy
+from sim.policy.spec import DEFAULT_TARGETING, Policy
 
 PRESET = "town"  # opens at once: one month of the town takes a few milliseconds
 BURN_IN_MONTHS = 12  # the registry's default is 36; the dashboard starts the programme sooner
@@ -43,13 +45,6 @@ SHOCKS = "Shocks (both scenarios)"
 BEHAVIOUR_GROUP = "Behaviour (both scenarios)"
 GROUPS = (RUN, POLICY_A, MIX, POLICY_B, SHOCKS, BEHAVIOUR_GROUP)
 
-REGIME_HELP = {
-    "none": "no regeneration money: the counterfactual",
-    "lsp": "local strategic partnership: each public body spends its own ring-fenced stream "
-           "on its own remit",
-    "coalition": "growth coalition: a pooled pot with a growth objective, reward grants and a "
-                 "one stop shop",
-}
 SAME_MIX = "same as A"
 FOCUS_GROUPS = {"people first": "people", "growth first": "growth", "places first": "place"}
 EQUAL = "equal shares"
@@ -194,7 +189,7 @@ def build_controls() -> dict[str, Control]:
                       note=f"The dashboard uses {BURN_IN_MONTHS} and simulates the burn-in "
                       "when it builds the model, so the programme starts at the next step."),
         Control("regime", "Select", REGIME_A, "Regime, scenario A",
-                "; ".join(f"{r}: {REGIME_HELP[r]}" for r in REGIMES) + ".", POLICY_A,
+                "; ".join(f"{r}: {regime(r).description}" for r in REGIMES) + ".", POLICY_A,
                 values=REGIMES),
         Control("budget", "InputText", "", "Regeneration budget, GBP a year",
                 f"{budget.description[0].upper()}{budget.description[1:]}. Leave blank for the "
@@ -209,7 +204,7 @@ def build_controls() -> dict[str, Control]:
     c += [
         Control("compare_regime", "Select", REGIME_B, "Regime, scenario B",
                 "Scenario B runs beside A with the same seed, district, shocks and behaviour; "
-                + "; ".join(f"{r}: {REGIME_HELP[r]}" for r in REGIMES) + ".", POLICY_B,
+                + "; ".join(f"{r}: {regime(r).description}" for r in REGIMES) + ".", POLICY_B,
                 values=REGIMES),
         Control("compare_mix", "Select", SAME_MIX, "Lever mix, scenario B",
                 f"{SAME_MIX}: A's mix; " + "; ".join(
