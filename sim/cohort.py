@@ -23,6 +23,13 @@ HORIZONS = (3, 6, 12)
 PANEL_MONTHS = 37  # months 0..36 after programme end
 
 
+def form_cohort(model) -> None:
+    """The schedule's `cohort` stage: in the first programme month, before anything else
+    happens that month, fix the cohort from the status residents ended burn-in with."""
+    if model.month == model.p.burn_in_months + 1:
+        model.cohort = Cohort(model)
+
+
 class Cohort:
     def __init__(self, model):
         res = model.residents

@@ -6,13 +6,16 @@ The model holds state and the step order; the rules live in `sim.markets`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import mesa
 import numpy as np
 
 from sim import outcomes
 from sim.agents import DISPOSITIONS, PARTNERS, Business, Household, Partnership, PublicBody
 from sim.businesses import initial_businesses
-from sim.cohort import Cohort, ParticipantLog, Tracker
+from sim.cohort import Cohort, ParticipantLog, Tracker, form_cohort
 from sim.dynamics import firms as firm_dynamics
 from sim.dynamics import labour as labour_dynamics
 from sim.dynamics import people as people_dynamics
@@ -28,6 +31,15 @@ from sim.population import build_households, build_residents
 from sim.residents import income
 from sim.rng import Streams
 from sim.space import build_neighbourhoods, build_network
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the month: a name, the function that runs it, and what it does."""
+
+    name: str
+    run: Callable[[LocalEconomy], None]
+    description: str
 
 
 class LocalEconomy(mesa.Model):
@@ -151,17 +163,18 @@ class LocalEconomy(mesa.Model):
                                 res.status[people])
 
     def step(self) -> None:
-        """One month, in the order of model-spec section 4."""
+        """One month: reset the month's counters, then run the stages of `SCHEDULE` in order
+        (docs/odd.md section 3; `plan()` lists them)."""
         self.month_flags = people_dynamics.new_month_flags(self)
-        partnership.update_partnership(self)
-        levers.deliver(self)
-        firm_dynamics.update_businesses(self)
-        labour_dynamics.run_labour_market(self)
-        people_dynamics.update_residents(self)
-        place_dynamics.update_neighbourhoods(self)
-        self.observe()
+        for stage in self.schedule:
+            stage.run(self)
+
+    def plan(self) -> list[tuple[str, str]]:
+        """The month's stages in the order `step()` runs them, as (name, description)."""
+        return [(stage.name, stage.description) for stage in self.schedule]
 
     def observe(self) -> None:
+        """Stage `observation`: cohort flags, tracker panels, the month's row of outputs."""
         if self.cohort is not None:
             self.cohort.update(self.residents)
         self.tracker.update(self.residents, self.month)
@@ -175,3 +188,26 @@ class LocalEconomy(mesa.Model):
             if progress is not None:
                 progress()
         return self
+
+
+SCHEDULE: tuple[Stage, ...] = (
+    Stage("cohort", form_cohort, "at programme month 1, fix the re-engagement cohort from "
+          "residents' status at the end of burn-in (sim/cohort.py)"),
+    Stage("partnership", partnership.update_partnership, "quarterly trust and engagement, the "
+          "yearly allocation, a month of money into the pipeline, referral precision, firms' "
+          "engagement (sim/policy/board.py)"),
+    Stage("delivery", levers.deliver, "money whose lag has passed arrives; each lever spends "
+          "what it holds, in registry order (sim/policy/levers/)"),
+    Stage("businesses", firm_dynamics.update_businesses, "demand, accounts, exits, employment "
+          "targets, lay-offs, vacancies, births, investment projects (sim/dynamics/firms.py)"),
+    Stage("labour_market", labour_dynamics.run_labour_market, "separations, activation, "
+          "search and matching, in-commuters (sim/dynamics/labour.py)"),
+    Stage("residents", people_dynamics.update_residents, "programmes run down (each lever's "
+          "progress hook), health, attachment, spells, income, well-being "
+          "(sim/dynamics/people.py)"),
+    Stage("neighbourhoods", place_dynamics.update_neighbourhoods, "crime, decay of environment "
+          "gains, residential moves (sim/dynamics/places.py)"),
+    Stage("observation", LocalEconomy.observe, "cohort flags, tracker panels and one row of "
+          "named outputs (sim/outcomes.py)"),
+)
+LocalEconomy.schedule = SCHEDULE

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.cohort import Cohort
 from sim.policy import engagement, regimes, shocks
 from sim.policy.budget import SOURCES
 
@@ -22,8 +21,6 @@ def programme_month(model) -> int:
 
 def update_partnership(model) -> None:
     t = programme_month(model)
-    if t == 1:
-        model.cohort = Cohort(model)
     if t < 1 or not model.policy.funded:
         return
     partners, board = model.partners, model.board
