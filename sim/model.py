@@ -21,6 +21,7 @@ from sim.dynamics import labour as labour_dynamics
 from sim.dynamics import people as people_dynamics
 from sim.dynamics import places as place_dynamics
 from sim.dynamics.setup import employ_initial_workers, initial_references
+from sim.dynamics.state import MonthCounters
 from sim.params import Params
 from sim.policy import board as partnership
 from sim.policy import levers
@@ -87,7 +88,7 @@ class LocalEconomy(mesa.Model):
         self.pending_projects: list[dict] = []
         self._create_agents()
         self._create_programme_state(watch)
-        self.month_flags = people_dynamics.new_month_flags(self)
+        self.counters = MonthCounters.new_month(self)  # this month's counts (sim.dynamics.state)
         self.prev_status = self.residents.status.copy()
 
     def _create_agents(self) -> None:
@@ -165,7 +166,7 @@ class LocalEconomy(mesa.Model):
     def step(self) -> None:
         """One month: reset the month's counters, then run the stages of `SCHEDULE` in order
         (docs/odd.md section 3; `plan()` lists them)."""
-        self.month_flags = people_dynamics.new_month_flags(self)
+        self.counters = MonthCounters.new_month(self, self.counters)
         for stage in self.schedule:
             stage.run(self)
 

@@ -8,23 +8,9 @@ from sim import residents as rules
 from sim.policy.levers.common import release, run_down
 
 
-def new_month_flags(model) -> dict:
-    """Per-month counters the stages fill in and the observation reads."""
-    return {
-        "revenue": 0.0, "job_losses": 0, "vacancies": 0, "resident_hires": 0,
-        "incommuter_hires": 0, "resident_hires_ttwa": 0, "district_quit_rate": 0.0,
-        "private_investment": 0.0, "pots": (0.0, 0.0), "households_moved": 0, "births": 0,
-        "deaths": 0, "first_project": len(model.records["projects"]), "income": None,
-        "moved": np.zeros(model.residents.n, bool), "subsidised_hires": 0,
-        "subsidised_hires_last_month": model.month_flags["subsidised_hires"]
-        if hasattr(model, "month_flags") else 0,
-        "training_completions": 0, "gap_funding": 0.0, "one_stop_shop_spend": 0.0,
-    }
-
-
 def household_income_per_adult(model) -> np.ndarray:
     res, hh = model.residents, model.households
-    total = np.bincount(res.household, model.month_flags["income"], hh.n)
+    total = np.bincount(res.household, model.counters.income, hh.n)
     return total / hh.size
 
 
@@ -49,5 +35,5 @@ def update_residents(model) -> None:
                         model.streams["health"].standard_normal(res.n, dtype=np.float32))
     rules.update_attachment(p, res)
     res.spell += 1
-    model.month_flags["income"] = model.resident_income()
+    model.counters.income = model.resident_income()
     rules.update_wellbeing(p, res, household_income_per_adult(model), hoods)

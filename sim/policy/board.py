@@ -68,7 +68,7 @@ def money_flows(model, t: int) -> None:
     monthly[0] = 0.0 if ended else board.allocation / 12
     monthly[1] = board.aligned / 12
     model.ledger.allocate(monthly)
-    model.month_flags["one_stop_shop_spend"] = board.one_stop_shop_budget / 12 * board.one_stop_shop
+    model.counters.one_stop_shop_spend = board.one_stop_shop_budget / 12 * board.one_stop_shop
 
 
 def engage_businesses(model) -> None:

@@ -38,7 +38,7 @@ def complete_training(model, finishing: np.ndarray) -> None:
     passed = finishing[model.streams["training"].random(len(finishing)) < chance]
     res.skill[passed] = np.minimum(res.skill[passed] + 1, 4)
     res.attachment[passed] += p.training_attachment_gain * (1 - res.attachment[passed])
-    model.month_flags["training_completions"] += len(passed)
+    model.counters.training_completions += len(passed)
 
 
 def progress(model, finishing: np.ndarray) -> None:

@@ -26,7 +26,7 @@ def eligible(model) -> np.ndarray:
 def deliver(model, money: float) -> float:
     """Pay for last month's subsidised hires; issue vouchers the rest of the money covers."""
     p, res = model.p, model.residents
-    paid = model.month_flags["subsidised_hires_last_month"] * p.wage_subsidy_cost
+    paid = model.counters.subsidised_hires_last_month * p.wage_subsidy_cost
     holders = int(np.count_nonzero(res.voucher_left > 0))
     spare = int((money - paid) // p.wage_subsidy_cost) - holders
     pool = eligible(model)
