@@ -23,6 +23,13 @@ HORIZONS = (3, 6, 12)
 PANEL_MONTHS = 37  # months 0..36 after programme end
 
 
+def form_cohort(model) -> None:
+    """The schedule's `cohort` stage: in the first programme month, before anything else
+    happens that month, fix the cohort from the status residents ended burn-in with."""
+    if model.month == model.p.burn_in_months + 1:
+        model.cohort = Cohort(model)
+
+
 class Cohort:
     def __init__(self, model):
         res = model.residents
@@ -118,12 +125,10 @@ def participant_table(model, horizons=(0, 6, 12, 24, 36)):
     in work 0, 6, 12, 24 and 36 months after it ended (1 yes, 0 no, -1 not observed)."""
     import pandas as pd
 
-    from sim.policy.spec import LEVERS
-
     table = pd.DataFrame(model.participants.columns())
     if table.empty:
         return table
-    table["lever"] = [LEVERS[i] for i in table["lever"]]
+    table["lever"] = [model.levers[i].name for i in table["lever"]]
     if model.track_own_participants:
         for h in horizons:
             table[f"employed_{h}m_after"] = model.tracker.panel[:, h]

@@ -6,27 +6,41 @@ The model holds state and the step order; the rules live in `sim.markets`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import mesa
 import numpy as np
 
 from sim import outcomes
 from sim.agents import DISPOSITIONS, PARTNERS, Business, Household, Partnership, PublicBody
 from sim.businesses import initial_businesses
-from sim.cohort import Cohort, ParticipantLog, Tracker
+from sim.cohort import Cohort, ParticipantLog, Tracker, form_cohort
 from sim.dynamics import firms as firm_dynamics
 from sim.dynamics import labour as labour_dynamics
 from sim.dynamics import people as people_dynamics
 from sim.dynamics import places as place_dynamics
 from sim.dynamics.setup import employ_initial_workers, initial_references
+from sim.dynamics.state import MonthCounters
 from sim.params import Params
 from sim.policy import board as partnership
 from sim.policy import levers
 from sim.policy.budget import Ledger
-from sim.policy.spec import LEVERS, Policy
+from sim.policy.levers import registry
+from sim.policy.spec import Policy
 from sim.population import build_households, build_residents
 from sim.residents import income
 from sim.rng import Streams
 from sim.space import build_neighbourhoods, build_network
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the month: a name, the function that runs it, and what it does."""
+
+    name: str
+    run: Callable[[LocalEconomy], None]
+    description: str
 
 
 class LocalEconomy(mesa.Model):
@@ -40,6 +54,9 @@ class LocalEconomy(mesa.Model):
         watch: (slot, uid, start_month, end_month) arrays of people to follow around a
             programme, so a counterfactual run can track another run's participants.
         disabled_levers: levers whose money is not spent (for paired "without" runs).
+
+    Raises:
+        ValueError: a registered lever that no partner delivers, or an unknown disabled lever.
     """
 
     def __init__(self, params: Params | None = None, rng: int = 0, policy: Policy | None = None,
@@ -49,13 +66,20 @@ class LocalEconomy(mesa.Model):
         self.seed = int(rng)
         self.policy = policy or Policy()
         self.shocks = tuple(shocks)
+        self.levers = registry.levers()  # this run's levers: a snapshot of the registry
+        self.lever_index = {lever.name: i for i, lever in enumerate(self.levers)}
+        registry.check_remits(PARTNERS, self.levers)
         self.disabled_levers = frozenset(disabled_levers)
+        unknown = self.disabled_levers - set(self.lever_index)
+        if unknown:
+            raise ValueError(f"disabled_levers: unknown lever(s) {sorted(unknown)}")
         self.streams = Streams(self.seed)
         setup = self.streams["setup"]
         self.hoods = build_neighbourhoods(self.p, setup)
         self.grid = build_network(self.hoods, self.random)
         self.households = build_households(self.p, self.hoods, setup)
-        self.residents = build_residents(self.p, self.hoods, self.households, setup)
+        self.residents = build_residents(self.p, self.hoods, self.households, setup,
+                                         registry.resident_state(self.levers))
         self.residents_by_hood = np.bincount(self.residents.hood, minlength=self.hoods.n)
         self.firms = initial_businesses(self.p, self.hoods, self.residents_by_hood, setup)
         employ_initial_workers(self, setup)
@@ -64,7 +88,7 @@ class LocalEconomy(mesa.Model):
         self.pending_projects: list[dict] = []
         self._create_agents()
         self._create_programme_state(watch)
-        self.month_flags = people_dynamics.new_month_flags(self)
+        self.counters = MonthCounters.new_month(self)  # this month's counts (sim.dynamics.state)
         self.prev_status = self.residents.status.copy()
 
     def _create_agents(self) -> None:
@@ -86,15 +110,14 @@ class LocalEconomy(mesa.Model):
         fr = min(self.p.free_rider_share, 1 - self.p.conditional_share)
         mix = [self.p.conditional_share, fr, 1 - self.p.conditional_share - fr]
         self.partners = [
-            PublicBody(self, name, main * spend, stream * self.p.regeneration_budget, remit, kpi,
+            PublicBody(self, name, main * spend, stream * self.p.regeneration_budget,
+                       registry.remit_of(name, self.levers), kpi,
                        DISPOSITIONS[rng.choice(3, p=mix)], centre)
-            for name, (main, stream, remit, kpi) in PARTNERS.items()]
+            for name, (main, stream, kpi) in PARTNERS.items()]
         self.board = Partnership(self, self.policy)
 
     def _create_programme_state(self, watch) -> None:
-        lags = np.array([self.p.delivery_lag_months * (3 if lever == "sites_transport" else 1)
-                         for lever in LEVERS])
-        self.ledger = Ledger(len(self.partners), lags)
+        self.ledger = Ledger(len(self.partners), registry.lags(self.p, self.levers))
         self.referral_precision = self.p.referral_precision_base
         self.cohort: Cohort | None = None
         self.participants = ParticipantLog()
@@ -131,7 +154,7 @@ class LocalEconomy(mesa.Model):
         res = self.residents
         end = np.full(len(people), self.month + months, np.int64)
         self.participants.add(uid=res.uid[people], slot=people.astype(np.int64),
-                              lever=np.full(len(people), LEVERS.index(lever), np.int64),
+                              lever=np.full(len(people), self.lever_index[lever], np.int64),
                               start_month=np.full(len(people), self.month, np.int64),
                               end_month=end, deprived=self.hoods.deprived[res.hood[people]],
                               status_at_start=res.status[people].astype(np.int64))
@@ -141,17 +164,18 @@ class LocalEconomy(mesa.Model):
                                 res.status[people])
 
     def step(self) -> None:
-        """One month, in the order of model-spec section 4."""
-        self.month_flags = people_dynamics.new_month_flags(self)
-        partnership.update_partnership(self)
-        levers.deliver(self)
-        firm_dynamics.update_businesses(self)
-        labour_dynamics.run_labour_market(self)
-        people_dynamics.update_residents(self)
-        place_dynamics.update_neighbourhoods(self)
-        self.observe()
+        """One month: reset the month's counters, then run the stages of `SCHEDULE` in order
+        (docs/odd.md section 3; `plan()` lists them)."""
+        self.counters = MonthCounters.new_month(self, self.counters)
+        for stage in self.schedule:
+            stage.run(self)
+
+    def plan(self) -> list[tuple[str, str]]:
+        """The month's stages in the order `step()` runs them, as (name, description)."""
+        return [(stage.name, stage.description) for stage in self.schedule]
 
     def observe(self) -> None:
+        """Stage `observation`: cohort flags, tracker panels, the month's row of outputs."""
         if self.cohort is not None:
             self.cohort.update(self.residents)
         self.tracker.update(self.residents, self.month)
@@ -165,3 +189,26 @@ class LocalEconomy(mesa.Model):
             if progress is not None:
                 progress()
         return self
+
+
+SCHEDULE: tuple[Stage, ...] = (
+    Stage("cohort", form_cohort, "at programme month 1, fix the re-engagement cohort from "
+          "residents' status at the end of burn-in (sim/cohort.py)"),
+    Stage("partnership", partnership.update_partnership, "quarterly trust and engagement, the "
+          "yearly allocation, a month of money into the pipeline, referral precision, firms' "
+          "engagement (sim/policy/board.py)"),
+    Stage("delivery", levers.deliver, "money whose lag has passed arrives; each lever spends "
+          "what it holds, in registry order (sim/policy/levers/)"),
+    Stage("businesses", firm_dynamics.update_businesses, "demand, accounts, exits, employment "
+          "targets, lay-offs, vacancies, births, investment projects (sim/dynamics/firms.py)"),
+    Stage("labour_market", labour_dynamics.run_labour_market, "separations, activation, "
+          "search and matching, in-commuters (sim/dynamics/labour.py)"),
+    Stage("residents", people_dynamics.update_residents, "programmes run down (each lever's "
+          "progress hook), health, attachment, spells, income, well-being "
+          "(sim/dynamics/people.py)"),
+    Stage("neighbourhoods", place_dynamics.update_neighbourhoods, "crime, decay of environment "
+          "gains, residential moves (sim/dynamics/places.py)"),
+    Stage("observation", LocalEconomy.observe, "cohort flags, tracker panels and one row of "
+          "named outputs (sim/outcomes.py)"),
+)
+LocalEconomy.schedule = SCHEDULE

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 from sim.cohort import HORIZONS
-from sim.policy.spec import LEVERS
 from sim.population import EMPLOYED, INACTIVE, SICK, STUDENT, TTWA_EMPLOYER, UNEMPLOYED
 
 STATES = {EMPLOYED: "E", UNEMPLOYED: "U", INACTIVE: "I"}
@@ -45,7 +44,7 @@ def labour_rates(model) -> dict:
 def flows(model) -> dict:
     """Transitions between labour states since last month (stayers only; movers excluded)."""
     res = model.residents
-    stay = ~model.month_flags["moved"]
+    stay = ~model.counters.moved
     prev, now = model.prev_status[stay], res.status[stay]
     matrix = np.bincount(prev * 3 + now, minlength=9).reshape(3, 3)
     row = {f"flow_{STATES[a]}_{STATES[b]}": int(matrix[a, b])
@@ -71,14 +70,14 @@ def inactivity_detail(model) -> dict:
 
 def jobs(model) -> dict:
     """District jobs by sector and who holds them; vacancies and the fill rate."""
-    res, firms, f = model.residents, model.firms, model.month_flags
+    res, firms, f = model.residents, model.firms, model.counters
     n = firms.n
     at_firm = res.employer >= 0
     residents_at = np.bincount(res.employer[at_firm], minlength=n)
     total = residents_at + firms.incommuters[:n]
     tradable = firms.tradable[:n]
     jobs_total = int(total.sum())
-    hires = f["resident_hires"] + f["incommuter_hires"]
+    hires = f.resident_hires + f.incommuter_hires
     return {
         "jobs_total": jobs_total,
         "jobs_tradable": int(total[tradable].sum()),
@@ -86,11 +85,11 @@ def jobs(model) -> dict:
         "tradable_share_of_jobs": _rate(total[tradable].sum(), jobs_total),
         "in_commuter_share_of_jobs": _rate(firms.incommuters[:n].sum(), jobs_total),
         "residents_in_ttwa_jobs": int(np.count_nonzero(res.employer == TTWA_EMPLOYER)),
-        "vacancies": int(f["vacancies"]),
-        "hires_residents": int(f["resident_hires"]),
-        "hires_incommuters": int(f["incommuter_hires"]),
-        "hires_residents_ttwa": int(f["resident_hires_ttwa"]),
-        "fill_rate": _rate(hires, f["vacancies"]),
+        "vacancies": int(f.vacancies),
+        "hires_residents": int(f.resident_hires),
+        "hires_incommuters": int(f.incommuter_hires),
+        "hires_residents_ttwa": int(f.resident_hires_ttwa),
+        "fill_rate": _rate(hires, f.vacancies),
         "mean_commute_km": commute_km(model),
     }
 
@@ -102,17 +101,17 @@ def commute_km(model) -> float:
 
 
 def businesses(model) -> dict:
-    firms, f = model.firms, model.month_flags
+    firms, f = model.firms, model.counters
     alive = firms.alive[: firms.n]
-    n_projects = model.records["projects"][model.month_flags["first_project"]:]
+    n_projects = model.records["projects"][model.counters.first_project:]
     return {
         "businesses": int(firms.alive[: firms.n].sum()),
-        "business_births": f["births"],
-        "business_deaths": f["deaths"],
-        "gva": float(f["revenue"]),
+        "business_births": f.births,
+        "business_deaths": f.deaths,
+        "gva": float(f.revenue),
         "projects_arrived": len(n_projects),
         "projects_went_ahead": sum(pr["went_ahead"] for pr in n_projects),
-        "private_investment": float(f["private_investment"]),
+        "private_investment": float(f.private_investment),
         "public_gap_funding": float(sum(pr["help_gbp"] for pr in n_projects)),
         "business_supported_share": float(firms.supported[: firms.n][alive].mean()),
         "business_engagement_share": float(firms.engaged[: firms.n][alive].mean()),
@@ -122,7 +121,7 @@ def businesses(model) -> dict:
 def incomes(model) -> dict:
     res = model.residents
     working = res.status == EMPLOYED
-    hh_income = np.bincount(res.household, model.month_flags["income"], model.households.n)
+    hh_income = np.bincount(res.household, model.counters.income, model.households.n)
     workless = np.bincount(res.household, working, model.households.n) == 0
     return {
         "mean_wage": float(res.wage[working].mean()) if working.any() else float("nan"),
@@ -144,7 +143,7 @@ def places(model) -> dict:
         "wellbeing_deprived": float(res.wellbeing[wb_dep].mean()),
         "wellbeing_rest": float(res.wellbeing[~wb_dep].mean()) if (~wb_dep).any() else float("nan"),
         "mean_health": float(res.health.mean()),
-        "households_moved": int(model.month_flags["households_moved"]),
+        "households_moved": int(model.counters.households_moved),
     }
     return row
 
@@ -161,14 +160,15 @@ def programme(model) -> dict:
     """Spending by lever this month (regeneration and aligned mainstream money), the
     re-engagement of the cohort, and programme activity."""
     spent = model.ledger.spent_this_month
-    f = model.month_flags
-    row = {f"spend_{lever}": float(spent[:, :, i].sum()) for i, lever in enumerate(LEVERS)}
+    f = model.counters
+    row = {f"spend_{lever.name}": float(spent[:, :, i].sum())
+           for i, lever in enumerate(model.levers)}
     row["spend_regeneration"] = float(spent[0].sum())
     row["spend_mainstream_aligned"] = float(spent[1].sum())
-    row["one_stop_shop_spend"] = float(f["one_stop_shop_spend"])
-    row["gap_funding"] = float(f["gap_funding"])
-    row["subsidised_hires"] = int(f["subsidised_hires"])
-    row["training_completions"] = int(f["training_completions"])
+    row["one_stop_shop_spend"] = float(f.one_stop_shop_spend)
+    row["gap_funding"] = float(f.gap_funding)
+    row["subsidised_hires"] = int(f.subsidised_hires)
+    row["training_completions"] = int(f.training_completions)
     row["on_programme"] = int(np.count_nonzero(model.residents.programme >= 0))
     row["referral_precision"] = float(model.referral_precision)
     shares = model.cohort.shares() if model.cohort is not None else dict.fromkeys(

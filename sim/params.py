@@ -401,6 +401,7 @@ _p("site_cost", 3e6, 2e5, 2e7, "GBP/neighbourhood", "spend on one neighbourhood 
 
 
 REGISTRY = MappingProxyType(_REGISTRY)
+_BUILT_IN = frozenset(_REGISTRY)
 
 PRESETS: dict[str, dict[str, Any]] = {
     "town": {"n_neighbourhoods": 7, "density_per_km2": 150.0, "regeneration_budget": 1e6,
@@ -417,6 +418,50 @@ def _unknown(name: str, valid, what: str, where: str = "") -> ParameterError:
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     prefix = f"{where}: " if where else ""
     return ParameterError(f"{prefix}unknown {what} {name!r}{hint}")
+
+
+SOURCE_MARKERS = ("[S", "[A", "assumption")
+
+
+def validate_param(param: Param) -> None:
+    """The rules every registered parameter follows (tests/test_docs.py checks the built-in
+    ones): a Python identifier, a unit, description and source marked "[S..." or "[A...",
+    and, if numeric, a range that holds the default.
+
+    Raises:
+        ParameterError: the first rule broken.
+    """
+    if not param.name.isidentifier():
+        raise ParameterError(f"parameter name {param.name!r} must be a Python identifier")
+    for field in ("unit", "description", "source", "group"):
+        if not str(getattr(param, field)).strip():
+            raise ParameterError(f"parameter {param.name!r} needs a {field}")
+    if not any(marker in param.source for marker in SOURCE_MARKERS):
+        raise ParameterError(f"parameter {param.name!r}: the source must contain '[S', '[A' "
+                             f"or 'assumption', got {param.source!r}")
+    if param.kind is not bool:
+        if param.low is None or param.high is None or not param.low <= param.default <= param.high:
+            raise ParameterError(f"parameter {param.name!r} needs a range [low, high] that holds "
+                                 f"its default {param.default!r}")
+
+
+def register_param(param: Param) -> None:
+    """Add a plug-in's parameter (e.g. a new lever's cost) to the registry.
+
+    Raises:
+        ParameterError: the name is taken, or the parameter breaks a registry rule.
+    """
+    if param.name in _REGISTRY:
+        raise ParameterError(f"parameter {param.name!r} is already registered")
+    validate_param(param)
+    _REGISTRY[param.name] = param
+
+
+def unregister_param(name: str) -> None:
+    """Remove a parameter added with register_param; built-in parameters stay."""
+    if name in _BUILT_IN:
+        raise ParameterError(f"parameter {name!r} is built in and cannot be removed")
+    _REGISTRY.pop(name, None)
 
 
 def lookup(name: str, where: str = "") -> Param:

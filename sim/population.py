@@ -28,9 +28,16 @@ _START_UNEMPLOYMENT = {False: 0.06, True: 0.14}
 
 
 class Residents:
-    """Arrays with one slot per working-age resident."""
+    """Arrays with one slot per working-age resident.
 
-    def __init__(self, n: int):
+    Args:
+        n: number of slots.
+        lever_state: per-resident arrays the levers own, (attribute, dtype), e.g.
+            ("voucher_left", "int16"); see `Lever.state` (sim.policy.levers). They start at
+            zero and are reset for in-movers.
+    """
+
+    def __init__(self, n: int, lever_state: tuple[tuple[str, str], ...] = ()):
         self.n = n
         self.household = np.zeros(n, np.int32)
         self.hood = np.zeros(n, np.int32)
@@ -53,14 +60,16 @@ class Residents:
         self.programme_left = np.zeros(n, np.int16)
         self.search_boost = np.ones(n, np.float32)
         self.activation_boost = np.ones(n, np.float32)
-        self.voucher_left = np.zeros(n, np.int16)  # months a wage-subsidy voucher stays valid
-        self.childcare_left = np.zeros(n, np.int16)
+        self.lever_state = tuple(name for name, _ in lever_state)
+        for name, dtype in lever_state:
+            setattr(self, name, np.zeros(n, dtype))
 
     def clear_programmes(self, idx: np.ndarray) -> None:
         """Reset programme state of slots whose residents left (in-movers start clean)."""
         self.programme[idx], self.programme_left[idx] = -1, 0
         self.search_boost[idx], self.activation_boost[idx] = 1.0, 1.0
-        self.voucher_left[idx], self.childcare_left[idx] = 0, 0
+        for name in self.lever_state:
+            getattr(self, name)[idx] = 0
 
     @property
     def employed(self) -> np.ndarray:
@@ -171,9 +180,10 @@ def inactivity_reason(p: Params, health: np.ndarray, u: np.ndarray) -> np.ndarra
     return reason
 
 
-def build_residents(p: Params, hoods: Neighbourhoods, households: Households, rng) -> Residents:
+def build_residents(p: Params, hoods: Neighbourhoods, households: Households, rng,
+                    lever_state: tuple[tuple[str, str], ...] = ()) -> Residents:
     n = int(households.size.sum())
-    res = Residents(n)
+    res = Residents(n, lever_state)
     res.household[:] = np.repeat(np.arange(households.n, dtype=np.int32), households.size)
     res.hood[:] = households.hood[res.household]
     res.deprived = hoods.deprived[res.hood]  # slots never change neighbourhood

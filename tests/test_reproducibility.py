@@ -21,7 +21,7 @@ def test_different_seed_gives_different_output(town_params):
 
 def test_named_streams_do_not_depend_on_other_streams():
     s1, s2 = Streams(42), Streams(42)
-    s1["other_process"].random(1000)  # extra draws in one process ...
+    s1["moves"].random(1000)  # extra draws in one process ...
     assert (s1["separation"].random(5) == s2["separation"].random(5)).all()  # ... change nothing
     assert (stream(42, "a").random(3) != stream(42, "b").random(3)).all()
 

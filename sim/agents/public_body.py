@@ -9,21 +9,20 @@ from __future__ import annotations
 from mesa import Agent
 from mesa.discrete_space import FixedAgent
 
-# name -> (share of mainstream spending, share of regeneration streams, remit: levers it funds,
-#          KPI: the monthly column it answers for). [A] shares shaped on Total Place maps and
-#          NRF partnership accounts; remits follow each body's statutory role.
-PARTNERS: dict[str, tuple[float, float, tuple[str, ...], str]] = {
-    "local_authority": (0.22, 0.25, ("housing_environment", "childcare", "sites_transport",
-                                     "community_safety"), "employment_rate_deprived"),
-    "health_body": (0.30, 0.15, ("health",), "mean_health"),
-    "police": (0.05, 0.10, ("community_safety",), "crime_deprived"),
-    "skills_provider": (0.10, 0.15, ("skills",), "training_completions"),
-    "employment_service": (0.28, 0.15, ("employment_support", "wage_subsidy"),
-                           "job_finding_rate"),
-    "development_agency": (0.03, 0.15, ("business_support", "sites_transport"),
-                           "private_investment"),
-    "voluntary_sector": (0.02, 0.05, ("employment_support", "community_safety", "childcare"),
-                         "wellbeing_deprived"),
+from sim.policy import regimes
+
+# name -> (share of mainstream spending, share of regeneration streams, KPI: the monthly
+#          column it answers for). [A] shares shaped on Total Place maps and NRF partnership
+#          accounts. A partner's remit (the levers it funds, following its statutory role) is
+#          declared on the levers (`Lever.remit`, sim.policy.levers) and derived from them.
+PARTNERS: dict[str, tuple[float, float, str]] = {
+    "local_authority": (0.22, 0.25, "employment_rate_deprived"),
+    "health_body": (0.30, 0.15, "mean_health"),
+    "police": (0.05, 0.10, "crime_deprived"),
+    "skills_provider": (0.10, 0.15, "training_completions"),
+    "employment_service": (0.28, 0.15, "job_finding_rate"),
+    "development_agency": (0.03, 0.15, "private_investment"),
+    "voluntary_sector": (0.02, 0.05, "wellbeing_deprived"),
 }
 DISPOSITIONS = ("conditional", "free_rider", "hump")
 
@@ -52,7 +51,7 @@ class Partnership(Agent):
     def __init__(self, model, policy):
         super().__init__(model)
         self.policy = policy
-        self.regime = policy.regime
+        self.regime = regimes.lookup(policy.regime)  # a sim.policy.regimes.Regime
         self.pot = 0.0  # GBP / year pooled (coalition)
         self.one_stop_shop = False
         self.reward_reserve = 0.0

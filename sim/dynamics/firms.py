@@ -8,7 +8,6 @@ from sim import investment
 from sim.businesses import draw_firm_traits, starting_cash
 from sim.dynamics.labour import shock_effects
 from sim.markets import goods
-from sim.policy.spec import LEVERS
 from sim.population import UNEMPLOYED
 
 
@@ -21,7 +20,7 @@ def update_businesses(model) -> None:
     start_due_projects(model)
     demand = firm_demand_now(model)
     employees = employees_by_firm(model)
-    model.month_flags["revenue"] = goods.settle_accounts(p, firms, demand, employees).sum()
+    model.counters.revenue = goods.settle_accounts(p, firms, demand, employees).sum()
     u_exit = model.streams.monthly("firm_exit", model.month).random(firms.n)
     closing = goods.exits(p, firms, u_exit, employees)
     close_firms(model, closing, employees)
@@ -40,7 +39,7 @@ def firm_demand_now(model) -> np.ndarray:
     incommuter_wages = (firms.incommuters[:n] * firms.wage[:n]).sum()
     pot_nt = goods.local_spending(model.p, model.resident_income().sum(), incommuter_wages,
                                   model.public_spend)
-    model.month_flags["pots"] = (pot_nt, model.tradable_pot)
+    model.counters.pots = (pot_nt, model.tradable_pot)
     factor = shock_effects(model)["demand"]
     return goods.firm_demand(firms, (pot_nt * factor, model.tradable_pot * factor))
 
@@ -82,10 +81,10 @@ def close_firms(model, rows: np.ndarray, employees: np.ndarray) -> None:
     closing[rows] = True
     workers = np.flatnonzero((res.employer >= 0) & closing[np.maximum(res.employer, 0)])
     res.leave_job(workers, UNEMPLOYED)
-    model.month_flags["job_losses"] += len(workers)
+    model.counters.job_losses += len(workers)
     firms.alive[rows], firms.death_month[rows] = False, model.month
     firms.incommuters[rows], firms.vacancies[rows], firms.desired[rows] = 0, 0, 0.0
-    model.month_flags["deaths"] += len(rows)
+    model.counters.deaths += len(rows)
     for row, size in zip(rows, sizes, strict=True):
         model.business_agents.pop(int(row)).remove()
         model.records["business_events"].append(_event(model, int(row), "death", int(size)))
@@ -110,7 +109,7 @@ def lay_off_excess(model, employees: np.ndarray) -> np.ndarray:
     laid_off = np.flatnonzero(at_firm & (u < rate[np.maximum(res.employer, 0)]))
     lost = np.bincount(res.employer[laid_off], minlength=n)
     res.leave_job(laid_off, UNEMPLOYED)
-    model.month_flags["job_losses"] += len(laid_off)
+    model.counters.job_losses += len(laid_off)
     leaving_incommuters = model.streams["layoffs_incommuters"].binomial(
         firms.incommuters[:n], np.minimum(rate, 1.0))
     firms.incommuters[:n] -= leaving_incommuters.astype(firms.incommuters.dtype)
@@ -128,12 +127,12 @@ def start_firms(model) -> None:
     """Business births, more where demand per firm is high; located by markets, sites, finance."""
     p, firms, rng = model.p, model.firms, model.streams["firm_births"]
     n = firms.n
-    pots = model.month_flags["pots"]
-    weights = model.ref["location_weights"]
+    pots = model.counters.pots
+    weights = model.ref.location_weights
     for sector in (False, True):
         n_alive = int(np.count_nonzero(firms.alive[:n] & (firms.tradable[:n] == sector)))
         expected = goods.expected_births(p, max(n_alive, 1), pots[sector] / max(n_alive, 1),
-                                         model.ref["demand_per_firm"][sector])
+                                         model.ref.demand_per_firm[sector])
         k = rng.poisson(expected)
         if k:
             hoods = rng.choice(len(weights), size=k, p=weights)
@@ -147,12 +146,12 @@ def open_firms(model, tradable, hood, size, rng, new_market=False) -> np.ndarray
     revenue = size * traits["productivity"]
     if new_market:
         model.tradable_pot += revenue.sum()
-    pots = (model.month_flags["pots"][0], model.tradable_pot if new_market
-            else model.month_flags["pots"][1])
+    pots = (model.counters.pots[0], model.tradable_pot if new_market
+            else model.counters.pots[1])
     weight = goods.weights_for_revenue(firms, tradable, revenue, pots)
     rows = firms.add(hood=hood, tradable=tradable, birth_month=np.full(len(hood), model.month),
                      weight=weight, desired=size, cash=starting_cash(p, revenue, rng), **traits)
-    model.month_flags["births"] += len(rows)
+    model.counters.births += len(rows)
     for row in rows:
         model.add_business_agent(int(row))
         model.records["business_events"].append(_event(model, int(row), "birth", 0))
@@ -171,7 +170,7 @@ def consider_projects(model) -> None:
     for project in arrivals:
         record = appraise_with_help(model, project, skill_counts)
         model.records["projects"].append(record)
-        model.month_flags["private_investment"] += record["private_investment"]
+        model.counters.private_investment += record["private_investment"]
         if record["went_ahead"]:
             model.pending_projects.append(record)
 
@@ -186,13 +185,13 @@ def appraise_with_help(model, project: dict, skill_counts) -> dict:
     uses_shop = model.board.one_stop_shop and (project["kind"] == "inward"
                                                or project["engaged_firm"])
     cut = p.oss_friction_cut if uses_shop else 0.0
-    lever = LEVERS.index("business_support")
+    lever = model.lever_index["business_support"]
     pool = 0.0 if "business_support" in model.disabled_levers else model.ledger.available(lever)
     record = investment.appraise(p, model.hoods, project, skill_counts, friction_cut=cut,
                                  gap_funding=min(pool, p.gap_funding_max_per_job * project["jobs"]))
     if record["help_gbp"] > 0:
         model.ledger.spend(lever, record["help_gbp"])
-        model.month_flags["gap_funding"] += record["help_gbp"]
+        model.counters.gap_funding += record["help_gbp"]
     return record
 
 

@@ -46,7 +46,7 @@ def separate(model, reason_draw: np.ndarray) -> None:
         u[emp], to_unemployed * shock_effects(model)["separations"], to_sick, to_inactive)
     at_district_firm = res.employer[emp] >= 0
     leaving = to_u | to_sick | to_inactive
-    model.month_flags["district_quit_rate"] = (
+    model.counters.district_quit_rate = (
         np.count_nonzero(leaving & at_district_firm) / max(np.count_nonzero(at_district_firm), 1))
     res.leave_job(emp[to_u], UNEMPLOYED)
     res.leave_job(emp[to_sick], INACTIVE, SICK)
@@ -116,7 +116,7 @@ def search_and_match(model) -> None:
     applicants, eff = unemployed[applying], eff[applying]
     u_zone, u_slot, u_accept, u_noise = split_uniforms(raw[applicants])
     slot_firm, per_zone = vacancy_slots(model)
-    model.month_flags["vacancies"] = int((slot_firm >= 0).sum())
+    model.counters.vacancies = int((slot_firm >= 0).sum())
     if len(applicants) == 0 or len(slot_firm) == 0:
         return
     car = model.households.car[res.household[applicants]].astype(int)
@@ -150,13 +150,13 @@ def hire(model, people: np.ndarray, employer: np.ndarray, zone: np.ndarray, rng)
                     p.ttwa_wage * rng.lognormal(-0.02, 0.2, len(people)))
     res = model.residents
     subsidised = people[res.voucher_left[people] > 0]
-    model.month_flags["subsidised_hires"] = len(subsidised)
+    model.counters.subsidised_hires = len(subsidised)
     res.voucher_left[subsidised] = 0
     res.start_job(people, employer, zone, wage)
     filled = np.bincount(employer[at_firm], minlength=firms.n)
     firms.vacancies[: firms.n] -= filled.astype(firms.vacancies.dtype)
-    model.month_flags["resident_hires"] = int(at_firm.sum())
-    model.month_flags["resident_hires_ttwa"] = int((~at_firm).sum())
+    model.counters.resident_hires = int(at_firm.sum())
+    model.counters.resident_hires_ttwa = int((~at_firm).sum())
 
 
 def fill_with_incommuters(model) -> None:
@@ -166,7 +166,7 @@ def fill_with_incommuters(model) -> None:
     n = firms.n
     rng = model.streams["incommuters"]
     hired = rng.binomial(firms.vacancies[:n], p.incommuter_fill_rate)
-    leaving = rng.binomial(firms.incommuters[:n], model.month_flags["district_quit_rate"])
+    leaving = rng.binomial(firms.incommuters[:n], model.counters.district_quit_rate)
     firms.vacancies[:n] -= hired.astype(firms.vacancies.dtype)
     firms.incommuters[:n] += (hired - leaving).astype(firms.incommuters.dtype)
-    model.month_flags["incommuter_hires"] = int(hired.sum())
+    model.counters.incommuter_hires = int(hired.sum())

@@ -5,45 +5,27 @@ from __future__ import annotations
 import numpy as np
 
 from sim import residents as rules
-from sim.policy.levers import LEVER_ID, complete_training
-
-
-def new_month_flags(model) -> dict:
-    """Per-month counters the stages fill in and the observation reads."""
-    return {
-        "revenue": 0.0, "job_losses": 0, "vacancies": 0, "resident_hires": 0,
-        "incommuter_hires": 0, "resident_hires_ttwa": 0, "district_quit_rate": 0.0,
-        "private_investment": 0.0, "pots": (0.0, 0.0), "households_moved": 0, "births": 0,
-        "deaths": 0, "first_project": len(model.records["projects"]), "income": None,
-        "moved": np.zeros(model.residents.n, bool), "subsidised_hires": 0,
-        "subsidised_hires_last_month": model.month_flags["subsidised_hires"]
-        if hasattr(model, "month_flags") else 0,
-        "training_completions": 0, "gap_funding": 0.0, "one_stop_shop_spend": 0.0,
-    }
+from sim.policy.levers.common import release, run_down
 
 
 def household_income_per_adult(model) -> np.ndarray:
     res, hh = model.residents, model.households
-    total = np.bincount(res.household, model.month_flags["income"], hh.n)
+    total = np.bincount(res.household, model.counters.income, hh.n)
     return total / hh.size
 
 
 def progress_programmes(model) -> None:
-    """Programmes run down; finishing trainees may gain a skill; job-search help fades."""
-    res = model.residents
+    """Programmes run down; each lever's `progress` hook (in lever order) sees the residents
+    whose enrolment on it ends this month (skills: training completion; wage subsidy and
+    childcare: their months run down); then finishers leave and job-search help fades."""
     if not model.policy.funded:
         return  # nobody is ever on a programme
-    on = res.programme >= 0
-    res.programme_left -= on
-    finishing = np.flatnonzero(on & (res.programme_left <= 0))
-    trainees = finishing[res.programme[finishing] == LEVER_ID["skills"]]
-    complete_training(model, trainees)
-    res.search_boost[trainees] = 1.0
-    res.programme[finishing], res.activation_boost[finishing] = -1, 1.0
-    off = res.programme < 0
-    res.search_boost[off] = 1 + (res.search_boost[off] - 1) * 0.5  # [A] help fades by half a month
-    np.subtract(res.voucher_left, 1, out=res.voucher_left, where=res.voucher_left > 0)
-    np.subtract(res.childcare_left, 1, out=res.childcare_left, where=res.childcare_left > 0)
+    res = model.residents
+    finishing = run_down(res)
+    on_lever = res.programme[finishing]
+    for i, lever in enumerate(model.levers):
+        lever.progress(model, finishing[on_lever == i])
+    release(res, finishing)
 
 
 def update_residents(model) -> None:
@@ -53,5 +35,5 @@ def update_residents(model) -> None:
                         model.streams["health"].standard_normal(res.n, dtype=np.float32))
     rules.update_attachment(p, res)
     res.spell += 1
-    model.month_flags["income"] = model.resident_income()
+    model.counters.income = model.resident_income()
     rules.update_wellbeing(p, res, household_income_per_adult(model), hoods)

@@ -48,7 +48,7 @@ def move_households(model) -> None:
         return
     slots = member_slots(hh.first[leaving], hh.size[leaving])
     advantaged_share = rules.advantaged_inmover_share(
-        rules.quality(hoods), model.ref["quality_deprived"], model.ref["quality_rest"])
+        rules.quality(hoods), model.ref.quality_deprived, model.ref.quality_rest)
     advantaged = rng.random(len(leaving)) < advantaged_share[hh.hood[leaving]]
     keep_jobs_as_incommuters(model, slots)
     people = draw_people(p, np.repeat(~advantaged, hh.size[leaving]), rng)
@@ -61,8 +61,8 @@ def move_households(model) -> None:
     res.clear_programmes(slots)
     no_car = np.where(advantaged, p.no_car_share_rest, p.no_car_share_deprived)
     hh.car[leaving] = rng.random(len(leaving)) >= no_car
-    model.month_flags["moved"][slots] = True
-    model.month_flags["households_moved"] = len(leaving)
+    model.counters.moved[slots] = True
+    model.counters.households_moved = len(leaving)
 
 
 def keep_jobs_as_incommuters(model, slots: np.ndarray) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.businesses import location_weights
+from sim.dynamics.state import References
 from sim.markets import goods
 from sim.markets.labour import choose_zones, zone_cdf
 from sim.neighbourhood import quality as neighbourhood_quality
@@ -61,7 +62,7 @@ def _firm_in_zone(firms, size, zone, rng) -> np.ndarray:
     return order[pick]
 
 
-def initial_references(model) -> dict:
+def initial_references(model) -> References:
     """Demand pots and reference levels at the start, against which responses are scaled."""
     firms, p = model.firms, model.p
     n = firms.n
@@ -76,15 +77,15 @@ def initial_references(model) -> dict:
     workless = model.residents.status != EMPLOYED
     hood_n = np.bincount(model.residents.hood, minlength=model.hoods.n)
     quality = neighbourhood_quality(model.hoods)
-    return {
-        "nontradable_pot": pot_nt,
-        "nontradable_revenue_at_start": float(revenue[~tradable].sum()),
-        "demand_per_firm": (pot_nt / max((~tradable).sum(), 1),
-                            model.tradable_pot / max(tradable.sum(), 1)),
-        "workless": np.bincount(model.residents.hood, workless, model.hoods.n) / hood_n,
-        "environment": model.hoods.environment.copy(),
-        "location_weights": location_weights(p, model.hoods, hood_n),
-        "quality_deprived": float(quality[model.hoods.deprived].mean()),
-        "quality_rest": float(quality[~model.hoods.deprived].mean())
+    return References(
+        nontradable_pot=pot_nt,
+        nontradable_revenue_at_start=float(revenue[~tradable].sum()),
+        demand_per_firm=(pot_nt / max((~tradable).sum(), 1),
+                         model.tradable_pot / max(tradable.sum(), 1)),
+        workless=np.bincount(model.residents.hood, workless, model.hoods.n) / hood_n,
+        environment=model.hoods.environment.copy(),
+        location_weights=location_weights(p, model.hoods, hood_n),
+        quality_deprived=float(quality[model.hoods.deprived].mean()),
+        quality_rest=float(quality[~model.hoods.deprived].mean())
         if (~model.hoods.deprived).any() else 1.0,
-    }
+    )

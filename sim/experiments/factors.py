@@ -23,14 +23,26 @@ import numpy as np
 
 from sim.experiments.fields import Problem, check_keys, choice, get, is_number
 from sim.params import REGISTRY, ParameterError, lookup
-from sim.policy.spec import LEVERS, REGIMES
+from sim.policy.levers import registry
+from sim.policy.spec import REGIMES
 
 ROLES = ("uncertainty", "lever")
 DISTRIBUTIONS = ("uniform", "normal", "triangular")
 FACTOR_KEYS = ("low", "high", "levels", "role", "distribution", "mean", "sd", "mode",
                "integer")
-POLICY_FACTORS = ("regime", "budget", "targeting", *(f"targeting.{lv}" for lv in LEVERS),
-                  *(f"mix.{lv}" for lv in LEVERS))
+
+
+def policy_factors() -> tuple[str, ...]:
+    """Names of the policy factors, for the levers registered now (plug-ins included)."""
+    levers = registry.names()
+    return ("regime", "budget", "targeting", *(f"targeting.{lv}" for lv in levers),
+            *(f"mix.{lv}" for lv in levers))
+
+
+def __getattr__(name: str):
+    if name == "POLICY_FACTORS":  # read at access time, so it follows the lever registry
+        return policy_factors()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -101,11 +113,12 @@ def local_economy_target(name: str) -> Target:
     if name == "budget":
         p = REGISTRY["regeneration_budget"]
         return Target(name, "policy", p.low, p.high, unit=p.unit, default_role="lever")
-    if name in POLICY_FACTORS:
+    factors = policy_factors()
+    if name in factors:
         return Target(name, "policy", 0.0, 1.0, unit="share", default_role="lever")
     from sim.experiments.fields import close_matches
 
-    hint = close_matches(name, [*REGISTRY, *POLICY_FACTORS])
+    hint = close_matches(name, [*REGISTRY, *factors])
     raise Problem(f"unknown factor {name!r}{hint} (a factor of a local_economy model is a "
                   "parameter of the registry (docs/odd.md) or one of the policy factors "
                   "regime, budget, targeting, targeting.<lever>, mix.<lever>)")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.cohort import Cohort
 from sim.policy import engagement, regimes, shocks
 from sim.policy.budget import SOURCES
 
@@ -22,8 +21,6 @@ def programme_month(model) -> int:
 
 def update_partnership(model) -> None:
     t = programme_month(model)
-    if t == 1:
-        model.cohort = Cohort(model)
     if t < 1 or not model.policy.funded:
         return
     partners, board = model.partners, model.board
@@ -42,17 +39,18 @@ def update_partnership(model) -> None:
 
 def allocate_year(model) -> None:
     p, partners, board = model.p, model.partners, model.board
-    allocation, board.one_stop_shop_budget, reward = regimes.allocate(p, model.policy, partners)
+    allocation, board.one_stop_shop_budget, reward = board.regime.allocate(
+        p, model.policy, partners, model.levers)
     if board.reward_reserve > 0:
         improved = model.shared_target() > (board.target_last_year or 0.0)
-        allocation += regimes.pay_reward(p, model.policy, partners, board.reward_reserve, improved)
+        allocation += regimes.pay_reward(p, model.policy, partners, model.levers,
+                                         board.reward_reserve, improved)
     board.reward_reserve = reward
     board.target_last_year = model.shared_target()
     board.allocation = allocation
-    board.pot = model.p.pooled_share * sum(b.stream for b in partners) * (
-        board.regime == "coalition")
-    board.aligned = regimes.aligned_mainstream(p, model.policy, partners)
-    board.one_stop_shop = board.regime == "coalition" and board.one_stop_shop_budget > 0
+    board.pot = board.regime.pot(p, partners)
+    board.aligned = regimes.aligned_mainstream(p, model.policy, partners, model.levers)
+    board.one_stop_shop = board.regime.one_stop_shop and board.one_stop_shop_budget > 0
     for i, body in enumerate(partners):
         body.funding_received = allocation[i].sum()
 
@@ -70,7 +68,7 @@ def money_flows(model, t: int) -> None:
     monthly[0] = 0.0 if ended else board.allocation / 12
     monthly[1] = board.aligned / 12
     model.ledger.allocate(monthly)
-    model.month_flags["one_stop_shop_spend"] = board.one_stop_shop_budget / 12 * board.one_stop_shop
+    model.counters.one_stop_shop_spend = board.one_stop_shop_budget / 12 * board.one_stop_shop
 
 
 def engage_businesses(model) -> None:

@@ -10,23 +10,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.policy.spec import LEVERS
-
 SOURCES = ("regeneration", "mainstream")
 
 
 class Ledger:
-    """Balances, pipeline and cumulative flows, each [source, partner, lever] in GBP."""
+    """Balances, pipeline and cumulative flows, each [source, partner, lever] in GBP.
+
+    Args:
+        n_partners: number of partners.
+        lags: each lever's delivery lag in months, in the model's lever order.
+    """
 
     def __init__(self, n_partners: int, lags: np.ndarray):
-        shape = (len(SOURCES), n_partners, len(LEVERS))
+        shape = (len(SOURCES), n_partners, len(lags))
         self.lags = lags.astype(int)
         self.pipeline = np.zeros((int(lags.max()) + 1, *shape))
         self.balance = np.zeros(shape)
         self.allocated = np.zeros(shape)
         self.spent = np.zeros(shape)
         self.spent_this_month = np.zeros(shape)
-        self.arrived = np.zeros(len(LEVERS))
+        self.arrived = np.zeros(len(lags))
 
     def allocate(self, monthly: np.ndarray) -> None:
         """Commit a month's money [source, partner, lever]; it arrives after each lever's lag."""

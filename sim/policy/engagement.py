@@ -18,12 +18,11 @@ import numpy as np
 from sim.params import Params
 
 
-def private_target(p: Params, regime: str, trust: float, free_rider: bool) -> float:
-    """Engagement that maximises a partner's own pay-off B e - c e^2 (shares of its stream)."""
+def private_target(p: Params, regime, trust: float, free_rider: bool) -> float:
+    """Engagement that maximises a partner's own pay-off B e - c e^2 (shares of its stream);
+    the regime (sim.policy.regimes) adds its incentives to the benefit B."""
     benefit = 0.0 if free_rider else p.joint_benefit * trust
-    if regime == "coalition":
-        benefit += (p.pooled_share * p.pot_access_value + p.reward_grant_share
-                    + p.performance_pressure * p.transaction_cost)
+    benefit += regime.engagement_incentive(p)
     return float(np.clip(benefit / (2 * p.transaction_cost), 0.0, 1.0))
 
 
@@ -36,7 +35,7 @@ def social_target(p: Params, disposition: str, others: float) -> float:
     return 0.0
 
 
-def update_engagement(p: Params, partners, regime: str) -> None:
+def update_engagement(p: Params, partners, regime) -> None:
     """One quarter of engagement learning for all partners (synchronous update)."""
     levels = np.array([b.engagement for b in partners])
     targets = []

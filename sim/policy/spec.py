@@ -9,18 +9,22 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-LEVERS = ("employment_support", "skills", "wage_subsidy", "health", "childcare",
-          "community_safety", "housing_environment", "business_support", "sites_transport")
-PEOPLE_LEVERS = LEVERS[:5]
-PLACE_LEVERS = ("community_safety", "housing_environment", "sites_transport")
-GROWTH_LEVERS = ("business_support", "sites_transport", "skills")
-REGIMES = ("none", "lsp", "coalition")
+from sim.policy import regimes
+from sim.policy.levers import registry
+from sim.policy.regimes import REGIMES
 
-# [A] a balanced starting mix a strategist can edit; shares sum to 1.
-DEFAULT_MIX = {"employment_support": 0.15, "skills": 0.2, "wage_subsidy": 0.05, "health": 0.1,
-               "childcare": 0.05, "community_safety": 0.1, "housing_environment": 0.1,
-               "business_support": 0.15, "sites_transport": 0.1}
 DEFAULT_TARGETING = 0.7  # [A] share of each lever's money aimed at deprived neighbourhoods
+
+
+def __getattr__(name: str):
+    """Temporary compatibility aliases for modules not yet moved to the lever registry
+    (sim.analysis, sim.experiments.models, sim.viz.paired and their tests): read at
+    access time, so they follow registered plug-ins. Use sim.policy.levers.registry."""
+    if name == "LEVERS":
+        return registry.names()
+    if name == "DEFAULT_MIX":
+        return registry.default_mix()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class PolicyError(ValueError):
@@ -32,12 +36,14 @@ class Policy:
     """The regime, the intervention mix (shares of the budget) and targeting by lever."""
 
     regime: str = "none"
-    mix: dict = field(default_factory=lambda: dict(DEFAULT_MIX))
-    targeting: dict = field(default_factory=lambda: dict.fromkeys(LEVERS, DEFAULT_TARGETING))
+    mix: dict = field(default_factory=registry.default_mix)
+    targeting: dict = field(
+        default_factory=lambda: dict.fromkeys(registry.names(), DEFAULT_TARGETING))
 
     @property
     def funded(self) -> bool:
-        return self.regime != "none"
+        """Whether the regime lets regeneration money flow."""
+        return regimes.lookup(self.regime).funded
 
 
 def _unknown(name, valid, what) -> PolicyError:
@@ -55,10 +61,11 @@ def _share(value, where: str) -> float:
 def parse_mix(table: dict) -> dict:
     if not isinstance(table, dict):
         raise PolicyError(f"'mix' must be a table of lever = share, got {table!r}")
-    mix = dict.fromkeys(LEVERS, 0.0)
+    levers = registry.names()
+    mix = dict.fromkeys(levers, 0.0)
     for lever, share in table.items():
-        if lever not in LEVERS:
-            raise _unknown(lever, LEVERS, "lever in 'mix'")
+        if lever not in levers:
+            raise _unknown(lever, levers, "lever in 'mix'")
         mix[lever] = _share(share, f"mix.{lever}")
     total = sum(mix.values())
     if abs(total - 1.0) > 1e-6:
@@ -68,14 +75,15 @@ def parse_mix(table: dict) -> dict:
 
 def parse_targeting(value) -> dict:
     """One share for every lever, or a table of lever = share (others keep the default)."""
+    levers = registry.names()
     if isinstance(value, dict):
-        targeting = dict.fromkeys(LEVERS, DEFAULT_TARGETING)
+        targeting = dict.fromkeys(levers, DEFAULT_TARGETING)
         for lever, share in value.items():
-            if lever not in LEVERS:
-                raise _unknown(lever, LEVERS, "lever in 'targeting'")
+            if lever not in levers:
+                raise _unknown(lever, levers, "lever in 'targeting'")
             targeting[lever] = _share(share, f"targeting.{lever}")
         return targeting
-    return dict.fromkeys(LEVERS, _share(value, "targeting"))
+    return dict.fromkeys(levers, _share(value, "targeting"))
 
 
 def parse_policy(table: dict) -> tuple[Policy, dict]:
@@ -87,7 +95,7 @@ def parse_policy(table: dict) -> tuple[Policy, dict]:
     regime = table.get("regime", "none")
     if regime not in REGIMES:
         raise _unknown(str(regime), REGIMES, "regime")
-    mix = parse_mix(table["mix"]) if "mix" in table else dict(DEFAULT_MIX)
+    mix = parse_mix(table["mix"]) if "mix" in table else registry.default_mix()
     targeting = parse_targeting(table.get("targeting", DEFAULT_TARGETING))
     overrides = {"regeneration_budget": table["budget"]} if "budget" in table else {}
     return Policy(regime, mix, targeting), overrides

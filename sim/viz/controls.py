@@ -2,7 +2,9 @@
 
 Every control is a keyword of `DashboardModel`. Behavioural sliders take their
 bounds, default, unit, description and source from `sim.params.REGISTRY`; the
-policy controls take the regimes, levers and default mix from `sim.policy.spec`;
+policy controls take the regimes from `sim.policy.spec` and the levers (labels, cost
+parameters, groups, default mix) from the lever registry, read when the controls are
+built, so a registered plug-in lever gets its slider;
 the shock controls take their kinds from `sim.policy.shocks`. Nothing here
 repeats a default by hand, except the dashboard's own choices (the town preset,
 a 12-month burn-in, the two regimes compared and the shocks' suggested settings).
@@ -23,17 +25,11 @@ from typing import Any
 
 from sim.params import PRESETS, REGISTRY, Param, ParameterError, Params, lookup
 from sim.policy import shocks as shock_spec
+from sim.policy.levers import registry
+from sim.policy.regimes import REGIMES
+from sim.policy.regimes import lookup as regime
 from sim.policy.shocks import Shock, parse_shocks
-from sim.policy.spec import (
-    DEFAULT_MIX,
-    DEFAULT_TARGETING,
-    GROWTH_LEVERS,
-    LEVERS,
-    PEOPLE_LEVERS,
-    PLACE_LEVERS,
-    REGIMES,
-    Policy,
-)
+from sim.policy.spec import DEFAULT_TARGETING, Policy
 
 PRESET = "town"  # opens at once: one month of the town takes a few milliseconds
 BURN_IN_MONTHS = 12  # the registry's default is 36; the dashboard starts the programme sooner
@@ -49,26 +45,8 @@ SHOCKS = "Shocks (both scenarios)"
 BEHAVIOUR_GROUP = "Behaviour (both scenarios)"
 GROUPS = (RUN, POLICY_A, MIX, POLICY_B, SHOCKS, BEHAVIOUR_GROUP)
 
-REGIME_HELP = {
-    "none": "no regeneration money: the counterfactual",
-    "lsp": "local strategic partnership: each public body spends its own ring-fenced stream "
-           "on its own remit",
-    "coalition": "growth coalition: a pooled pot with a growth objective, reward grants and a "
-                 "one stop shop",
-}
-# Each lever's label and the registry parameter that prices it (for its tooltip).
-LEVER_INFO = {"employment_support": ("Employment support", "employment_support_cost"),
-              "skills": ("Skills", "skills_cost"),
-              "wage_subsidy": ("Wage subsidy", "wage_subsidy_cost"),
-              "health": ("Health", "health_cost"),
-              "childcare": ("Childcare", "childcare_cost"),
-              "community_safety": ("Community safety", "safety_scale"),
-              "housing_environment": ("Housing and environment", "environment_cost"),
-              "business_support": ("Business support", "business_advice_cost"),
-              "sites_transport": ("Sites and transport", "site_cost")}
 SAME_MIX = "same as A"
-FOCUS = {"people first": PEOPLE_LEVERS, "growth first": GROWTH_LEVERS,
-         "places first": PLACE_LEVERS}
+FOCUS_GROUPS = {"people first": "people", "growth first": "growth", "places first": "place"}
 EQUAL = "equal shares"
 # Suggested settings when a shock is switched on: (start, months, size).
 SHOCK_SUGGESTED = {"recession": (24, 18, 0.5), "plant_closure": (12, 0, 0.0),
@@ -143,11 +121,38 @@ def param_control(name: str, group: str, value=None, label: str | None = None,
                    min=p.low, max=p.high, step=step, fmt="{:d}" if integer else "{:g}")
 
 
+def __getattr__(name: str):
+    """`CONTROLS` and `LEVER_INFO` are read at access time, so they follow the registry.
+    `LEVER_INFO` (lever -> (label, cost parameter)) is a temporary compatibility alias for
+    sim.viz.paired; use `registry.get(name).label`."""
+    if name == "CONTROLS":
+        return all_controls()
+    if name == "LEVER_INFO":
+        return {lv.name: (lv.label, lv.cost_param) for lv in registry.levers()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def focus(choice: str) -> tuple[str, ...]:
+    """The levers a scenario-B focus ("people first", ...) puts all the money on."""
+    return registry.group(FOCUS_GROUPS[choice])
+
+
 def focus_mix(levers) -> dict:
     """All the money on `levers`, split among them as the default mix splits it."""
-    weights = {lever: (DEFAULT_MIX[lever] if lever in levers else 0.0) for lever in LEVERS}
+    default = registry.default_mix()
+    weights = {lever: (share if lever in levers else 0.0) for lever, share in default.items()}
     total = sum(weights.values())
     return {lever: w / total for lever, w in weights.items()}
+
+
+def share_control(lever) -> Control:
+    """A lever's share slider: its label, default share and what a unit of it costs."""
+    cost = "" if lever.cost_param is None else (
+        f" ({lookup(lever.cost_param).description}: {lookup(lever.cost_param).default:g} "
+        f"{lookup(lever.cost_param).unit})")
+    return Control(f"share_{lever.name}", "SliderFloat", lever.default_share, lever.label,
+                   f"Share of scenario A's money for {lever.label.lower()}{cost}. Shares are "
+                   "renormalised to sum to 1.", MIX, min=0.0, max=1.0, step=0.01)
 
 
 def _shock_help() -> dict:
@@ -184,7 +189,7 @@ def build_controls() -> dict[str, Control]:
                       note=f"The dashboard uses {BURN_IN_MONTHS} and simulates the burn-in "
                       "when it builds the model, so the programme starts at the next step."),
         Control("regime", "Select", REGIME_A, "Regime, scenario A",
-                "; ".join(f"{r}: {REGIME_HELP[r]}" for r in REGIMES) + ".", POLICY_A,
+                "; ".join(f"{r}: {regime(r).description}" for r in REGIMES) + ".", POLICY_A,
                 values=REGIMES),
         Control("budget", "InputText", "", "Regeneration budget, GBP a year",
                 f"{budget.description[0].upper()}{budget.description[1:]}. Leave blank for the "
@@ -195,25 +200,19 @@ def build_controls() -> dict[str, Control]:
                 "neighbourhoods (0 to 1), for every lever; scenario B uses the same.",
                 POLICY_A, min=0.0, max=1.0, step=0.05),
     ]
-    for lever in LEVERS:
-        label, cost_name = LEVER_INFO[lever]
-        cost = lookup(cost_name)
-        what = label.lower()
-        c.append(Control(f"share_{lever}", "SliderFloat", DEFAULT_MIX[lever], label,
-                         f"Share of scenario A's money for {what} ({cost.description}: "
-                         f"{cost.default:g} {cost.unit}). Shares are renormalised to sum to 1.",
-                         MIX, min=0.0, max=1.0, step=0.01))
+    c += [share_control(lever) for lever in registry.levers()]
     c += [
         Control("compare_regime", "Select", REGIME_B, "Regime, scenario B",
                 "Scenario B runs beside A with the same seed, district, shocks and behaviour; "
-                + "; ".join(f"{r}: {REGIME_HELP[r]}" for r in REGIMES) + ".", POLICY_B,
+                + "; ".join(f"{r}: {regime(r).description}" for r in REGIMES) + ".", POLICY_B,
                 values=REGIMES),
         Control("compare_mix", "Select", SAME_MIX, "Lever mix, scenario B",
                 f"{SAME_MIX}: A's mix; " + "; ".join(
-                    f"{k}: all the money on " + ", ".join(LEVER_INFO[v][0].lower() for v in levers)
-                    for k, levers in FOCUS.items())
+                    f"{k}: all the money on " + ", ".join(
+                        registry.get(v).label.lower() for v in focus(k))
+                    for k in FOCUS_GROUPS)
                 + f" (split as the default mix splits them); {EQUAL}: every lever the same.",
-                POLICY_B, values=(SAME_MIX, *FOCUS, EQUAL)),
+                POLICY_B, values=(SAME_MIX, *FOCUS_GROUPS, EQUAL)),
     ]
     helps = _shock_help()
     for kind, fields in shock_spec.KINDS.items():
@@ -235,16 +234,25 @@ def build_controls() -> dict[str, Control]:
     return {control.name: control for control in c}
 
 
-CONTROLS = build_controls()
+_BUILT: dict[tuple, dict[str, Control]] = {}
+
+
+def all_controls() -> dict[str, Control]:
+    """The dashboard's controls for the levers registered now (built once per lever set)."""
+    key = registry.levers()
+    if key not in _BUILT:
+        _BUILT.clear()
+        _BUILT[key] = build_controls()
+    return _BUILT[key]
 
 
 def model_params() -> dict[str, dict]:
     """The controls in the format of Mesa's `SolaraViz(model_params=...)`."""
-    return {name: control.mesa() for name, control in CONTROLS.items()}
+    return {name: control.mesa() for name, control in all_controls().items()}
 
 
 def defaults() -> dict[str, Any]:
-    return {name: control.value for name, control in CONTROLS.items()}
+    return {name: control.value for name, control in all_controls().items()}
 
 
 def parse_money(text) -> float | None:
@@ -278,11 +286,12 @@ class Settings:
 
 
 def _normalised_mix(controls: dict, notes: list) -> dict:
-    shares = {lever: float(controls[f"share_{lever}"]) for lever in LEVERS}
+    levers = registry.names()
+    shares = {lever: float(controls[f"share_{lever}"]) for lever in levers}
     total = sum(shares.values())
     if total <= 0:
         notes.append("All lever shares were 0: scenario A splits its money equally.")
-        return dict.fromkeys(LEVERS, 1 / len(LEVERS))
+        return dict.fromkeys(levers, 1 / len(levers))
     if abs(total - 1) > 1e-9:
         notes.append(f"Lever shares summed to {total:.2f}; each was divided by {total:.2f}.")
     return {lever: share / total for lever, share in shares.items()}
@@ -295,16 +304,17 @@ def settings_from(controls: dict) -> Settings:
         ParameterError: an unknown control or a value the registry does not allow.
         ShockError: a shock the shock table does not allow.
     """
+    known = all_controls()
     for name in controls:
-        if name not in CONTROLS:
-            close = difflib.get_close_matches(name, list(CONTROLS), n=3, cutoff=0.6)
+        if name not in known:
+            close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             raise ParameterError(f"dashboard: unknown control {name!r}{hint}")
     values = {**defaults(), **controls}
     for name in ("preset", "regime", "compare_regime", "compare_mix"):
-        if values[name] not in CONTROLS[name].values:
+        if values[name] not in known[name].values:
             raise ParameterError(f"dashboard: {name} must be one of "
-                                 f"{', '.join(CONTROLS[name].values)}, got {values[name]!r}")
+                                 f"{', '.join(known[name].values)}, got {values[name]!r}")
     notes: list[str] = []
     overrides = {name: values[name] for name in BEHAVIOUR}
     overrides["burn_in_months"] = int(values["burn_in_months"])
@@ -317,9 +327,10 @@ def settings_from(controls: dict) -> Settings:
         raise ParameterError(f"dashboard: targeting must be between 0 and 1, got {targeting}")
     mix_a = _normalised_mix(values, notes)
     choice = values["compare_mix"]
-    mix_b = (mix_a if choice == SAME_MIX else dict.fromkeys(LEVERS, 1 / len(LEVERS))
-             if choice == EQUAL else focus_mix(FOCUS[choice]))
-    aim = dict.fromkeys(LEVERS, targeting)
+    levers = registry.names()
+    mix_b = (mix_a if choice == SAME_MIX else dict.fromkeys(levers, 1 / len(levers))
+             if choice == EQUAL else focus_mix(focus(choice)))
+    aim = dict.fromkeys(levers, targeting)
     policy_a = Policy(values["regime"], mix_a, aim)
     policy_b = Policy(values["compare_regime"], mix_b, dict(aim))
     table = {}

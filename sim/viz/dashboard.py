@@ -28,9 +28,9 @@ from mesa.visualization.utils import update_counter
 from solara.util import IPYVUETIFY_V3
 from solara.widgets import VegaLite
 
-from sim.policy.spec import LEVERS
+from sim.policy.levers import registry
 from sim.viz import charts, inputs
-from sim.viz.controls import LEVER_INFO, model_params
+from sim.viz.controls import model_params
 from sim.viz.launch import add_parser, handle, main  # noqa: F401  (the CLI's entry points)
 from sim.viz.paired import (
     INDICATORS,
@@ -228,7 +228,7 @@ def Wellbeing(model: DashboardModel):
 @solara.component
 def Spending(model: DashboardModel):
     update_counter.get()
-    levers = [LEVER_INFO[lever][0] for lever in LEVERS]
+    levers = [lever.label for lever in model.levers]
     with _tile("spending") as tile:
         _vega(charts.spend_bars(spend_frame(model), levers=levers, scenarios=_scenarios(model)))
     return tile
@@ -236,7 +236,7 @@ def Spending(model: DashboardModel):
 
 def _mix_text(mix: dict) -> str:
     ranked = sorted(mix.items(), key=lambda kv: -kv[1])
-    return ", ".join(f"{LEVER_INFO[k][0].lower()} {v:.0%}" for k, v in ranked if v > 0.005)
+    return ", ".join(f"{registry.get(k).label.lower()} {v:.0%}" for k, v in ranked if v > 0.005)
 
 
 @solara.component

@@ -5,7 +5,10 @@ import pandas as pd
 import pytest
 
 from sim.model import LocalEconomy
-from sim.policy.spec import LEVERS, Policy
+from sim.policy.levers import registry
+from sim.policy.spec import Policy
+
+LEVERS = registry.names()
 
 
 @pytest.fixture(scope="module")

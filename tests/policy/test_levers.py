@@ -4,7 +4,11 @@ import numpy as np
 import pandas as pd
 
 from sim.model import LocalEconomy
-from sim.policy.spec import LEVERS, PEOPLE_LEVERS, Policy
+from sim.policy.levers import registry
+from sim.policy.spec import Policy
+
+LEVERS = registry.names()
+PEOPLE_LEVERS = registry.group("people")
 
 
 def _policy(targeting: float, mix=None) -> Policy:

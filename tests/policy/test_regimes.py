@@ -6,7 +6,10 @@ import pytest
 from sim.model import LocalEconomy
 from sim.outcomes import run_summary
 from sim.params import Params
-from sim.policy.spec import LEVERS, Policy
+from sim.policy.levers import registry
+from sim.policy.spec import Policy
+
+LEVERS = registry.names()
 
 
 def _conditional_engagement(model):
@@ -50,3 +53,24 @@ def test_a_large_growth_weight_starves_social_partners_missions(town_params):
     trust = {b.name: b.trust for b in growth.partners}
     assert trust["police"] < trust["development_agency"]
     assert trust["health_body"] < town_params.initial_trust
+
+
+def test_regimes_are_objects_named_by_scenarios(town_params):
+    from sim.policy import regimes
+
+    assert regimes.REGIMES == ("none", "lsp", "coalition")
+    assert [regimes.lookup(r).funded for r in regimes.REGIMES] == [False, True, True]
+    assert [Policy(r).funded for r in regimes.REGIMES] == [False, True, True]
+    assert regimes.COALITION.one_stop_shop and not regimes.LSP.one_stop_shop
+    assert regimes.LSP.engagement_incentive(town_params) == 0.0
+    assert regimes.COALITION.engagement_incentive(town_params) > 0.0
+    with pytest.raises(KeyError, match="did you mean 'coalition'"):
+        regimes.lookup("coalitoin")
+    model = LocalEconomy(town_params, rng=1, policy=Policy("coalition"))
+    assert model.board.regime is regimes.COALITION
+    streams = sum(b.stream for b in model.partners)
+    assert regimes.COALITION.pot(town_params, model.partners) == pytest.approx(
+        town_params.pooled_share * streams)
+    allocation, _, _ = regimes.NONE.allocate(town_params, Policy(), model.partners,
+                                             model.levers)
+    assert allocation.shape == (7, len(LEVERS)) and not allocation.any()

@@ -1,0 +1,112 @@
+"""A tenth lever registered at run time reaches every consumer of the lever registry."""
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from mentoring_lever import MENTORING
+
+from sim.cohort import participant_table
+from sim.experiments.factors import local_economy_target
+from sim.model import LocalEconomy
+from sim.params import REGISTRY, Params
+from sim.policy.levers import registry
+from sim.policy.spec import parse_policy
+from sim.rng import STREAMS, Streams
+from sim.viz.controls import model_params
+
+MIX = {"employment_support": 0.2, "skills": 0.2, "health": 0.1, "community_safety": 0.1,
+       "business_support": 0.1, "mentoring": 0.3}
+
+
+@pytest.fixture
+def mentoring():
+    with registry.registered(MENTORING) as lever:
+        yield lever
+
+
+def _run(policy) -> LocalEconomy:
+    params = Params.from_preset("town").replace(burn_in_months=6, programme_months=18)
+    return LocalEconomy(params, rng=4, policy=policy).run()
+
+
+def test_a_registered_lever_is_funded_delivered_and_logged(mentoring):
+    policy, _ = parse_policy({"regime": "coalition", "mix": MIX})
+    assert policy.mix["mentoring"] == 0.3 and "mentoring" in policy.targeting
+    model = _run(policy)
+    assert model.levers[-1] is mentoring and model.ledger.spent.shape[-1] == 10
+    monthly = pd.DataFrame(model.records["monthly"])
+    assert monthly["spend_mentoring"].sum() > 0
+    partners = [b.name for b in model.partners if "mentoring" in b.remit]
+    assert partners == ["voluntary_sector"]
+    table = participant_table(model)
+    mentored = table[table["lever"] == "mentoring"]
+    assert len(mentored) > 0 and (mentored["status_at_start"] == 1).all()
+    assert (model.residents.mentoring_left >= 0).all()
+
+
+def test_dashboard_and_experiments_see_the_new_lever(mentoring):
+    slider = model_params()["share_mentoring"]
+    assert slider["label"] == "Mentoring" and slider["value"] == 0.0
+    assert "volunteer mentoring" in slider["tooltip"]
+    target = local_economy_target("mix.mentoring")
+    assert target.sets == "policy" and target.default_role == "lever"
+    assert local_economy_target("mentoring_cost").sets == "param"
+
+
+def test_unregistering_leaves_no_trace():
+    with registry.registered(MENTORING):
+        assert "mentoring_cost" in REGISTRY and "lever_mentoring" in STREAMS
+    assert "mentoring" not in registry.names() and "mentoring_cost" not in REGISTRY
+    assert "share_mentoring" not in model_params()
+    with pytest.raises(KeyError, match="lever_mentoring"):
+        Streams(1)["lever_mentoring"]
+    assert sum(registry.default_mix().values()) == pytest.approx(1.0)
+
+
+def test_a_lever_no_partner_delivers_is_refused_at_registration():
+    with pytest.raises(ValueError, match="mentoring"):
+        registry.register(replace(MENTORING, remit=()))
+    with pytest.raises(ValueError, match="unknown partner"):
+        registry.register(replace(MENTORING, remit=("chamber_of_commerce",)))
+    assert "mentoring" not in registry.names() and "mentoring_cost" not in REGISTRY
+
+
+def test_a_model_refuses_levers_its_partners_do_not_deliver():
+    with pytest.raises(ValueError, match="skills"):
+        registry.check_remits(["police", "health_body"])
+    registry.check_remits(["local_authority", "health_body", "skills_provider",
+                           "employment_service", "development_agency"])
+
+
+def test_a_lever_needs_a_registered_cost_parameter_and_a_default_mix_summing_to_one():
+    with pytest.raises(ValueError, match="cost parameter"):
+        registry.register(replace(MENTORING, params=(), state=()))
+    with pytest.raises(ValueError, match="sum to"):
+        registry.register(replace(MENTORING, default_share=0.1))
+    assert "mentoring" not in registry.names()
+
+
+def test_built_in_levers_eligibility_points_at_their_units(town_run):
+    sizes = {"residents": town_run.residents.n, "firms": town_run.firms.n,
+             "neighbourhoods": town_run.hoods.n}
+    for lever in town_run.levers:
+        rows = lever.eligible(town_run)
+        assert rows.ndim == 1 and ((rows >= 0) & (rows < sizes[lever.unit])).all(), lever.name
+        assert np.all(np.diff(rows) > 0), lever.name
+
+
+def test_plug_in_parameters_follow_the_registry_rules():
+    from sim.params import ParameterError, register_param, unregister_param
+
+    cost = MENTORING.params[0]
+    with pytest.raises(ParameterError, match="source"):
+        register_param(replace(cost, source="made up"))
+    with pytest.raises(ParameterError, match="range"):
+        register_param(replace(cost, default=5000.0))
+    with pytest.raises(ParameterError, match="already registered"):
+        register_param(replace(cost, name="skills_cost"))
+    with pytest.raises(ParameterError, match="built in"):
+        unregister_param("skills_cost")
+    assert "mentoring_cost" not in REGISTRY
