@@ -12,8 +12,8 @@ from sim.space import Neighbourhoods
 def crime_target(p: Params, hoods: Neighbourhoods, workless_rate, reference) -> np.ndarray:
     """The crime level set by worklessness and environment (crimes per 1,000 a year)."""
     start = np.where(hoods.deprived, p.crime_rate_deprived, p.crime_rate_rest)
-    ratio = np.maximum(workless_rate, 1e-3) / np.maximum(reference["workless"], 1e-3)
-    env = 1 + (reference["environment"] - hoods.environment)
+    ratio = np.maximum(workless_rate, 1e-3) / np.maximum(reference.workless, 1e-3)
+    env = 1 + (reference.environment - hoods.environment)
     return start * ratio**p.crime_worklessness_elasticity * env
 
 
@@ -31,7 +31,7 @@ def update_crime(p: Params, hoods: Neighbourhoods, workless_rate, reference) -> 
 
 def depreciate_environment(p: Params, hoods: Neighbourhoods, reference) -> None:
     """Gains in environment quality fade slowly without upkeep."""
-    gain = hoods.environment - reference["environment"]
+    gain = hoods.environment - reference.environment
     hoods.environment -= np.maximum(gain, 0) * p.environment_decay / 12
 
 

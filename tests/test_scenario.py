@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from sim.params import Params
+from sim.policy.levers import registry
 from sim.policy.shocks import Shock
-from sim.policy.spec import DEFAULT_MIX, Policy
+from sim.policy.spec import Policy
 from sim.scenario import Scenario, ScenarioError, load_default_scenario, load_scenario
 
 
@@ -41,7 +42,7 @@ def test_good_file_parses(tmp_path):
     assert (s.name, s.description, s.preset, s.seed) == ("trial", "a test scenario", "town", 7)
     assert s.params == Params.from_preset("town", {"search_intensity": 0.3,
                                                    "burn_in_months": 12})
-    assert s.policy.regime == "lsp" and s.policy.mix == DEFAULT_MIX
+    assert s.policy.regime == "lsp" and s.policy.mix == registry.default_mix()
     assert s.shocks == (Shock("plant_closure", 40),)
     assert s.source == str(path)
 

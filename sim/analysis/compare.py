@@ -119,6 +119,8 @@ def ratio_interval(num: np.ndarray, den: np.ndarray, seed: int = 12345, draws: i
     ratios = np.where(den_means != 0, num[idx].mean(axis=1) / safe, np.nan)
     if positive:
         ratios = np.where(den_means > 0, ratios, np.inf)
+    if np.isnan(ratios).all():  # every resample undefined (no observations to divide)
+        return estimate, float("nan"), float("nan")
     low, high = np.nanpercentile(ratios, [2.5, 97.5], method="nearest")  # no inf - inf
     return estimate, float(low), float(high)
 

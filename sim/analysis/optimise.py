@@ -30,7 +30,8 @@ import pandas as pd
 from sim.analysis.compare import t_interval
 from sim.backends import Backend
 from sim.evaluate import Run, counterfactual, evaluate
-from sim.policy.spec import LEVERS, Policy
+from sim.policy.levers import registry
+from sim.policy.spec import Policy
 from sim.rng import stream
 from sim.scenario import Scenario
 
@@ -53,16 +54,16 @@ class Candidate:
     settings: tuple[tuple[str, float], ...] = ()
 
     def apply(self, scenario: Scenario) -> Scenario:
-        mix = dict(zip(LEVERS, self.mix, strict=True))
+        mix = dict(zip(registry.names(), self.mix, strict=True))
         values = dict(self.settings)
-        targeting = (dict.fromkeys(LEVERS, values.pop("targeting")) if "targeting" in values
-                     else scenario.policy.targeting)
+        targeting = (dict.fromkeys(registry.names(), values.pop("targeting"))
+                     if "targeting" in values else scenario.policy.targeting)
         return replace(scenario, params=scenario.params.replace(**values),
                        policy=Policy(scenario.policy.regime, mix, targeting))
 
     def label(self) -> str:
-        parts = [f"{lever}={share:.2f}" for lever, share in zip(LEVERS, self.mix, strict=True)
-                 if share >= 0.005]
+        parts = [f"{lever}={share:.2f}" for lever, share
+                 in zip(registry.names(), self.mix, strict=True) if share >= 0.005]
         return ", ".join(parts) + "".join(f"; {k}={v:.2f}" for k, v in self.settings)
 
 
@@ -99,7 +100,7 @@ def dirichlet_candidates(rng, around: np.ndarray | None, k: int, free: np.ndarra
         around[free] * concentration, 0.3)
     out = []
     for _ in range(k):
-        mix = np.zeros(len(LEVERS))
+        mix = np.zeros(len(registry.names()))
         mix[free] = rng.dirichlet(alpha) * (1.0 if around is None else around[free].sum())
         if around is not None:
             mix[~free] = around[~free]
@@ -149,9 +150,9 @@ def _search(evaluator, scenario: Scenario, objective: str, seeds: int, budget_ev
     """The search itself: successive halving, a local search, the re-check."""
     key = OBJECTIVES[objective][0]
     rng = stream(scenario.seed, "optimise")
-    given = Candidate(tuple(scenario.policy.mix[lever] for lever in LEVERS),
+    given = Candidate(tuple(scenario.policy.mix[lever] for lever in registry.names()),
                       given_settings(scenario))
-    free = np.ones(len(LEVERS), bool)
+    free = np.ones(len(registry.names()), bool)
     pool = [given] + [_candidate(m, rng, scenario) for m in dirichlet_candidates(
         rng, None, max(budget_evals // 2 - 1, 1), free)]
     records: list[dict] = []

@@ -96,8 +96,3 @@ class References:
     location_weights: np.ndarray = field(repr=False)
     quality_deprived: float = 0.0
     quality_rest: float = 1.0
-
-    def __getitem__(self, name: str):
-        """Read access by name, for the neighbourhood rules (sim.neighbourhood) that take the
-        references as a mapping (`reference["workless"]`)."""
-        return getattr(self, name)

@@ -24,7 +24,6 @@ import pandas as pd
 from sim.cohort import PANEL_MONTHS
 from sim.evaluate.build import build_model, counterfactual
 from sim.outcomes import run_summary
-from sim.policy.spec import LEVERS
 from sim.scenario import Scenario
 
 SCENARIO, COMPARISON = "scenario", "comparison"
@@ -173,11 +172,12 @@ def matched_panel(a, b) -> pd.DataFrame:
     seen = (pa >= 0) & (pb >= 0) & same_start[:, None]
     lever = a.participants.columns()["lever"].astype(np.int64)
     cell = (lever[:, None] * PANEL_MONTHS + np.arange(PANEL_MONTHS)[None, :])[seen]
-    cells = len(LEVERS) * PANEL_MONTHS
+    names = [lever.name for lever in a.levers]
+    cells = len(names) * PANEL_MONTHS
     count = lambda w=None: np.bincount(cell, w, cells).astype(np.int64)  # noqa: E731
     return pd.DataFrame({
-        "lever": np.repeat(np.array(LEVERS, dtype=object), PANEL_MONTHS),
-        "months_after": np.tile(np.arange(PANEL_MONTHS, dtype=np.int64), len(LEVERS)),
+        "lever": np.repeat(np.array(names, dtype=object), PANEL_MONTHS),
+        "months_after": np.tile(np.arange(PANEL_MONTHS, dtype=np.int64), len(names)),
         "employed_scenario": count(pa[seen]), "employed_comparison": count(pb[seen]),
         "observed": count()})
 

@@ -39,12 +39,6 @@ def policy_factors() -> tuple[str, ...]:
             *(f"mix.{lv}" for lv in levers))
 
 
-def __getattr__(name: str):
-    if name == "POLICY_FACTORS":  # read at access time, so it follows the lever registry
-        return policy_factors()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 @dataclass(frozen=True)
 class Target:
     """What a factor name sets, with its allowed range.

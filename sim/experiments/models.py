@@ -113,13 +113,13 @@ def apply_policy(policy, values: dict):
     """
     from dataclasses import replace
 
-    from sim.policy.spec import LEVERS
+    from sim.policy.levers import registry
 
     targeting = dict(policy.targeting)
     if "targeting" in values:
-        targeting = dict.fromkeys(LEVERS, float(values["targeting"]))
+        targeting = dict.fromkeys(registry.names(), float(values["targeting"]))
     mix = dict(policy.mix)
-    for lever in LEVERS:
+    for lever in registry.names():
         targeting[lever] = float(values.get(f"targeting.{lever}", targeting[lever]))
         mix[lever] = float(values.get(f"mix.{lever}", mix[lever]))
     total = sum(mix.values())

@@ -16,17 +16,6 @@ from sim.policy.regimes import REGIMES
 DEFAULT_TARGETING = 0.7  # [A] share of each lever's money aimed at deprived neighbourhoods
 
 
-def __getattr__(name: str):
-    """Temporary compatibility aliases for modules not yet moved to the lever registry
-    (sim.analysis, sim.experiments.models, sim.viz.paired and their tests): read at
-    access time, so they follow registered plug-ins. Use sim.policy.levers.registry."""
-    if name == "LEVERS":
-        return registry.names()
-    if name == "DEFAULT_MIX":
-        return registry.default_mix()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 class PolicyError(ValueError):
     """A policy table asks for something not allowed."""
 

@@ -121,17 +121,6 @@ def param_control(name: str, group: str, value=None, label: str | None = None,
                    min=p.low, max=p.high, step=step, fmt="{:d}" if integer else "{:g}")
 
 
-def __getattr__(name: str):
-    """`CONTROLS` and `LEVER_INFO` are read at access time, so they follow the registry.
-    `LEVER_INFO` (lever -> (label, cost parameter)) is a temporary compatibility alias for
-    sim.viz.paired; use `registry.get(name).label`."""
-    if name == "CONTROLS":
-        return all_controls()
-    if name == "LEVER_INFO":
-        return {lv.name: (lv.label, lv.cost_param) for lv in registry.levers()}
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def focus(choice: str) -> tuple[str, ...]:
     """The levers a scenario-B focus ("people first", ...) puts all the money on."""
     return registry.group(FOCUS_GROUPS[choice])

@@ -18,10 +18,10 @@ import pandas as pd
 
 from sim.evaluate import build_model
 from sim.model import LocalEconomy
-from sim.policy.spec import LEVERS
+from sim.policy.levers import registry
 from sim.population import EMPLOYED
 from sim.scenario import Scenario
-from sim.viz.controls import LEVER_INFO, Settings, settings_from
+from sim.viz.controls import Settings, settings_from
 
 
 def scenario_b(settings: Settings) -> Scenario:
@@ -35,7 +35,7 @@ class DashboardModel(LocalEconomy):
     """Scenario A, built from the dashboard's controls; scenario B is `self.comparison`.
 
     Args:
-        **controls: values of `sim.viz.controls.CONTROLS` by name (defaults fill the
+        **controls: values of `sim.viz.controls.all_controls()` by name (defaults fill the
             rest); Mesa's reset also passes `scenario`, which is ignored: the `seed`
             control seeds both scenarios.
 
@@ -120,7 +120,7 @@ SERIES = ("employment_rate_deprived", "employment_rate_rest", "employment_rate_d
           "partner_engagement_mean", "partner_trust_mean", "business_engagement_share",
           "private_investment", "public_gap_funding", "crime_deprived", "crime_rest",
           "wellbeing_deprived", "wellbeing_rest", "spend_regeneration",
-          *(f"spend_{lever}" for lever in LEVERS))
+          *(f"spend_{lever}" for lever in registry.names()))
 
 
 def monthly_frame(model: DashboardModel) -> pd.DataFrame:
@@ -133,7 +133,7 @@ def monthly_frame(model: DashboardModel) -> pd.DataFrame:
             df = pd.DataFrame(m.records["monthly"], columns=["month", *SERIES])
             in_programme = df["month"] > start
             for column in ("private_investment", "public_gap_funding", "spend_regeneration",
-                           *(f"spend_{lever}" for lever in LEVERS)):
+                           *(f"spend_{lever}" for lever in registry.names())):
                 df[f"{column}_cum"] = df[column].where(in_programme, 0.0).cumsum()
             df.insert(0, "scenario", label)
             frames.append(df)
@@ -144,9 +144,9 @@ def monthly_frame(model: DashboardModel) -> pd.DataFrame:
 def spend_frame(model: DashboardModel) -> pd.DataFrame:
     """Money spent on each lever since the programme started, by scenario."""
     last = monthly_frame(model).groupby("scenario", sort=False).tail(1)
-    rows = [{"scenario": row["scenario"], "lever": LEVER_INFO[lever][0],
+    rows = [{"scenario": row["scenario"], "lever": registry.get(lever).label,
              "spent": float(row[f"spend_{lever}_cum"])}
-            for _, row in last.iterrows() for lever in LEVERS]
+            for _, row in last.iterrows() for lever in registry.names()]
     return pd.DataFrame(rows, columns=["scenario", "lever", "spent"])
 
 

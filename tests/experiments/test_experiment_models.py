@@ -11,13 +11,16 @@ from sim.experiments.tasks import Payload, Simulation, Task, run_batch
 from sim.model import LocalEconomy
 from sim.outcomes import run_summary
 from sim.params import Params
-from sim.policy.spec import DEFAULT_MIX, LEVERS, Policy
+from sim.policy.levers import registry
+from sim.policy.spec import Policy
+
+LEVERS = registry.names()
 
 
 def test_mix_factors_are_renormalised_and_targeting_applies():
     policy = apply_policy(Policy("lsp"), {"mix.skills": 0.6, "targeting": 0.9,
                                           "targeting.health": 0.2, "regime": "coalition"})
-    total_others = sum(v for k, v in DEFAULT_MIX.items() if k != "skills")
+    total_others = sum(v for k, v in registry.default_mix().items() if k != "skills")
     assert policy.regime == "coalition"
     assert policy.mix["skills"] == pytest.approx(0.6 / (0.6 + total_others))
     assert sum(policy.mix.values()) == pytest.approx(1.0)

@@ -4,9 +4,11 @@ import numpy as np
 
 from sim.analysis.optimise import Candidate, dirichlet_candidates, format_result, optimise
 from sim.cli import main
-from sim.policy.spec import LEVERS
+from sim.policy.levers import registry
 from sim.rng import stream
 from sim.scenario import parse_scenario
+
+LEVERS = registry.names()
 
 SCENARIO = """
 name = "opt"

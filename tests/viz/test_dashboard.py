@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 
 from sim.params import REGISTRY, ParameterError, Params
+from sim.policy.levers import registry
 from sim.policy.shocks import KINDS
-from sim.policy.spec import DEFAULT_MIX, LEVERS, REGIMES
+from sim.policy.spec import REGIMES
 from sim.viz import charts, controls, launch
-from sim.viz.controls import CONTROLS, model_params, settings_from
+from sim.viz.controls import all_controls, model_params, settings_from
 from sim.viz.paired import (
     INDICATORS,
     DashboardModel,
@@ -24,6 +25,10 @@ from sim.viz.paired import (
     neighbourhood_values,
     spend_frame,
 )
+
+CONTROLS = all_controls()
+LEVERS = registry.names()
+DEFAULT_MIX = registry.default_mix()
 
 
 @pytest.fixture(scope="module")
