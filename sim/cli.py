@@ -81,10 +81,22 @@ def _backend(args: argparse.Namespace):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with its `run` and `validate` subcommands."""
+    """The argument parser with every subcommand."""
     parser = _Parser(prog=PROG, description="Agent-based model of a deprived district's "
                      "economy under regeneration regimes.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for add in (_add_run, _add_validate, _add_compare, _add_optimise):
+        add(sub)
+    from sim.viz.launch import add_parser as add_dashboard_parser
+
+    add_dashboard_parser(sub)
+    from sim.experiments.cli import add_parser as add_experiment_parser
+
+    add_experiment_parser(sub)
+    return parser
+
+
+def _add_run(sub) -> None:
     run = sub.add_parser("run", help="simulate one scenario and write its outputs")
     run.add_argument("scenario", nargs="?", help="scenario TOML file (default: embedded "
                      "district baseline)")
@@ -93,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--months", type=_int_at_least(1), help="total months to simulate "
                      "(burn-in included; default: burn-in + programme)")
     run.add_argument("--out", type=Path, help="output folder (default: results/<name>-seed<N>)")
+
+
+def _add_validate(sub) -> None:
     val = sub.add_parser("validate", help="compare a preset's baseline with the "
                          "calibration targets")
     val.add_argument("--preset", choices=list(PRESETS), default=DEFAULT_PRESET)
@@ -101,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--json", action="store_true", help="print one JSON document")
     val.add_argument("--out", type=Path, help="folder that keeps finished runs, so that an "
                      "interrupted validation resumes (default: none)")
+
+
+def _add_compare(sub) -> None:
     cmp_ = sub.add_parser("compare", help="run scenarios and their counterfactual (no "
                           "programme) over the same seeds; net effects with intervals, a report")
     cmp_.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario TOML files; "
@@ -113,17 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--json", action="store_true", help="print one JSON document")
     cmp_.add_argument("--out", type=Path, help="report folder (default: "
                       "results/compare/<names>-seeds<N>): report.html, headline.csv, "
-                      "additionality.csv, and units/ with every paired run's tables; the same "
-                      "command resumes an interrupted comparison")
+                      "additionality.csv, spending.csv, and units/ with every paired run's "
+                      "tables; the same command resumes an interrupted comparison")
+
+
+def _add_optimise(sub) -> None:
     opt = sub.add_parser("optimise", help="search the mix (and settings the scenario marks as "
                          "free) for the best expected objective; report it against the "
                          "scenario as given")
     opt.add_argument("scenario", help="scenario TOML file ([optimise] free = [...] lists "
                      "settings besides the mix that may change)")
     opt.add_argument("--budget", type=float, help="regeneration budget, GBP a year")
-    opt.add_argument("--objective", default="reengaged", choices=["reengaged", "jobs",
-                     "employment_deprived", "wellbeing"], help="what to maximise, net of the "
-                     "counterfactual (default: re-engaged residents)")
+    opt.add_argument("--objective", default="reengaged", help="what to improve, net of the "
+                     "counterfactual: reengaged (default), jobs, employment_deprived, wellbeing, "
+                     "or any run outcome with a direction (e.g. crime_deprived_end, minimised)")
     opt.add_argument("--preset", choices=list(PRESETS), help="override the scenario's preset")
     opt.add_argument("--seeds", type=_int_at_least(2), default=4,
                      help="seeds per candidate in the first round (default 4)")
@@ -133,13 +154,6 @@ def build_parser() -> argparse.ArgumentParser:
     opt.add_argument("--out", type=Path, help="folder for candidates.csv, result.txt and "
                      "units/ with every run's tables (default: results/optimise/"
                      "<name>-<objective>); the same command resumes an interrupted search")
-    from sim.viz.launch import add_parser as add_dashboard_parser
-
-    add_dashboard_parser(sub)
-    from sim.experiments.cli import add_parser as add_experiment_parser
-
-    add_experiment_parser(sub)
-    return parser
 
 
 def _out_dir(args: argparse.Namespace, scenario, base_preset: str) -> Path:
@@ -229,6 +243,10 @@ def cmd_optimise(args: argparse.Namespace) -> int:
     from sim.params import ParameterError as _ParameterError
     from sim.scenario import load_scenario
 
+    try:
+        optimise.objective_of(args.objective)
+    except ValueError as exc:
+        raise UserError(f"--objective: {exc}") from None
     scenario = load_scenario(args.scenario).with_changes(preset=args.preset)
     if not scenario.policy.funded:
         raise UserError(f"{args.scenario}: the scenario has no regime (regime = 'none'): there "
@@ -250,6 +268,21 @@ def cmd_optimise(args: argparse.Namespace) -> int:
     return 0
 
 
+def dispatch(args: argparse.Namespace, command_line: list[str]) -> int:
+    """Run the subcommand `args` names."""
+    if args.command == "experiment":
+        from sim.experiments.cli import handle
+
+        return handle(args)
+    if args.command == "dashboard":
+        from sim.viz.launch import handle as dashboard
+
+        return dashboard(args)
+    commands = {"run": lambda a: cmd_run(a, command_line), "compare": cmd_compare,
+                "optimise": cmd_optimise, "validate": cmd_validate}
+    return commands[args.command](args)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `coalition` command.
 
@@ -265,24 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     from sim.scenario import ScenarioError
 
     argv = sys.argv[1:] if argv is None else list(argv)
-    command_line = [PROG, *argv]
     try:
         args = build_parser().parse_args(argv)
-        if args.command == "experiment":
-            from sim.experiments.cli import handle
-
-            return handle(args)
-        if args.command == "run":
-            return cmd_run(args, command_line)
-        if args.command == "compare":
-            return cmd_compare(args)
-        if args.command == "optimise":
-            return cmd_optimise(args)
-        if args.command == "dashboard":
-            from sim.viz.launch import handle as dashboard
-
-            return dashboard(args)
-        return cmd_validate(args)
+        return dispatch(args, [PROG, *argv])
     except (UserError, ScenarioError, ParameterError, ExperimentError, FolderBusy) as exc:
         for line in str(exc).splitlines():  # an experiment file may have several problems
             print(f"{PROG}: error: {line}", file=sys.stderr)

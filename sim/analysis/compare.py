@@ -28,8 +28,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim import outcomes
 from sim.backends import Backend
-from sim.evaluate import COMPARISON, SCENARIO, Outcome, Pair, evaluate
+from sim.evaluate import COMPARISON, SCENARIO, Pair, Result, evaluate
 from sim.scenario import Scenario
 
 DIFFERENCES = ("reengaged_6m", "reengaged_3m", "reengaged_12m", "reengaged_6m_share",
@@ -37,23 +38,13 @@ DIFFERENCES = ("reengaged_6m", "reengaged_3m", "reengaged_12m", "reengaged_6m_sh
                "residents_employed_end", "wellbeing_deprived_end", "crime_deprived_end",
                "partner_engagement_mean_end", "business_engagement_share_end", "gva_end",
                "private_investment")
-LABELS = {
-    "reengaged_6m": "net re-engaged residents (6 months in work)",
-    "reengaged_3m": "net re-engaged residents (3 months)",
-    "reengaged_12m": "net re-engaged residents (12 months)",
-    "reengaged_6m_share": "net re-engaged share of the cohort (6 months)",
-    "employment_rate_deprived_end": "employment rate, deprived neighbourhoods (final year)",
-    "employment_rate_district_end": "employment rate, district (final year)",
-    "jobs_total_end": "net additional district jobs (final year)",
-    "residents_employed_end": "net additional residents in work (final year)",
-    "wellbeing_deprived_end": "well-being, deprived neighbourhoods (0-10)",
-    "crime_deprived_end": "crime, deprived neighbourhoods (per 1,000 a year)",
-    "partner_engagement_mean_end": "partner engagement (0-1)",
-    "business_engagement_share_end": "share of businesses engaged",
-    "gva_end": "GVA (GBP a month, final year)",
-    "private_investment": "private investment (GBP, programme period)",
-}
 DEADWEIGHT_WINDOW = (6, 12)  # months after the programme ended, inclusive
+
+
+def measure_label(measure: str) -> str:
+    """The label of an additionality measure, with its unit."""
+    return outcomes.lookup(measure, outcomes.COMPARISON).titled()
+  # months after the programme ended, inclusive
 
 
 def pairs_for(scenarios: list[Scenario], comparison: Scenario | None, seeds) -> list[Pair]:
@@ -63,7 +54,7 @@ def pairs_for(scenarios: list[Scenario], comparison: Scenario | None, seeds) -> 
 
 def run_pairs(scenarios: list[Scenario], comparison: Scenario | None, seeds,
               backend: Backend | None = None, folder: str | Path | None = None,
-              progress=None) -> list[list[Outcome]]:
+              progress=None) -> list[list[Result]]:
     """Paired outcomes, one list (in seed order) per scenario; they do not depend on the
     backend or the number of workers. With `folder`, an interrupted call resumes."""
     seeds = list(seeds)
@@ -72,7 +63,7 @@ def run_pairs(scenarios: list[Scenario], comparison: Scenario | None, seeds,
     return [flat[i * n:(i + 1) * n] for i in range(len(scenarios))]
 
 
-def participant_employment(pair: Outcome, months=DEADWEIGHT_WINDOW) -> tuple[float, float]:
+def participant_employment(pair: Result, months=DEADWEIGHT_WINDOW) -> tuple[float, float]:
     """Share of the scenario's participants in work `months` after their programme ended,
     in each run, over matched observations (see sim.evaluate.units.matched_panel)."""
     panel = pair.panel
@@ -125,7 +116,7 @@ def ratio_interval(num: np.ndarray, den: np.ndarray, seed: int = 12345, draws: i
     return estimate, float(low), float(high)
 
 
-def _arrays(pairs: list[Outcome], key: str):
+def _arrays(pairs: list[Result], key: str):
     """(scenario, comparison) values of `key` across seeds."""
     if key == "participant_employment":
         both = np.array([participant_employment(p) for p in pairs], float).reshape(-1, 2)
@@ -134,18 +125,18 @@ def _arrays(pairs: list[Outcome], key: str):
             np.array([p.value(key, COMPARISON) for p in pairs], float))
 
 
-def differences(pairs: list[Outcome]) -> pd.DataFrame:
+def differences(pairs: list[Result]) -> pd.DataFrame:
     """Mean difference (scenario minus comparison) with a 95% t interval, per outcome."""
     rows = []
     for key in DIFFERENCES:
         a, b = _arrays(pairs, key)
         mean, low, high = t_interval(a - b)
-        rows.append({"outcome": key, "label": LABELS[key], "scenario": a.mean(),
+        rows.append({"outcome": key, "label": outcomes.label(key), "scenario": a.mean(),
                      "comparison": b.mean(), "difference": mean, "ci_low": low, "ci_high": high})
     return pd.DataFrame(rows)
 
 
-def additionality(pairs: list[Outcome]) -> pd.DataFrame:
+def additionality(pairs: list[Result]) -> pd.DataFrame:
     """Cost per net outcome, leverage, deadweight, displacement and leakage, with intervals."""
     get = lambda k: _arrays(pairs, k)  # noqa: E731
     spend = np.subtract(*get("regeneration_spend")) + np.subtract(*get("one_stop_shop_spend"))
@@ -200,23 +191,12 @@ def format_comparison(diff: pd.DataFrame, extra: pd.DataFrame, a_name: str, b_na
              "common random numbers)", "",
              f"{'outcome':55s} {'scenario':>12s} {'comparison':>12s} {'difference':>12s}  95% CI"]
     for r in diff.itertuples():
-        lines.append(f"{r.label:55s} {fmt(r.scenario):>12s} {fmt(r.comparison):>12s} "
+        lines.append(f"{r.label:55.55s} {fmt(r.scenario):>12s} {fmt(r.comparison):>12s} "
                      f"{fmt(r.difference):>12s}  [{fmt(r.ci_low)}, {fmt(r.ci_high)}]")
     if extra.empty:
         return "\n".join(lines)
     lines += ["", f"{'measure':55s} {'estimate':>12s}  95% CI (ratios: bootstrap over seeds)"]
     for r in extra.itertuples():
-        lines.append(f"{MEASURES[r.measure]:55s} {fmt(r.estimate):>12s}  "
+        lines.append(f"{measure_label(r.measure):55.55s} {fmt(r.estimate):>12s}  "
                      f"[{fmt(r.ci_low)}, {fmt(r.ci_high)}]")
     return "\n".join(lines)
-
-
-MEASURES = {
-    "cost_per_net_job": "cost per net additional district job (GBP)",
-    "cost_per_net_reengaged": "cost per net re-engaged resident (GBP)",
-    "private_leverage": "private GBP per public GBP (helped projects)",
-    "deadweight_participants": "deadweight: participants' work anyway (share)",
-    "deadweight_projects": "deadweight: helped projects going ahead anyway",
-    "displacement": "displacement: jobs lost elsewhere per assisted job",
-    "leakage": "leakage: in-commuter share of assisted firms' jobs",
-}

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim import outcomes
 from sim.analysis.compare import t_interval
 from sim.backends import Backend
 from sim.evaluate import Run, counterfactual, evaluate
@@ -35,13 +36,9 @@ from sim.policy.spec import Policy
 from sim.rng import stream
 from sim.scenario import Scenario
 
-OBJECTIVES = {
-    "reengaged": ("reengaged_6m", "net re-engaged residents (6 months in work)"),
-    "jobs": ("jobs_total_end", "net additional district jobs (final year)"),
-    "employment_deprived": ("employment_rate_deprived_end",
-                            "net employment rate, deprived neighbourhoods (final year)"),
-    "wellbeing": ("wellbeing_deprived_end", "net well-being, deprived neighbourhoods"),
-}
+SHORTCUTS = {"reengaged": "reengaged_6m", "jobs": "jobs_total_end",
+             "employment_deprived": "employment_rate_deprived_end",
+             "wellbeing": "wellbeing_deprived_end"}
 TRADE_OFFS = ("reengaged_6m", "jobs_total_end", "regeneration_spend")
 
 
@@ -93,6 +90,26 @@ class Evaluator:
         return values - np.array([self.baseline[s][key] for s in seeds])[None, :]
 
 
+def objectives() -> tuple[str, ...]:
+    """Run outcomes the optimiser can pursue: a net effect is meaningful and one way is
+    better (sim.outcomes)."""
+    return tuple(d.name for d in outcomes.outcomes(outcomes.RUN)
+                 if d.net and d.direction != outcomes.NEITHER)
+
+
+def objective_of(name: str) -> outcomes.OutcomeDef:
+    """The outcome an objective name (a shortcut or a run outcome) stands for.
+
+    Raises:
+        ValueError: not a shortcut nor a run outcome with a net effect and a direction.
+    """
+    name = SHORTCUTS.get(name, name)
+    if name not in objectives():
+        raise ValueError(f"unknown objective {name!r}: use one of {', '.join(SHORTCUTS)} or a "
+                         f"run outcome with a direction ({', '.join(objectives())})")
+    return outcomes.lookup(name)
+
+
 def dirichlet_candidates(rng, around: np.ndarray | None, k: int, free: np.ndarray,
                          concentration: float = 40.0) -> list[np.ndarray]:
     """Mixes on the simplex over the free levers: spread out, or centred on `around`."""
@@ -110,7 +127,7 @@ def dirichlet_candidates(rng, around: np.ndarray | None, k: int, free: np.ndarra
 
 @dataclass
 class OptimiseResult:
-    objective: str
+    objective: outcomes.OutcomeDef
     given: Candidate
     best: Candidate
     difference: tuple[float, float, float]  # best minus given on fresh seeds, 95% interval
@@ -122,7 +139,9 @@ class OptimiseResult:
 
     @property
     def beats_given(self) -> bool:
-        return self.difference[1] > 0
+        """The 95% interval of best minus given lies on the better side of zero."""
+        _, low, high = self.difference
+        return low > 0 if self.objective.direction == outcomes.HIGHER else high < 0
 
 
 def optimise(scenario: Scenario, objective: str = "reengaged", seeds: int = 4,
@@ -133,22 +152,23 @@ def optimise(scenario: Scenario, objective: str = "reengaged", seeds: int = 4,
     Args:
         scenario: the starting scenario; its regime and budget are kept; its mix is one of
             the candidates.
-        objective: a key of OBJECTIVES.
+        objective: a shortcut (SHORTCUTS) or a run outcome (`objectives()`); maximised
+            or minimised as the outcome registry says is better.
         seeds: seeds per candidate in the first round (doubled each halving round).
         budget_evals: candidates to evaluate in total (the search budget).
         backend: where the simulations run (default: serially).
         recheck: how many leaders are re-checked on fresh seeds.
         folder: where finished runs are kept, so an interrupted search resumes.
     """
+    target = objective_of(objective)
     with (backend or Backend()).open() as session:  # one pool for every round
-        return _search(Evaluator(scenario, session, folder), scenario, objective, seeds,
+        return _search(Evaluator(scenario, session, folder), scenario, target, seeds,
                        budget_evals, recheck)
 
 
-def _search(evaluator, scenario: Scenario, objective: str, seeds: int, budget_evals: int,
-            recheck: int) -> OptimiseResult:
+def _search(evaluator, scenario: Scenario, objective: outcomes.OutcomeDef, seeds: int,
+            budget_evals: int, recheck: int) -> OptimiseResult:
     """The search itself: successive halving, a local search, the re-check."""
-    key = OBJECTIVES[objective][0]
     rng = stream(scenario.seed, "optimise")
     given = Candidate(tuple(scenario.policy.mix[lever] for lever in registry.names()),
                       given_settings(scenario))
@@ -157,12 +177,11 @@ def _search(evaluator, scenario: Scenario, objective: str, seeds: int, budget_ev
         rng, None, max(budget_evals // 2 - 1, 1), free)]
     records: list[dict] = []
     search_seeds = list(range(scenario.seed + 1000, scenario.seed + 1000 + seeds))
-    leaders = _halving(evaluator, pool, search_seeds, key, records)
+    leaders = _halving(evaluator, pool, search_seeds, objective, records)
     local = [_candidate(m, rng, scenario, dict(leaders[0].settings)) for m in
              dirichlet_candidates(rng, np.array(leaders[0].mix), budget_evals - len(pool), free)]
-    leaders = _halving(evaluator, leaders[:3] + local, search_seeds, key, records)
-    return _recheck(evaluator, scenario, given, leaders[:recheck], key, objective, seeds,
-                    records)
+    leaders = _halving(evaluator, leaders[:3] + local, search_seeds, objective, records)
+    return _recheck(evaluator, scenario, given, leaders[:recheck], objective, seeds, records)
 
 
 def given_settings(scenario: Scenario) -> tuple[tuple[str, float], ...]:
@@ -192,15 +211,15 @@ def _candidate(mix, rng, scenario: Scenario, around: dict | None = None) -> Cand
     return Candidate(tuple(float(x) for x in mix), tuple(settings))
 
 
-def _halving(evaluator, pool, seeds, key, records) -> list[Candidate]:
+def _halving(evaluator, pool, seeds, objective, records) -> list[Candidate]:
     """Successive halving: evaluate, keep the better half on twice the seeds, repeat."""
     pool, used = list(dict.fromkeys(pool)), list(seeds)
     while True:
-        values = evaluator.net(pool, used, key)
+        values = evaluator.net(pool, used, objective.name)
         for c, row, outs in zip(pool, values, evaluator.last, strict=True):
             records.append({"candidate": c.label(), "seeds": len(used), "objective": row.mean(),
                             **{k: np.mean([o[k] for o in outs]) for k in TRADE_OFFS}})
-        order = np.argsort(-values.mean(axis=1), kind="stable")
+        order = np.argsort(-objective.direction * values.mean(axis=1), kind="stable")
         pool = [pool[i] for i in order]
         if len(pool) <= 3:
             return pool
@@ -208,7 +227,7 @@ def _halving(evaluator, pool, seeds, key, records) -> list[Candidate]:
         used = list(range(used[0], used[0] + 2 * len(used)))
 
 
-def _recheck(evaluator, scenario, given, leaders, key, objective, seeds, records):
+def _recheck(evaluator, scenario, given, leaders, objective, seeds, records):
     """Choose among the leaders on one set of fresh seeds, then confirm the choice against
     the given mix on another: the seeds that pick the winner never judge it, so the reported
     gain carries no winner's curse."""
@@ -216,10 +235,13 @@ def _recheck(evaluator, scenario, given, leaders, key, objective, seeds, records
     choose = list(range(scenario.seed + 5000, scenario.seed + 5000 + n))
     confirm = list(range(scenario.seed + 7000, scenario.seed + 7000 + n))
     rivals = [c for c in leaders if c != given]
-    best = (rivals[int(np.argmax(evaluator.net(rivals, choose, key).mean(axis=1)))]
-            if rivals else given)
-    values = evaluator.net([given, best], confirm, key)
-    evaluated = pd.DataFrame(records).sort_values(["seeds", "objective"], ascending=False)
+    best = given
+    if rivals:
+        scores = objective.direction * evaluator.net(rivals, choose, objective.name).mean(axis=1)
+        best = rivals[int(np.argmax(scores))]
+    values = evaluator.net([given, best], confirm, objective.name)
+    evaluated = pd.DataFrame(records).sort_values(
+        ["seeds", "objective"], ascending=[False, objective.direction == outcomes.LOWER])
     return OptimiseResult(
         objective=objective, given=given, best=best,
         difference=t_interval(values[1] - values[0]), best_value=t_interval(values[1]),
@@ -239,7 +261,7 @@ def pareto_front(evaluated: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_result(result: OptimiseResult, scenario_name: str) -> str:
-    label = OBJECTIVES[result.objective][1]
+    label = f"net {result.objective.label}"
     d, low, high = result.difference
     verdict = ("The best mix beats the scenario as given: the 95% interval excludes zero."
                if result.beats_given else

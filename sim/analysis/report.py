@@ -22,22 +22,28 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from sim.analysis.compare import MEASURES, additionality, fmt, run_pairs, t_interval
+from sim import outcomes
+from sim.analysis.compare import additionality, fmt, measure_label, run_pairs, t_interval
 from sim.backends import Backend
-from sim.evaluate import COMPARISON, SCENARIO, Outcome
+from sim.evaluate import COMPARISON, SCENARIO, Result
 from sim.io import git_revision, library_versions, write_text_atomic
+from sim.policy.levers import registry
 from sim.scenario import Scenario
 
-HEADLINE = (  # (key, label, kind): net = scenario minus counterfactual; level = scenario value
-    ("reengaged_6m", "Net re-engaged residents (6 months in work)", "net"),
-    ("jobs_total_end", "Net additional district jobs", "net"),
-    ("cost_per_net_reengaged", "Cost per net re-engaged resident (GBP)", "ratio"),
-    ("cost_per_net_job", "Cost per net additional job (GBP)", "ratio"),
-    ("private_leverage", "Private GBP per public GBP", "ratio"),
-    ("wellbeing_deprived_end", "Net well-being, deprived areas (0-10)", "net"),
-    ("partner_engagement_mean_end", "Partner engagement (0-1)", "level"),
-    ("business_engagement_share_end", "Businesses engaged (share)", "level"),
+HEADLINE = (  # (outcome, kind): net = scenario minus counterfactual; level = scenario value;
+    # ratio = an additionality measure (sim.outcomes, level comparison)
+    ("reengaged_6m", "net"), ("jobs_total_end", "net"), ("cost_per_net_reengaged", "ratio"),
+    ("cost_per_net_job", "ratio"), ("private_leverage", "ratio"),
+    ("wellbeing_deprived_end", "net"), ("partner_engagement_mean_end", "level"),
+    ("business_engagement_share_end", "level"),
 )
+
+
+def headline_label(key: str, kind: str) -> str:
+    """The registry's label of a headline measure, with its unit."""
+    if kind == "ratio":
+        return measure_label(key)
+    return outcomes.lookup(key).titled("net " if kind == "net" else "")
 
 
 @dataclass
@@ -46,7 +52,7 @@ class Comparison:
 
     scenarios: list[Scenario]
     seeds: list[int]
-    pairs: list[list[Outcome]]
+    pairs: list[list[Result]]
 
 
 def compare_scenarios(scenarios: list[Scenario], seeds: int = 5, backend: Backend | None = None,
@@ -92,10 +98,11 @@ def headline_table(comparison: Comparison) -> pd.DataFrame:
     rows = []
     for i, (scenario, pairs) in enumerate(zip(comparison.scenarios, comparison.pairs,
                                               strict=True)):
-        for key, label, kind in HEADLINE:
+        for key, kind in HEADLINE:
             est, low, high = _estimate(pairs, key, kind)
             d, d_low, d_high = _versus_first(comparison, i, key, kind)
-            rows.append({"scenario": scenario.name, "measure": key, "label": label,
+            rows.append({"scenario": scenario.name, "measure": key,
+                         "label": headline_label(key, kind),
                          "estimate": est, "ci_low": low, "ci_high": high,
                          "vs_first": d, "vs_first_low": d_low, "vs_first_high": d_high})
     return pd.DataFrame(rows)
@@ -106,6 +113,20 @@ def additionality_table(comparison: Comparison) -> pd.DataFrame:
               for s, p in zip(comparison.scenarios, comparison.pairs, strict=True)]
     return pd.concat(frames, ignore_index=True)[["scenario", "measure", "estimate", "ci_low",
                                                   "ci_high"]]
+
+
+def spending_table(comparison: Comparison) -> pd.DataFrame:
+    """Money spent on each lever (regeneration and aligned mainstream), mean over seeds, per
+    scenario: every lever the runs had, plug-ins included."""
+    rows = []
+    for scenario, pairs in zip(comparison.scenarios, comparison.pairs, strict=True):
+        spent = {lv: _values(pairs, f"spend_{lv.name}").mean() for lv in registry.levers()
+                 if f"spend_{lv.name}" in pairs[0].summary.columns}
+        total = sum(spent.values())
+        rows += [{"scenario": scenario.name, "lever": lv.name, "label": lv.label,
+                  "spent": value, "share": value / total if total else float("nan")}
+                 for lv, value in spent.items()]
+    return pd.DataFrame(rows, columns=["scenario", "lever", "label", "spent", "share"])
 
 
 def text_summary(comparison: Comparison, table: pd.DataFrame) -> str:
@@ -163,7 +184,7 @@ def trajectories_chart(comparison: Comparison) -> str:
     return _png(fig)
 
 
-def _net_series(pair: Outcome, column: str) -> np.ndarray:
+def _net_series(pair: Result, column: str) -> np.ndarray:
     return pair.series(column) - pair.series(column, COMPARISON)
 
 
@@ -213,9 +234,17 @@ def headline_html(table: pd.DataFrame, first: str) -> str:
 
 def additionality_html(table: pd.DataFrame) -> str:
     view = pd.DataFrame({"scenario": table["scenario"],
-                         "measure": [MEASURES[m] for m in table["measure"]],
+                         "measure": [measure_label(m) for m in table["measure"]],
                          "estimate [95% CI]": [_ci(*r) for r in
                                                table[["estimate", "ci_low", "ci_high"]].values]})
+    return _table_html(view)
+
+
+def spending_html(table: pd.DataFrame) -> str:
+    view = pd.DataFrame({"scenario": table["scenario"], "lever": table["label"],
+                         "spent (GBP, mean over seeds)": [fmt(v) for v in table["spent"]],
+                         "share of spending": [f"{v:.0%}" if np.isfinite(v) else "\u2014"
+                                               for v in table["share"]]})
     return _table_html(view)
 
 
@@ -225,7 +254,8 @@ padding:4px 8px;text-align:left}th{background:#f2f2f2}img{max-width:100%}
 .note{color:#555;font-size:13px}"""
 
 
-def render_html(comparison: Comparison, table: pd.DataFrame, extra: pd.DataFrame) -> str:
+def render_html(comparison: Comparison, table: pd.DataFrame, extra: pd.DataFrame,
+                spending: pd.DataFrame) -> str:
     names = ", ".join(s.name for s in comparison.scenarios)
     first = comparison.scenarios[0].name
     git = git_revision().get("commit") or "unknown"
@@ -248,20 +278,25 @@ They differ when people move.</p>
 <h2>Deadweight, displacement and leakage</h2>{additionality_html(extra)}
 <p class="note">Measured by paired runs, not assumed (HCA Additionality Guide vocabulary). See
 docs/odd.md for the definitions.</p>
+<h2>Where the money went</h2>{spending_html(spending)}
+<p class="note">Regeneration and aligned mainstream money spent on each lever over the run,
+in the scenario runs.</p>
 <h2>Provenance</h2><p class="note">coalition-sim, git {html.escape(str(git))}, created
 {datetime.now(UTC).isoformat(timespec="seconds")}; {html.escape(str(library_versions()))}</p>
 </body></html>"""
 
 
 def write_report(comparison: Comparison, out: str | Path) -> tuple[Path, str]:
-    """Write report.html, headline.csv and additionality.csv into `out`, each file whole or
-    not at all (the folder also keeps the finished paired runs under units/); return the
-    folder and the terminal summary."""
+    """Write report.html, headline.csv, additionality.csv and spending.csv into `out`, each
+    file whole or not at all (the folder also keeps the finished paired runs under units/);
+    return the folder and the terminal summary."""
     out = Path(out)
     table, extra = headline_table(comparison), additionality_table(comparison)
-    html_text = render_html(comparison, table, extra)
+    spending = spending_table(comparison)
+    html_text = render_html(comparison, table, extra, spending)
     write_text_atomic(out / "headline.csv", table.to_csv(index=False))
     write_text_atomic(out / "additionality.csv", extra.to_csv(index=False))
+    write_text_atomic(out / "spending.csv", spending.to_csv(index=False))
     write_text_atomic(out / "report.html", html_text)
     return out, text_summary(comparison, table)
 

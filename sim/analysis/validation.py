@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from sim.backends import Backend
-from sim.evaluate import Outcome, Pair, evaluate
+from sim.evaluate import Pair, Result, evaluate
 from sim.params import Params
 from sim.policy.spec import Policy
 from sim.scenario import Scenario
@@ -193,7 +193,7 @@ def baseline_pair(scenario: Scenario, seed: int) -> Pair:
     return Pair(scenario, seed, comparison=scenario, disabled=("skills",))
 
 
-def baseline_monthly(pair: Outcome) -> pd.DataFrame:
+def baseline_monthly(pair: Result) -> pd.DataFrame:
     """The baseline run's monthly table, with the seed's training effects as constant
     columns."""
     monthly = pair.arm_monthly()

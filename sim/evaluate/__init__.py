@@ -4,12 +4,12 @@ Every command that runs many simulations (compare, validate, optimise, the
 experiment runner's net outcomes, the dashboard's second scenario) builds its
 models here and runs them through the one backend layer (`sim.backends`), so
 each gains resume, failure isolation and Dask. Analysis reads the tables an
-`Outcome` holds and never builds a model.
+`Result` holds and never builds a model.
 """
 
 from sim.evaluate.build import build_model, counterfactual
 from sim.evaluate.engine import EvaluationError, FolderBusy, evaluate
-from sim.evaluate.units import COMPARISON, SCENARIO, Outcome, Pair, Run
+from sim.evaluate.units import COMPARISON, SCENARIO, Pair, Result, Run
 
-__all__ = ["COMPARISON", "SCENARIO", "EvaluationError", "FolderBusy", "Outcome", "Pair", "Run",
+__all__ = ["COMPARISON", "SCENARIO", "EvaluationError", "FolderBusy", "Result", "Pair", "Run",
            "build_model", "counterfactual", "evaluate"]

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.backends import Backend, Done, Task, isolated
-from sim.evaluate.units import Outcome
+from sim.evaluate.units import Result
 from sim.experiments.store import StudyLock
 
 UNITS = "units"
@@ -49,7 +49,7 @@ class _Work:
 
 
 def evaluate(units: Sequence, backend=None, folder: str | Path | None = None,
-             progress: Callable[[int], None] | None = None) -> list[Outcome]:
+             progress: Callable[[int], None] | None = None) -> list[Result]:
     """The outcome of every unit, in the order given.
 
     Args:
@@ -75,7 +75,7 @@ def evaluate(units: Sequence, backend=None, folder: str | Path | None = None,
         lock.__exit__(None, None, None)
 
 
-def _evaluate(units, backend, store, progress) -> list[Outcome]:
+def _evaluate(units, backend, store, progress) -> list[Result]:
     found = {u.key: store.load(u.key) for u in units if store and store.has(u.key)}
     todo = list({u.key: u for u in units if u.key not in found}.values())
     failures: list[tuple] = []
@@ -117,10 +117,10 @@ class UnitStore:
     def has(self, key: str) -> bool:
         return (self.root / key).is_dir()
 
-    def load(self, key: str) -> Outcome:
-        return Outcome(*(pd.read_parquet(self.root / key / f"{t}.parquet") for t in TABLES))
+    def load(self, key: str) -> Result:
+        return Result(*(pd.read_parquet(self.root / key / f"{t}.parquet") for t in TABLES))
 
-    def save(self, key: str, outcome: Outcome) -> None:
+    def save(self, key: str, outcome: Result) -> None:
         tmp = self.root / f".tmp-{key}-{os.getpid()}"
         tmp.mkdir()
         for table in TABLES:

@@ -7,7 +7,7 @@ The comparison run follows the scenario's programme participants (the watch
 list), so their employment after the programme can be compared person by
 person, and the jobs of the firms the scenario assisted are counted in both.
 
-Both return an `Outcome`: plain tables that analysis reads without ever
+Both return a `Result`: plain tables that analysis reads without ever
 building a model.
 """
 
@@ -32,7 +32,7 @@ PANEL_COLUMNS = ("lever", "months_after", "employed_scenario", "employed_compari
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Result:
     """What a run or a paired run produced.
 
     Attributes:
@@ -101,10 +101,10 @@ class Run:
     def label(self) -> str:
         return f"{self.scenario.name}, seed {self.seed}"
 
-    def execute(self) -> Outcome:
+    def execute(self) -> Result:
         model = build_model(self.scenario, self.seed).run()
         summary = pd.DataFrame([{"arm": SCENARIO, "seed": self.seed, **run_summary(model)}])
-        return Outcome(summary, monthly_frame([(SCENARIO, model)]), empty_panel())
+        return Result(summary, monthly_frame([(SCENARIO, model)]), empty_panel())
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ class Pair:
     def label(self) -> str:
         return f"{self.scenario.name} vs {self.against.name}, seed {self.seed}"
 
-    def execute(self) -> Outcome:
+    def execute(self) -> Result:
         a = build_model(self.scenario, self.seed).run()
         b = build_model(self.against, self.seed, watch=a.tracker.watch,
                         disabled_levers=self.disabled).run()
@@ -144,7 +144,7 @@ class Pair:
                 {"arm": COMPARISON, "seed": self.seed, **run_summary(b),
                  "assisted_jobs": firm_jobs(b, firms, same_firms_only=True),
                  "assisted_incommuter_share": float("nan")}]
-        return Outcome(pd.DataFrame(rows), monthly_frame([(SCENARIO, a), (COMPARISON, b)]),
+        return Result(pd.DataFrame(rows), monthly_frame([(SCENARIO, a), (COMPARISON, b)]),
                        matched_panel(a, b))
 
 

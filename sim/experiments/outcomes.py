@@ -8,13 +8,13 @@ regeneration money, `sim.analysis.compare.counterfactual`). For a Mesa model it
 is a function of the model, a model attribute or a data-collector reporter; for
 a plain function model it is a key of the returned dict.
 
-The valid names for LocalEconomy outcomes are read from a tiny probe run of the
-model itself, so they can never drift from `sim.outcomes`.
+The valid names for LocalEconomy outcomes come from the outcome registry
+(`sim.outcomes`), whose monthly row and run summary are built from the same
+declarations, so they cannot drift.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,29 +58,12 @@ class Outcome:
                 "net": self.net}
 
 
-@functools.cache
 def local_economy_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(run_summary keys, numeric monthly columns) of the LocalEconomy model.
+    """(run summary keys, monthly columns) of the LocalEconomy model: projections of the
+    outcome registry (sim.outcomes), so they follow registered plug-in levers."""
+    from sim import outcomes
 
-    Read from a two-month town run with money flowing, so every key appears.
-    """
-    from dataclasses import replace
-
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
-
-    from sim.evaluate import Run
-    from sim.params import Params
-    from sim.policy.spec import Policy
-    from sim.scenario import load_default_scenario
-
-    params = Params.from_preset("town", {"burn_in_months": 1, "programme_months": 1})
-    probe = replace(load_default_scenario(), preset="town", params=params, policy=Policy("lsp"))
-    outcome = Run(probe, 1).execute()
-    summary = tuple(k for k in outcome.summary.columns if k not in ("arm", "seed"))
-    monthly = outcome.arm_monthly()
-    columns = tuple(k for k in monthly.columns if k != "month"
-                    and is_numeric_dtype(monthly[k]) and not is_bool_dtype(monthly[k]))
-    return summary, columns
+    return outcomes.names(outcomes.RUN), outcomes.names(outcomes.MONTHLY)
 
 
 def parse_outcome(name: str, table: Any, model_kind: str) -> Outcome:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim import outcomes
 from sim.evaluate import build_model
 from sim.model import LocalEconomy
-from sim.policy.levers import registry
 from sim.population import EMPLOYED
 from sim.scenario import Scenario
 from sim.viz.controls import Settings, settings_from
@@ -116,11 +116,15 @@ def map_frame(model: DashboardModel, indicator: str) -> pd.DataFrame:
 
 # --- Monthly series ---------------------------------------------------------------
 SERIES = ("employment_rate_deprived", "employment_rate_rest", "employment_rate_district",
-          "reengaged_3m_share", "reengaged_6m_share", "reengaged_12m_share",
+          "employment_gap", "reengaged_3m_share", "reengaged_6m_share", "reengaged_12m_share",
           "partner_engagement_mean", "partner_trust_mean", "business_engagement_share",
           "private_investment", "public_gap_funding", "crime_deprived", "crime_rest",
-          "wellbeing_deprived", "wellbeing_rest", "spend_regeneration",
-          *(f"spend_{lever}" for lever in registry.names()))
+          "wellbeing_deprived", "wellbeing_rest", "spend_regeneration")
+
+
+def spend_columns(model: LocalEconomy) -> tuple[str, ...]:
+    """The monthly spending column of each of the run's levers (plug-ins included)."""
+    return tuple(f"spend_{lever.name}" for lever in model.levers)
 
 
 def monthly_frame(model: DashboardModel) -> pd.DataFrame:
@@ -130,10 +134,11 @@ def monthly_frame(model: DashboardModel) -> pd.DataFrame:
         start = model.p.burn_in_months
         frames = []
         for label, m in model.scenarios.items():
-            df = pd.DataFrame(m.records["monthly"], columns=["month", *SERIES])
+            spending = spend_columns(m)
+            df = pd.DataFrame(m.records["monthly"], columns=["month", *SERIES, *spending])
             in_programme = df["month"] > start
             for column in ("private_investment", "public_gap_funding", "spend_regeneration",
-                           *(f"spend_{lever}" for lever in registry.names())):
+                           *spending):
                 df[f"{column}_cum"] = df[column].where(in_programme, 0.0).cumsum()
             df.insert(0, "scenario", label)
             frames.append(df)
@@ -144,32 +149,31 @@ def monthly_frame(model: DashboardModel) -> pd.DataFrame:
 def spend_frame(model: DashboardModel) -> pd.DataFrame:
     """Money spent on each lever since the programme started, by scenario."""
     last = monthly_frame(model).groupby("scenario", sort=False).tail(1)
-    rows = [{"scenario": row["scenario"], "lever": registry.get(lever).label,
-             "spent": float(row[f"spend_{lever}_cum"])}
-            for _, row in last.iterrows() for lever in registry.names()]
+    rows = [{"scenario": row["scenario"], "lever": lever.label,
+             "spent": float(row[f"spend_{lever.name}_cum"])}
+            for _, row in last.iterrows() for lever in model.levers]
     return pd.DataFrame(rows, columns=["scenario", "lever", "spent"])
 
 
 # --- Headline table ------------------------------------------------------------------
-# label, unit, function of the last monthly row of one scenario, higher is better
-HEADLINES = (
-    ("Employment rate, deprived areas", "%", lambda r: 100 * r["employment_rate_deprived"], True),
-    ("Employment gap, other minus deprived", "pp",
-     lambda r: 100 * (r["employment_rate_rest"] - r["employment_rate_deprived"]), False),
-    ("Re-engaged within 12 months", "% of cohort", lambda r: 100 * r["reengaged_12m_share"],
-     True),
-    ("Partner engagement", "0-1", lambda r: r["partner_engagement_mean"], True),
-    ("Partner trust", "0-1", lambda r: r["partner_trust_mean"], True),
-    ("Businesses engaged", "%", lambda r: 100 * r["business_engagement_share"], True),
-    ("Private investment since start", "GBP m", lambda r: r["private_investment_cum"] / 1e6,
-     True),
-    ("Public gap funding since start", "GBP m", lambda r: r["public_gap_funding_cum"] / 1e6,
-     None),
-    ("Regeneration spend since start", "GBP m", lambda r: r["spend_regeneration_cum"] / 1e6,
-     None),
-    ("Crime, deprived areas", "per 1,000 a year", lambda r: r["crime_deprived"], False),
-    ("Well-being, deprived areas", "0-10", lambda r: r["wellbeing_deprived"], True),
-)
+# (monthly outcome, how it is shown): label, unit and which way is better come from the
+# outcome registry (sim.outcomes). percent: a share x 100; points: a difference of shares
+# in percentage points; value: as measured; total: GBP m since the programme started.
+HEADLINES = (("employment_rate_deprived", "percent"), ("employment_gap", "points"),
+             ("reengaged_12m_share", "percent"), ("partner_engagement_mean", "value"),
+             ("partner_trust_mean", "value"), ("business_engagement_share", "percent"),
+             ("private_investment", "total"), ("public_gap_funding", "total"),
+             ("spend_regeneration", "total"), ("crime_deprived", "value"),
+             ("wellbeing_deprived", "value"))
+SHOWN = {"percent": ("%", lambda r, c: 100 * r[c]), "points": ("pp", lambda r, c: 100 * r[c]),
+         "value": (None, lambda r, c: r[c]), "total": ("GBP m", lambda r, c: r[f"{c}_cum"] / 1e6)}
+
+
+def headline(name: str, shown: str) -> tuple[str, str]:
+    """The label and unit of a headline, from the outcome registry."""
+    d = outcomes.lookup(name, outcomes.MONTHLY)
+    label = f"{d.label} since the programme started" if shown == "total" else d.label
+    return label[0].upper() + label[1:], SHOWN[shown][0] or d.unit
 
 
 def headline_rows(model: DashboardModel) -> list[dict]:
@@ -177,12 +181,14 @@ def headline_rows(model: DashboardModel) -> list[dict]:
     last = monthly_frame(model).groupby("scenario", sort=False).tail(1)
     a, b = (row for _, row in last.iterrows())
     rows = []
-    for label, unit, value, higher_better in HEADLINES:
-        va, vb = float(value(a)), float(value(b))
+    for name, shown in HEADLINES:
+        label, unit = headline(name, shown)
+        value = SHOWN[shown][1]
+        va, vb = float(value(a, name)), float(value(b, name))
         diff = va - vb
         better = None
-        if higher_better is not None and np.isfinite(diff) and abs(diff) > 1e-9:
-            better = (diff > 0) == higher_better
+        if np.isfinite(diff) and abs(diff) > 1e-9:
+            better = outcomes.lookup(name, outcomes.MONTHLY).better(va, vb)
         rows.append({"label": label, "unit": unit, "a": va, "b": vb, "diff": diff,
                      "a_better": better})
     return rows

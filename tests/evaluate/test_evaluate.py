@@ -7,7 +7,7 @@ import pytest
 
 from sim.backends import Backend
 from sim.evaluate import COMPARISON, SCENARIO, EvaluationError, Pair, Run, evaluate
-from sim.evaluate.units import Outcome
+from sim.evaluate.units import Result
 from sim.scenario import parse_scenario
 
 SCENARIO_TEXT = """
@@ -66,7 +66,7 @@ class Failing:
     def label(self) -> str:
         return "the failing unit"
 
-    def execute(self) -> Outcome:
+    def execute(self) -> Result:
         raise ValueError("boom")
 
 

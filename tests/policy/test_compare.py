@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 
+from sim import outcomes
 from sim.analysis.compare import compare
 from sim.backends import Backend
 from sim.cli import main
@@ -46,7 +47,7 @@ def test_cli_compare_prints_net_reengagement(tmp_path, capsys):
     assert main(["compare", str(path), "--seeds", "2", "--workers", "1",
                  "--out", str(tmp_path / "cmp")]) == 0
     out = capsys.readouterr().out
-    assert "net re-engaged residents (6 months in work)" in out and "95% CI" in out
+    assert outcomes.label("reengaged_6m") in out and "95% CI" in out
     assert (tmp_path / "cmp" / "headline.csv").is_file()
 
 

@@ -110,3 +110,22 @@ def test_plug_in_parameters_follow_the_registry_rules():
     with pytest.raises(ParameterError, match="built in"):
         unregister_param("skills_cost")
     assert "mentoring_cost" not in REGISTRY
+
+
+def test_the_comparison_report_and_the_outcome_registry_see_the_new_lever(mentoring,
+                                                                          tmp_path):
+    from sim import outcomes
+    from sim.analysis import report
+    from sim.scenario import parse_scenario
+
+    text = ('name = "mentored"\npreset = "town"\nseed = 4\n[params]\nburn_in_months = 6\n'
+            'programme_months = 18\n[policy]\nregime = "coalition"\n[policy.mix]\n'
+            + "".join(f"{lever} = {share}\n" for lever, share in MIX.items()))
+    comparison = report.compare_scenarios([parse_scenario(text, "mentored.toml")], seeds=2)
+    folder, _ = report.write_report(comparison, tmp_path / "report")
+    spending = pd.read_csv(folder / "spending.csv").set_index("lever")
+    assert spending.loc["mentoring", "label"] == "Mentoring"
+    assert spending.loc["mentoring", "spent"] > 0
+    assert "Mentoring" in (folder / "report.html").read_text()
+    assert outcomes.lookup("spend_mentoring", outcomes.MONTHLY).unit == "GBP a month"
+    assert "spend_mentoring" in outcomes.names(outcomes.RUN)

@@ -1,0 +1,316 @@
+"""The monthly table: one row per month of named columns, in groups.
+
+Each group function computes several columns in one pass over the arrays, and
+its `Group` declares them (name, label, unit, direction, whether a net effect is
+meaningful). Group columns come as `<name>_district`, `<name>_deprived` and
+`<name>_rest`. Besides the declared outcomes every row has `month` and `phase`
+("burn_in" or "programme").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.public_body import PARTNERS
+from sim.cohort import HORIZONS
+from sim.outcomes.base import HIGHER, LOWER, MONTHLY, Group, o
+from sim.policy.levers import registry
+from sim.population import EMPLOYED, INACTIVE, SICK, STUDENT, TTWA_EMPLOYER, UNEMPLOYED
+
+STATES = {EMPLOYED: "E", UNEMPLOYED: "U", INACTIVE: "I"}
+STATE_NAMES = {"E": "employment", "U": "unemployment", "I": "inactivity"}
+GROUPS = ("district", "deprived", "rest")
+WHERE = {"district": "district", "deprived": "deprived neighbourhoods",
+         "rest": "other neighbourhoods"}
+
+
+def _rate(num: float, den: float) -> float:
+    return float(num / den) if den > 0 else float("nan")
+
+
+def status_counts(model) -> np.ndarray:
+    """Counts [group (deprived=1, rest=0), status] of working-age residents."""
+    res = model.residents
+    deprived = res.deprived.view(np.int8)
+    return np.bincount(deprived * 3 + res.status, minlength=6).reshape(2, 3)
+
+
+def labour_rates(model) -> dict:
+    counts = status_counts(model)
+    groups = {"district": counts.sum(axis=0), "deprived": counts[1], "rest": counts[0]}
+    row = {}
+    for g, (e, u, i) in groups.items():
+        total = e + u + i
+        row[f"employment_rate_{g}"] = _rate(e, total)
+        row[f"unemployment_rate_{g}"] = _rate(u, e + u)
+        row[f"inactivity_rate_{g}"] = _rate(i, total)
+        row[f"working_age_{g}"] = int(total)
+    row["employment_gap"] = row["employment_rate_rest"] - row["employment_rate_deprived"]
+    return row
+
+
+def _labour_rates():
+    for g in GROUPS:
+        yield o(f"employment_rate_{g}", f"employment rate, {WHERE[g]}", "share", HIGHER, True)
+        yield o(f"unemployment_rate_{g}", f"unemployment rate (of the active), {WHERE[g]}",
+                "share", LOWER, True)
+        yield o(f"inactivity_rate_{g}", f"inactivity rate, {WHERE[g]}", "share", LOWER, True)
+        yield o(f"working_age_{g}", f"working-age residents, {WHERE[g]}", "residents")
+    yield o("employment_gap", "employment gap, other neighbourhoods minus deprived", "share",
+            LOWER, True)
+
+
+def flows(model) -> dict:
+    """Transitions between labour states since last month (stayers only; movers excluded)."""
+    res = model.residents
+    stay = ~model.counters.moved
+    prev, now = model.prev_status[stay], res.status[stay]
+    matrix = np.bincount(prev * 3 + now, minlength=9).reshape(3, 3)
+    row = {f"flow_{STATES[a]}_{STATES[b]}": int(matrix[a, b])
+           for a in STATES for b in STATES if a != b}
+    row["job_finding_rate"] = _rate(matrix[UNEMPLOYED, EMPLOYED], matrix[UNEMPLOYED].sum())
+    row["separation_rate"] = _rate(matrix[EMPLOYED, UNEMPLOYED], matrix[EMPLOYED].sum())
+    return row
+
+
+def _flows():
+    for a in STATES.values():
+        for b in STATES.values():
+            if a != b:
+                yield o(f"flow_{a}_{b}", f"residents moving from {STATE_NAMES[a]} to "
+                        f"{STATE_NAMES[b]} this month", "residents")
+    yield o("job_finding_rate", "job-finding rate of the unemployed", "share a month", HIGHER,
+            True)
+    yield o("separation_rate", "separation rate from work into unemployment", "share a month",
+            LOWER, True)
+
+
+def inactivity_detail(model) -> dict:
+    res = model.residents
+    dep = res.deprived
+    inactive_dep = (res.status == INACTIVE) & dep
+    unemployed = res.status == UNEMPLOYED
+    return {
+        "long_term_sick_share_of_inactive_deprived": _rate(
+            np.count_nonzero(inactive_dep & (res.reason == SICK)), np.count_nonzero(inactive_dep)),
+        "long_term_unemployed_share": _rate(
+            np.count_nonzero(unemployed & (res.spell >= 12)), np.count_nonzero(unemployed)),
+        "students": int(np.count_nonzero((res.status == INACTIVE) & (res.reason == STUDENT))),
+    }
+
+
+def _inactivity_detail():
+    return (o("long_term_sick_share_of_inactive_deprived", "long-term sick share of the "
+              "inactive, deprived neighbourhoods", "share", LOWER, True),
+            o("long_term_unemployed_share", "share of the unemployed out of work a year or more",
+              "share", LOWER, True),
+            o("students", "inactive residents in education", "residents"))
+
+
+def jobs(model) -> dict:
+    """District jobs by sector and who holds them; vacancies and the fill rate."""
+    res, firms, f = model.residents, model.firms, model.counters
+    n = firms.n
+    at_firm = res.employer >= 0
+    residents_at = np.bincount(res.employer[at_firm], minlength=n)
+    total = residents_at + firms.incommuters[:n]
+    tradable = firms.tradable[:n]
+    jobs_total = int(total.sum())
+    hires = f.resident_hires + f.incommuter_hires
+    return {
+        "jobs_total": jobs_total,
+        "jobs_tradable": int(total[tradable].sum()),
+        "jobs_nontradable": int(total[~tradable].sum()),
+        "tradable_share_of_jobs": _rate(total[tradable].sum(), jobs_total),
+        "in_commuter_share_of_jobs": _rate(firms.incommuters[:n].sum(), jobs_total),
+        "residents_in_ttwa_jobs": int(np.count_nonzero(res.employer == TTWA_EMPLOYER)),
+        "vacancies": int(f.vacancies),
+        "hires_residents": int(f.resident_hires),
+        "hires_incommuters": int(f.incommuter_hires),
+        "hires_residents_ttwa": int(f.resident_hires_ttwa),
+        "fill_rate": _rate(hires, f.vacancies),
+        "mean_commute_km": commute_km(model),
+    }
+
+
+def _jobs():
+    return (o("jobs_total", "district jobs", "jobs", HIGHER, True),
+            o("jobs_tradable", "tradable (exporting) jobs in the district", "jobs", HIGHER, True),
+            o("jobs_nontradable", "local-service jobs in the district", "jobs", HIGHER, True),
+            o("tradable_share_of_jobs", "tradable share of district jobs", "share"),
+            o("in_commuter_share_of_jobs", "in-commuters' share of district jobs", "share",
+              net=True),
+            o("residents_in_ttwa_jobs", "residents working elsewhere in the travel-to-work area",
+              "residents"),
+            o("vacancies", "open vacancies before matching", "vacancies"),
+            o("hires_residents", "residents hired by district firms", "hires", HIGHER, True),
+            o("hires_incommuters", "in-commuters hired by district firms", "hires"),
+            o("hires_residents_ttwa", "residents hired into travel-to-work-area jobs", "hires",
+              HIGHER, True),
+            o("fill_rate", "share of open vacancies filled this month", "share"),
+            o("mean_commute_km", "mean commute of employed residents", "km"))
+
+
+def commute_km(model) -> float:
+    res = model.residents
+    working = np.flatnonzero(res.status == EMPLOYED)
+    return float(model.hoods.distance[res.hood[working], res.work_zone[working]].mean())
+
+
+def businesses(model) -> dict:
+    firms, f = model.firms, model.counters
+    alive = firms.alive[: firms.n]
+    n_projects = model.records["projects"][model.counters.first_project:]
+    return {
+        "businesses": int(firms.alive[: firms.n].sum()),
+        "business_births": f.births,
+        "business_deaths": f.deaths,
+        "gva": float(f.revenue),
+        "projects_arrived": len(n_projects),
+        "projects_went_ahead": sum(pr["went_ahead"] for pr in n_projects),
+        "private_investment": float(f.private_investment),
+        "public_gap_funding": float(sum(pr["help_gbp"] for pr in n_projects)),
+        "business_supported_share": float(firms.supported[: firms.n][alive].mean()),
+        "business_engagement_share": float(firms.engaged[: firms.n][alive].mean()),
+    }
+
+
+def _businesses():
+    return (o("businesses", "live businesses", "businesses", HIGHER, True),
+            o("business_births", "business births", "businesses a month", HIGHER, True),
+            o("business_deaths", "business closures", "businesses a month", LOWER, True),
+            o("gva", "GVA (firms' revenue)", "GBP a month", HIGHER, True),
+            o("projects_arrived", "investment projects arriving", "projects a month"),
+            o("projects_went_ahead", "investment projects going ahead", "projects a month",
+              HIGHER, True),
+            o("private_investment", "private investment in projects going ahead",
+              "GBP a month", HIGHER, True),
+            o("public_gap_funding", "public gap funding paid to projects", "GBP a month"),
+            o("business_supported_share", "share of businesses advised", "share"),
+            o("business_engagement_share", "share of businesses engaged", "share", HIGHER))
+
+
+def incomes(model) -> dict:
+    res = model.residents
+    working = res.status == EMPLOYED
+    hh_income = np.bincount(res.household, model.counters.income, model.households.n)
+    workless = np.bincount(res.household, working, model.households.n) == 0
+    return {
+        "mean_wage": float(res.wage[working].mean()) if working.any() else float("nan"),
+        "mean_household_income": float(hh_income.mean()),
+        "workless_household_share": float(workless.mean()),
+    }
+
+
+def _incomes():
+    return (o("mean_wage", "mean wage of employed residents", "GBP a month", HIGHER, True),
+            o("mean_household_income", "mean household income", "GBP a month", HIGHER, True),
+            o("workless_household_share", "share of households with nobody in work", "share",
+              LOWER, True))
+
+
+def places(model) -> dict:
+    hoods, res = model.hoods, model.residents
+    dep = hoods.deprived
+    wb_dep = res.deprived
+    row = {
+        "crime_deprived": float(hoods.crime[dep].mean()),
+        "crime_rest": float(hoods.crime[~dep].mean()) if (~dep).any() else float("nan"),
+        "environment_deprived": float(hoods.environment[dep].mean()),
+        "environment_rest": float(hoods.environment[~dep].mean()) if (~dep).any() else float("nan"),
+        "wellbeing_district": float(res.wellbeing.mean()),
+        "wellbeing_deprived": float(res.wellbeing[wb_dep].mean()),
+        "wellbeing_rest": float(res.wellbeing[~wb_dep].mean()) if (~wb_dep).any() else float("nan"),
+        "mean_health": float(res.health.mean()),
+        "households_moved": int(model.counters.households_moved),
+    }
+    return row
+
+
+def _places():
+    return (o("crime_deprived", "recorded crime, deprived neighbourhoods",
+              "per 1,000 residents a year", LOWER, True),
+            o("crime_rest", "recorded crime, other neighbourhoods", "per 1,000 residents a year",
+              LOWER, True),
+            o("environment_deprived", "environment quality, deprived neighbourhoods", "0-1",
+              HIGHER, True),
+            o("environment_rest", "environment quality, other neighbourhoods", "0-1", HIGHER,
+              True),
+            *(o(f"wellbeing_{g}", f"well-being, {WHERE[g]}", "0-10", HIGHER, True)
+              for g in GROUPS),
+            o("mean_health", "mean health of working-age residents", "0-1", HIGHER, True),
+            o("households_moved", "households moving out", "households a month"))
+
+
+def partners(model) -> dict:
+    row = {"partner_engagement_mean": float(np.mean([b.engagement for b in model.partners])),
+           "partner_trust_mean": float(np.mean([b.trust for b in model.partners]))}
+    for b in model.partners:
+        row[f"engagement_{b.name}"] = float(b.engagement)
+    return row
+
+
+def _partners():
+    return (o("partner_engagement_mean", "partner engagement", "0-1", HIGHER),
+            o("partner_trust_mean", "partner trust", "0-1", HIGHER),
+            *(o(f"engagement_{name}", f"engagement of the {name.replace('_', ' ')}", "0-1",
+                HIGHER) for name in PARTNERS))
+
+
+def programme(model) -> dict:
+    """Spending by lever this month (regeneration and aligned mainstream money), the
+    re-engagement of the cohort, and programme activity."""
+    spent = model.ledger.spent_this_month
+    f = model.counters
+    row = {f"spend_{lever.name}": float(spent[:, :, i].sum())
+           for i, lever in enumerate(model.levers)}
+    row["spend_regeneration"] = float(spent[0].sum())
+    row["spend_mainstream_aligned"] = float(spent[1].sum())
+    row["one_stop_shop_spend"] = float(f.one_stop_shop_spend)
+    row["gap_funding"] = float(f.gap_funding)
+    row["subsidised_hires"] = int(f.subsidised_hires)
+    row["training_completions"] = int(f.training_completions)
+    row["on_programme"] = int(np.count_nonzero(model.residents.programme >= 0))
+    row["referral_precision"] = float(model.referral_precision)
+    shares = model.cohort.shares() if model.cohort is not None else dict.fromkeys(
+        (f"reengaged_{k}m_share" for k in HORIZONS), float("nan"))
+    row.update(shares)
+    return row
+
+
+def _programme():
+    return (*(o(f"spend_{lever.name}", f"spending on {lever.label.lower()} (regeneration and "
+                "aligned money)", "GBP a month") for lever in registry.levers()),
+            o("spend_regeneration", "regeneration money spent", "GBP a month"),
+            o("spend_mainstream_aligned", "aligned mainstream money spent", "GBP a month"),
+            o("one_stop_shop_spend", "one stop shop spending", "GBP a month"),
+            o("gap_funding", "gap funding paid", "GBP a month"),
+            o("subsidised_hires", "hires with a wage-subsidy voucher", "hires a month"),
+            o("training_completions", "courses completed with a skill gained",
+              "residents a month", HIGHER),
+            o("on_programme", "residents on a programme", "residents"),
+            o("referral_precision", "referral precision (share of places reaching people "
+              "the programme fits)", "share", HIGHER),
+            *(o(f"reengaged_{k}m_share", f"share of the cohort re-engaged ({k} months in work)",
+                "share", HIGHER, True) for k in HORIZONS))
+
+
+GROUPS_OF_THE_MONTH = (
+    Group("labour_rates", MONTHLY, lambda: tuple(_labour_rates()), labour_rates),
+    Group("flows", MONTHLY, lambda: tuple(_flows()), flows),
+    Group("inactivity_detail", MONTHLY, _inactivity_detail, inactivity_detail),
+    Group("jobs", MONTHLY, _jobs, jobs),
+    Group("businesses", MONTHLY, _businesses, businesses),
+    Group("incomes", MONTHLY, _incomes, incomes),
+    Group("places", MONTHLY, _places, places),
+    Group("partners", MONTHLY, _partners, partners),
+    Group("programme", MONTHLY, _programme, programme),
+)
+
+
+def monthly_row(model) -> dict:
+    """Everything observed at the end of a month, as one flat dict."""
+    row = {"month": model.month, "phase": "programme" if model.in_programme else "burn_in"}
+    for group in GROUPS_OF_THE_MONTH:
+        row.update(group.compute(model))
+    return row

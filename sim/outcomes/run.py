@@ -1,0 +1,122 @@
+"""The run summary: named scalar outcomes of a finished run, in groups.
+
+"End" values are means over the last 12 months, to smooth monthly noise; each is
+the `<column>_end` of a monthly outcome and inherits its label, unit and
+direction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from sim.cohort import HORIZONS
+from sim.outcomes.base import HIGHER, RUN, Group, o
+from sim.outcomes.monthly import GROUPS_OF_THE_MONTH
+from sim.policy.levers import registry
+
+END_OF = ("employment_rate_deprived", "employment_rate_rest", "employment_rate_district",
+          "jobs_total", "wellbeing_deprived", "crime_deprived", "partner_engagement_mean",
+          "partner_trust_mean", "business_engagement_share", "gva")
+
+
+def _last_year_mean(monthly, column: str) -> float:
+    return float(np.mean([row[column] for row in monthly[-12:]]))
+
+
+def programme_totals(model) -> dict:
+    """The cohort's re-engagement, money spent, investment and activity over the run."""
+    monthly = model.records["monthly"]
+    projects = [pr for pr in model.records["projects"] if pr["month"] > model.p.burn_in_months]
+    helped = [pr for pr in projects if pr["went_ahead"] and (
+        pr["help_gbp"] > 0 or pr.get("one_stop_shop_value", 0) > 0)]
+    cohort = model.cohort
+    return {
+        "cohort_size": len(cohort.slot) if cohort is not None else 0,
+        **(cohort.counts() if cohort is not None else {f"reengaged_{k}m": 0 for k in HORIZONS}),
+        **(cohort.shares() if cohort is not None else {}),
+        "regeneration_spend": float(model.ledger.spent[0].sum()),
+        "mainstream_aligned_spend": float(model.ledger.spent[1].sum()),
+        "one_stop_shop_spend": float(sum(r["one_stop_shop_spend"] for r in monthly)),
+        "private_investment": float(sum(pr["private_investment"] for pr in projects)),
+        "private_investment_helped": float(sum(pr["private_investment"] for pr in projects
+                                               if pr.get("helped"))),
+        "gap_funding": float(sum(pr["help_gbp"] for pr in projects)),
+        "projects_helped": len(helped),
+        "projects_helped_anyway": sum(pr["would_have_gone_ahead"] for pr in helped),
+        "helped_project_jobs": float(sum(pr["jobs"] for pr in projects if pr.get("helped"))),
+        "subsidised_hires": int(sum(r["subsidised_hires"] for r in monthly)),
+        "participants": len(model.participants),
+        "residents_employed_end": _last_year_mean(monthly, "employment_rate_district")
+        * model.residents.n,
+    }
+
+
+def _programme_totals():
+    return (o("cohort_size", "re-engagement cohort (deprived residents out of work at the "
+              "start)", "residents"),
+            *(o(f"reengaged_{k}m", f"re-engaged residents ({k} months in work)", "residents",
+                HIGHER, True) for k in HORIZONS),
+            *(o(f"reengaged_{k}m_share", f"share of the cohort re-engaged ({k} months in work)",
+                "share", HIGHER, True) for k in HORIZONS),
+            o("regeneration_spend", "regeneration money spent", "GBP"),
+            o("mainstream_aligned_spend", "aligned mainstream money spent", "GBP"),
+            o("one_stop_shop_spend", "one stop shop spending", "GBP"),
+            o("private_investment", "private investment, programme period", "GBP", HIGHER,
+              True),
+            o("private_investment_helped", "private investment in helped projects", "GBP",
+              HIGHER),
+            o("gap_funding", "gap funding paid (programme period)", "GBP"),
+            o("projects_helped", "projects that went ahead with help", "projects", HIGHER),
+            o("projects_helped_anyway", "helped projects that would have gone ahead anyway",
+              "projects"),
+            o("helped_project_jobs", "jobs in helped projects", "jobs", HIGHER),
+            o("subsidised_hires", "hires with a wage-subsidy voucher", "hires"),
+            o("participants", "programme places taken", "places"),
+            o("residents_employed_end", "residents in work (final year)", "residents", HIGHER,
+              True))
+
+
+def final_year(model) -> dict:
+    """Means over the last 12 months of chosen monthly columns."""
+    monthly = model.records["monthly"]
+    out = {f"{column}_end": _last_year_mean(monthly, column) for column in END_OF}
+    out["incommuter_jobs_end"] = _last_year_mean(monthly, "in_commuter_share_of_jobs") * out[
+        "jobs_total_end"]
+    return out
+
+
+def _final_year():
+    monthly = {d.name: d for g in GROUPS_OF_THE_MONTH for d in g.outcomes()}
+    return (*(replace(monthly[c], name=f"{c}_end", label=f"{monthly[c].label} (final year)")
+              for c in END_OF),
+            o("incommuter_jobs_end", "district jobs held by in-commuters (final year)", "jobs",
+              net=True))
+
+
+def spend_by_lever(model) -> dict:
+    """Money spent on each lever over the run, regeneration and aligned mainstream."""
+    spent = model.ledger.spent
+    return {f"spend_{lever.name}": float(spent[:, :, i].sum())
+            for i, lever in enumerate(model.levers)}
+
+
+def _spend_by_lever():
+    return tuple(o(f"spend_{lever.name}", f"spending on {lever.label.lower()} (regeneration "
+                   "and aligned money)", "GBP") for lever in registry.levers())
+
+
+GROUPS_OF_THE_RUN = (
+    Group("programme_totals", RUN, _programme_totals, programme_totals),
+    Group("final_year", RUN, _final_year, final_year),
+    Group("spend_by_lever", RUN, _spend_by_lever, spend_by_lever),
+)
+
+
+def run_summary(model) -> dict:
+    """Named scalar outcomes of a finished run, used by comparisons and experiments."""
+    out = {}
+    for group in GROUPS_OF_THE_RUN:
+        out.update(group.compute(model))
+    return out
