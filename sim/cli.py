@@ -28,6 +28,7 @@ from sim.params import DEFAULT_PRESET, PRESETS, ParameterError
 
 PROG = "coalition"
 EXIT_USAGE = 2
+EXIT_FAILED_RUNS = 3  # simulations failed (validate's 1 means a target failed)
 
 
 class UserError(Exception):
@@ -201,7 +202,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """`coalition validate`: print the target table (or JSON); 1 if a target fails."""
     from sim.analysis import validation
 
-    table = validation.validate(args.preset, args.seeds, _backend(args), folder=args.out)
+    out = _folder(args.out) if args.out is not None else None
+    table = validation.validate(args.preset, args.seeds, _backend(args), folder=out,
+                                progress=True)
     if args.json:
         print(validation.to_json(table, args.preset, args.seeds))
     else:
@@ -221,7 +224,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     out = _folder(args.out or Path("results", "compare",
                                    f"{'-vs-'.join(names)}-seeds{args.seeds}"))
     result = report.compare_scenarios(scenarios, seeds=args.seeds, backend=_backend(args),
-                                      folder=out)
+                                      folder=out, progress=True)
     folder, summary = report.write_report(result, out)
     if args.json:
         print(report.to_json(result))
@@ -239,7 +242,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_optimise(args: argparse.Namespace) -> int:
     """`coalition optimise`: best mix for a budget, re-checked on fresh seeds."""
     from sim.analysis import optimise
-    from sim.io import write_text_atomic
+    from sim.io import write_texts_atomic
     from sim.params import ParameterError as _ParameterError
     from sim.scenario import load_scenario
 
@@ -259,11 +262,11 @@ def cmd_optimise(args: argparse.Namespace) -> int:
         scenario = replace(scenario, params=params)
     out = _folder(args.out or Path("results", "optimise", f"{scenario.name}-{args.objective}"))
     result = optimise.optimise(scenario, args.objective, args.seeds, args.budget_evals,
-                               _backend(args), folder=out)
+                               _backend(args), folder=out, progress=True)
     text = optimise.format_result(result, scenario.name)
     print(text)
-    write_text_atomic(out / "candidates.csv", result.evaluated.to_csv(index=False))
-    write_text_atomic(out / "result.txt", text + "\n")
+    write_texts_atomic({out / "candidates.csv": result.evaluated.to_csv(index=False),
+                        out / "result.txt": text + "\n"})
     print(f"\nOutput: {out}")
     return 0
 
@@ -290,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
         argv: arguments without the program name (default: `sys.argv[1:]`).
 
     Returns:
-        The exit code: 0 success, 1 validation failure, 2 user error.
+        The exit code: 0 success, 1 validation failure, 2 user error, 3 simulations
+        failed (the finished ones are kept; rerun to retry the others).
     """
     from sim.backends import BackendError
     from sim.evaluate import EvaluationError, FolderBusy
@@ -307,9 +311,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except (EvaluationError, BackendError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED_RUNS
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; run the same command again to resume", file=sys.stderr)
+        print(f"{PROG}: interrupted; commands with an output folder (compare, optimise, "
+              "validate --out, experiment run) resume when run again", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # Output piped into a reader that closed early (e.g. `| head`): stop quietly.

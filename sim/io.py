@@ -114,14 +114,23 @@ def atomic_folder(out: str | Path) -> Iterator[Path]:
 
 def write_text_atomic(path: str | Path, text: str) -> None:
     """Write `text` to `path` whole or not at all: a hidden sibling renamed into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _hidden_sibling(path, "tmp")
+    write_texts_atomic({Path(path): text})
+
+
+def write_texts_atomic(files: dict[Path, str]) -> None:
+    """Write several text files, each whole or not at all, all of them written out before
+    any is renamed into place (so a kill leaves at most a few renames undone)."""
+    temps = {}
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        for path, text in files.items():
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            temps[path] = _hidden_sibling(Path(path), "tmp")
+            temps[path].write_text(text, encoding="utf-8")
+        for path, tmp in temps.items():
+            tmp.replace(path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
         raise
 
 

@@ -27,7 +27,7 @@ from sim.policy import board as partnership
 from sim.policy import levers
 from sim.policy.budget import Ledger
 from sim.policy.levers import registry
-from sim.policy.spec import Policy
+from sim.policy.spec import Policy, check_levers
 from sim.population import build_households, build_residents
 from sim.residents import income
 from sim.rng import Streams
@@ -56,7 +56,8 @@ class LocalEconomy(mesa.Model):
         disabled_levers: levers whose money is not spent (for paired "without" runs).
 
     Raises:
-        ValueError: a registered lever that no partner delivers, or an unknown disabled lever.
+        ValueError: a registered lever that no partner delivers, an unknown disabled lever,
+            or a policy whose mix or targeting names other levers than the registered ones.
     """
 
     def __init__(self, params: Params | None = None, rng: int = 0, policy: Policy | None = None,
@@ -69,6 +70,7 @@ class LocalEconomy(mesa.Model):
         self.levers = registry.levers()  # this run's levers: a snapshot of the registry
         self.lever_index = {lever.name: i for i, lever in enumerate(self.levers)}
         registry.check_remits(PARTNERS, self.levers)
+        check_levers(self.policy, tuple(self.lever_index))
         self.disabled_levers = frozenset(disabled_levers)
         unknown = self.disabled_levers - set(self.lever_index)
         if unknown:
@@ -208,7 +210,7 @@ SCHEDULE: tuple[Stage, ...] = (
           "(sim/dynamics/people.py)"),
     Stage("neighbourhoods", place_dynamics.update_neighbourhoods, "crime, decay of environment "
           "gains, residential moves (sim/dynamics/places.py)"),
-    Stage("observation", LocalEconomy.observe, "cohort flags, tracker panels and one row of "
-          "named outputs (sim/outcomes.py)"),
+    Stage("observation", lambda model: model.observe(), "cohort flags, tracker panels and "
+          "one row of named outputs (sim/outcomes/)"),
 )
 LocalEconomy.schedule = SCHEDULE

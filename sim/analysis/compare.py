@@ -54,7 +54,7 @@ def pairs_for(scenarios: list[Scenario], comparison: Scenario | None, seeds) -> 
 
 def run_pairs(scenarios: list[Scenario], comparison: Scenario | None, seeds,
               backend: Backend | None = None, folder: str | Path | None = None,
-              progress=None) -> list[list[Result]]:
+              progress: bool = False) -> list[list[Result]]:
     """Paired outcomes, one list (in seed order) per scenario; they do not depend on the
     backend or the number of workers. With `folder`, an interrupted call resumes."""
     seeds = list(seeds)

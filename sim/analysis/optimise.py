@@ -69,14 +69,16 @@ class Evaluator:
     counterfactual per seed. With a folder, every finished run is kept there, so an
     interrupted search replays the finished part from disk and goes on."""
 
-    def __init__(self, scenario: Scenario, backend=None, folder: str | Path | None = None):
+    def __init__(self, scenario: Scenario, backend=None, folder: str | Path | None = None,
+                 progress: bool = False):
         self.scenario, self.backend, self.folder = scenario, backend, folder
+        self.progress = progress
         self.baseline: dict[int, dict] = {}
         self.runs = 0
 
     def _summaries(self, runs: list[Run]) -> list[dict]:
         self.runs += len(runs)
-        return [o.row() for o in evaluate(runs, self.backend, self.folder)]
+        return [o.row() for o in evaluate(runs, self.backend, self.folder, self.progress)]
 
     def net(self, candidates: list[Candidate], seeds: list[int], key: str) -> np.ndarray:
         """[candidate, seed] objective net of the counterfactual of the same seed."""
@@ -146,7 +148,7 @@ class OptimiseResult:
 
 def optimise(scenario: Scenario, objective: str = "reengaged", seeds: int = 4,
              budget_evals: int = 24, backend: Backend | None = None, recheck: int = 3,
-             folder: str | Path | None = None) -> OptimiseResult:
+             folder: str | Path | None = None, progress: bool = False) -> OptimiseResult:
     """Search the mix (and targeting if free) of `scenario` for the best expected objective.
 
     Args:
@@ -159,10 +161,11 @@ def optimise(scenario: Scenario, objective: str = "reengaged", seeds: int = 4,
         backend: where the simulations run (default: serially).
         recheck: how many leaders are re-checked on fresh seeds.
         folder: where finished runs are kept, so an interrupted search resumes.
+        progress: show a progress bar on stderr for each round of simulations.
     """
     target = objective_of(objective)
     with (backend or Backend()).open() as session:  # one pool for every round
-        return _search(Evaluator(scenario, session, folder), scenario, target, seeds,
+        return _search(Evaluator(scenario, session, folder, progress), scenario, target, seeds,
                        budget_evals, recheck)
 
 

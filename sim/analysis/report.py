@@ -26,7 +26,7 @@ from sim import outcomes
 from sim.analysis.compare import additionality, fmt, measure_label, run_pairs, t_interval
 from sim.backends import Backend
 from sim.evaluate import COMPARISON, SCENARIO, Result
-from sim.io import git_revision, library_versions, write_text_atomic
+from sim.io import git_revision, library_versions, write_texts_atomic
 from sim.policy.levers import registry
 from sim.scenario import Scenario
 
@@ -57,7 +57,7 @@ class Comparison:
 
 def compare_scenarios(scenarios: list[Scenario], seeds: int = 5, backend: Backend | None = None,
                       first_seed: int | None = None, folder: str | Path | None = None,
-                      progress=None) -> Comparison:
+                      progress: bool = False) -> Comparison:
     """Run every scenario and its counterfactual over the same seeds (resumable with
     `folder`: finished pairs are kept there)."""
     start = scenarios[0].seed if first_seed is None else first_seed
@@ -293,11 +293,10 @@ def write_report(comparison: Comparison, out: str | Path) -> tuple[Path, str]:
     out = Path(out)
     table, extra = headline_table(comparison), additionality_table(comparison)
     spending = spending_table(comparison)
-    html_text = render_html(comparison, table, extra, spending)
-    write_text_atomic(out / "headline.csv", table.to_csv(index=False))
-    write_text_atomic(out / "additionality.csv", extra.to_csv(index=False))
-    write_text_atomic(out / "spending.csv", spending.to_csv(index=False))
-    write_text_atomic(out / "report.html", html_text)
+    write_texts_atomic({out / "headline.csv": table.to_csv(index=False),
+                        out / "additionality.csv": extra.to_csv(index=False),
+                        out / "spending.csv": spending.to_csv(index=False),
+                        out / "report.html": render_html(comparison, table, extra, spending)})
     return out, text_summary(comparison, table)
 
 

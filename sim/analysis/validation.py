@@ -215,7 +215,8 @@ def training_effect(panel: pd.DataFrame, year: int) -> float:
 
 
 def validate(preset: str, seeds: int, backend: Backend | None = None,
-             overrides: dict | None = None, folder: str | Path | None = None) -> pd.DataFrame:
+             overrides: dict | None = None, folder: str | Path | None = None,
+             progress: bool = False) -> pd.DataFrame:
     """Run the baseline of `preset` for seeds 1..`seeds` and compare with the targets.
 
     Args:
@@ -224,13 +225,14 @@ def validate(preset: str, seeds: int, backend: Backend | None = None,
         backend: where the runs go; the result does not depend on it.
         overrides: optional parameter overrides (e.g. shorter periods in tests).
         folder: where finished runs are kept, so an interrupted validation resumes.
+        progress: show a progress bar on stderr.
 
     Returns:
         The validation table, one row per target (see `summarise`).
     """
     scenario = baseline_scenario(preset, overrides)  # fails fast on a bad override
     pairs = evaluate([baseline_pair(scenario, seed) for seed in range(1, seeds + 1)],
-                     backend, folder)
+                     backend, folder, progress)
     return compute_targets([baseline_monthly(pair) for pair in pairs])
 
 

@@ -81,7 +81,6 @@ class ProcessPool:
         self.workers = workers
         self.max_in_flight = 2 * workers
         self.executor = None
-        self.children: set = set()
 
     def prepare(self, work) -> None:
         self.work = work

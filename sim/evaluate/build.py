@@ -28,8 +28,8 @@ def build_model(scenario: Scenario, seed: int | None = None, watch=None,
 def counterfactual(scenario: Scenario) -> Scenario:
     """The same district, parameters, shocks and seed with no regeneration money.
 
-    It does not depend on the scenario's regime, mix or targeting (no money flows),
-    so one counterfactual per parameter set and seed serves every policy.
+    With no money flowing, a run does not depend on regime, mix or targeting, so the
+    counterfactual takes the default mix and targeting: one counterfactual per parameter
+    set and seed serves every policy (and has the same key when stored).
     """
-    return replace(scenario, name=f"{scenario.name} (no programme)", policy=Policy(
-        "none", scenario.policy.mix, scenario.policy.targeting))
+    return replace(scenario, name=f"{scenario.name} (no programme)", policy=Policy("none"))

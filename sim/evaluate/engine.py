@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -23,8 +24,9 @@ import pandas as pd
 from sim.backends import Backend, Done, Task, isolated
 from sim.evaluate.units import Result
 from sim.experiments.store import StudyLock
+from sim.io import write_text_atomic
 
-UNITS = "units"
+UNITS, FAILURES = "units", "failures"
 TABLES = ("summary", "monthly", "panel")
 
 
@@ -49,67 +51,84 @@ class _Work:
 
 
 def evaluate(units: Sequence, backend=None, folder: str | Path | None = None,
-             progress: Callable[[int], None] | None = None) -> list[Result]:
+             progress: bool = False) -> list[Result]:
     """The outcome of every unit, in the order given.
 
     Args:
         units: `Run`s and `Pair`s (duplicates run once).
         backend: where to run: a `Backend`, or a session of one kept open
             (`Backend.open()`); default serially in this process.
-        folder: where finished units are kept, to resume an interrupted evaluation.
-        progress: called with the number of units finished, as each finishes.
+        folder: where finished units are kept, to resume an interrupted evaluation; the
+            tracebacks of failed units go to `<folder>/failures/`.
+        progress: show a progress bar (rate and time left) on stderr.
 
     Raises:
         EvaluationError: a unit raised or killed its worker (the others are kept).
+        FolderBusy: another live process is evaluating into `folder`.
     """
     if folder is None:
-        return _evaluate(units, backend, None, progress)
+        return _Evaluation(units, None, progress).run(backend)
     Path(folder).mkdir(parents=True, exist_ok=True)
     try:
         lock = StudyLock(Path(folder)).__enter__()
     except RuntimeError as exc:
         raise FolderBusy(str(exc)) from None
     try:
-        return _evaluate(units, backend, UnitStore(folder), progress)
+        return _Evaluation(units, UnitStore(folder), progress).run(backend)
     finally:
         lock.__exit__(None, None, None)
 
 
-def _evaluate(units, backend, store, progress) -> list[Result]:
-    found = {u.key: store.load(u.key) for u in units if store and store.has(u.key)}
-    todo = list({u.key: u for u in units if u.key not in found}.values())
-    failures: list[tuple] = []
+class _Evaluation:
+    """One call of `evaluate`: what is stored already, what runs, what failed."""
 
-    def on_done(task: Task, results: list[Done]) -> None:
+    def __init__(self, units: Sequence, store: UnitStore | None, progress: bool):
+        self.units, self.store, self.progress = list(units), store, progress
+        self.found = {u.key: store.load(u.key) for u in self.units if store and store.has(u.key)}
+        self.todo = list({u.key: u for u in self.units if u.key not in self.found}.values())
+        self.failures: list[tuple] = []
+
+    def run(self, backend) -> list[Result]:
+        from tqdm import tqdm
+
+        if self.todo:
+            with tqdm(total=len(self.todo), unit="run", disable=not self.progress,
+                      file=sys.stderr, dynamic_ncols=True) as bar:
+                (backend or Backend()).run(_Work(), (Task((u,)) for u in self.todo),
+                                           lambda task, results: self.done(task, results, bar))
+        if self.failures:
+            raise EvaluationError(self.failure_message())
+        return [self.found[u.key] for u in self.units]
+
+    def done(self, task: Task, results: list[Done], bar) -> None:
         for unit, done in zip(task.items, results, strict=True):
+            bar.update(1)
             if not done.ok:
-                failures.append((unit, done))
+                self.failures.append((unit, done))
+                if self.store is not None:
+                    self.store.save_failure(unit, done)
                 continue
-            found[unit.key] = done.value
-            if store is not None:  # what a resumed call would read, so both are identical
-                store.save(unit.key, done.value)
-                found[unit.key] = store.load(unit.key)
-            if progress is not None:
-                progress(1)
+            self.found[unit.key] = done.value
+            if self.store is not None:  # what a resumed call would read, so both are identical
+                self.store.save(unit.key, done.value)
+                self.found[unit.key] = self.store.load(unit.key)
 
-    (backend or Backend()).run(_Work(), (Task((u,)) for u in todo), on_done)
-    if failures:
-        raise EvaluationError(_failure_message(failures, len(todo)))
-    return [found[u.key] for u in units]
-
-
-def _failure_message(failures: list, ran: int) -> str:
-    unit, done = failures[0]
-    return (f"{len(failures)} of {ran} simulations failed; the others are kept and running "
-            f"the same command again retries only the failed. First: {unit.label()}: "
-            f"{done.error}")
+    def failure_message(self) -> str:
+        unit, done = self.failures[0]
+        kept = ("the others are kept and running the same command again retries only the "
+                f"failed (tracebacks in {self.store.failures})" if self.store is not None
+                else "nothing was kept (give an output folder to keep finished runs)")
+        return (f"{len(self.failures)} of {len(self.todo)} simulations failed; {kept}. "
+                f"First: {unit.label()}: {done.error}")
 
 
 class UnitStore:
-    """Finished units' tables under `<folder>/units/<key>/`, one Parquet file per table."""
+    """Finished units' tables under `<folder>/units/<key>/`, one Parquet file per table, and
+    the errors of failed units under `<folder>/failures/<key>.txt`."""
 
     def __init__(self, folder: str | Path):
         self.root = Path(folder) / UNITS
+        self.failures = Path(folder) / FAILURES
         self.root.mkdir(parents=True, exist_ok=True)
         for partial in self.root.glob(".tmp-*"):  # left by a killed process
             shutil.rmtree(partial, ignore_errors=True)
@@ -126,3 +145,8 @@ class UnitStore:
         for table in TABLES:
             getattr(outcome, table).to_parquet(tmp / f"{table}.parquet", index=False)
         tmp.rename(self.root / key)
+        (self.failures / f"{key}.txt").unlink(missing_ok=True)
+
+    def save_failure(self, unit, done: Done) -> None:
+        text = f"{unit.label()}\n{done.error}\n\n{done.traceback or 'no traceback'}\n"
+        write_text_atomic(self.failures / f"{unit.key}.txt", text)

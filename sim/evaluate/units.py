@@ -13,10 +13,12 @@ building a model.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,6 +26,7 @@ import pandas as pd
 from sim.cohort import PANEL_MONTHS
 from sim.evaluate.build import build_model, counterfactual
 from sim.outcomes import run_summary
+from sim.policy.levers import Lever, registry
 from sim.scenario import Scenario
 
 SCENARIO, COMPARISON = "scenario", "comparison"
@@ -31,7 +34,7 @@ PANEL_COLUMNS = ("lever", "months_after", "employed_scenario", "employed_compari
                  "observed")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Result:
     """What a run or a paired run produced.
 
@@ -73,10 +76,22 @@ class Result:
         return rows.drop(columns="arm").reset_index(drop=True)
 
 
-def _digest(doc: dict) -> str:
+@functools.cache
+def code_version() -> str:
+    """A digest of the `sim` package's source: stored units of other code are not reused."""
     import sim
 
-    text = json.dumps({"sim": sim.__version__, **doc}, sort_keys=True, default=str)
+    digest = hashlib.sha256(sim.__version__.encode())
+    for path in sorted(Path(sim.__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _digest(doc: dict, levers: tuple[Lever, ...]) -> str:
+    """A digest of what determines a unit's result: the inputs, the levers, the code."""
+    plugins = [f"{lv.deliver.__module__}:{lv.name}" for lv in levers]
+    text = json.dumps({"code": code_version(), "levers": plugins, **doc}, sort_keys=True,
+                      default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
@@ -92,17 +107,20 @@ class Run:
 
     scenario: Scenario
     seed: int
+    levers: tuple[Lever, ...] = field(default_factory=registry.levers, repr=False)
 
     @cached_property
     def key(self) -> str:
         """A digest of everything that determines the outcome (for resume)."""
-        return _digest({"kind": "run", "seed": self.seed, "a": _identity(self.scenario)})
+        return _digest({"kind": "run", "seed": self.seed, "a": _identity(self.scenario)},
+                       self.levers)
 
     def label(self) -> str:
         return f"{self.scenario.name}, seed {self.seed}"
 
     def execute(self) -> Result:
-        model = build_model(self.scenario, self.seed).run()
+        with registry.using(self.levers):  # a worker gets the plug-ins the run was made with
+            model = build_model(self.scenario, self.seed).run()
         summary = pd.DataFrame([{"arm": SCENARIO, "seed": self.seed, **run_summary(model)}])
         return Result(summary, monthly_frame([(SCENARIO, model)]), empty_panel())
 
@@ -120,6 +138,7 @@ class Pair:
     seed: int
     comparison: Scenario | None = None
     disabled: tuple[str, ...] = ()
+    levers: tuple[Lever, ...] = field(default_factory=registry.levers, repr=False)
 
     @property
     def against(self) -> Scenario:
@@ -128,15 +147,17 @@ class Pair:
     @cached_property
     def key(self) -> str:
         return _digest({"kind": "pair", "seed": self.seed, "a": _identity(self.scenario),
-                        "b": _identity(self.against), "disabled": sorted(self.disabled)})
+                        "b": _identity(self.against), "disabled": sorted(self.disabled)},
+                       self.levers)
 
     def label(self) -> str:
         return f"{self.scenario.name} vs {self.against.name}, seed {self.seed}"
 
     def execute(self) -> Result:
-        a = build_model(self.scenario, self.seed).run()
-        b = build_model(self.against, self.seed, watch=a.tracker.watch,
-                        disabled_levers=self.disabled).run()
+        with registry.using(self.levers):
+            a = build_model(self.scenario, self.seed).run()
+            b = build_model(self.against, self.seed, watch=a.tracker.watch,
+                            disabled_levers=self.disabled).run()
         firms = assisted_firms(a)
         rows = [{"arm": SCENARIO, "seed": self.seed, **run_summary(a),
                  "assisted_jobs": firm_jobs(a, firms),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sim.backends import Task, fingerprint, isolated
 from sim.experiments.models import build_adapter
 from sim.experiments.spec import Experiment
+from sim.policy.levers import registry
 
 __all__ = ["BatchResult", "Payload", "Simulation", "Task", "run_batch"]
 
@@ -35,10 +36,12 @@ class Simulation:
 
 @dataclass(frozen=True)
 class Payload:
-    """The work of a study (see `sim.backends.work`): the experiment and its run id."""
+    """The work of a study (see `sim.backends.work`): the experiment, its run id and the
+    levers registered where the study started (plug-ins are registered in each worker)."""
 
     run_id: str
     experiment: Experiment
+    levers: tuple = field(default_factory=registry.levers, repr=False)
 
     @property
     def key(self) -> str:
@@ -46,7 +49,12 @@ class Payload:
 
     def runner(self):
         adapter = build_adapter(self.experiment)
-        return lambda task: run_batch(self, task, adapter)
+
+        def run(task: Task) -> BatchResult:
+            with registry.using(self.levers):
+                return run_batch(self, task, adapter)
+
+        return run
 
     def crashed(self, task: Task, message: str) -> BatchResult:
         """Failed rows for simulations whose worker process died (no traceback exists)."""

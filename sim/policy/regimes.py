@@ -41,8 +41,8 @@ def remit_matrix(partners, levers) -> np.ndarray:
 
 
 def mix_vector(policy: Policy, levers) -> np.ndarray:
-    """The policy's mix as shares in lever order (a lever the mix omits gets none)."""
-    return np.array([policy.mix.get(lever.name, 0.0) for lever in levers])
+    """The policy's mix as shares in lever order."""
+    return np.array([policy.mix[lever.name] for lever in levers])
 
 
 def own_remit_spending(streams: np.ndarray, remit: np.ndarray, mix: np.ndarray) -> np.ndarray:

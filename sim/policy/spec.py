@@ -35,6 +35,23 @@ class Policy:
         return regimes.lookup(self.regime).funded
 
 
+def check_levers(policy: Policy, names: tuple[str, ...]) -> None:
+    """The policy's mix and targeting must name exactly the levers `names`.
+
+    Raises:
+        PolicyError: a lever the run does not have (a plug-in not registered here), or one
+            the policy leaves out; otherwise its share would silently go elsewhere.
+    """
+    for what, table in (("mix", policy.mix), ("targeting", policy.targeting)):
+        unknown, missing = set(table) - set(names), set(names) - set(table)
+        if unknown or missing:
+            raise PolicyError(
+                f"the policy's {what} does not match the registered levers"
+                + (f"; not registered: {', '.join(sorted(unknown))} (register the plug-in "
+                   "lever first)" if unknown else "")
+                + (f"; missing: {', '.join(sorted(missing))}" if missing else ""))
+
+
 def _unknown(name, valid, what) -> PolicyError:
     close = difflib.get_close_matches(name, list(valid), n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""

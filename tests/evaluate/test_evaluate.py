@@ -39,11 +39,17 @@ def test_a_pair_returns_tidy_tables_for_both_arms(scenario):
 def test_keys_depend_on_what_determines_results_not_on_names(scenario):
     from dataclasses import replace
 
+    from sim.policy.shocks import Shock
+
     renamed = replace(scenario, name="other name")
     assert Run(scenario, 1).key == Run(renamed, 1).key
     assert Run(scenario, 1).key != Run(scenario, 2).key != Pair(scenario, 2).key
-    lsp = replace(scenario, policy=replace(scenario.policy, regime="lsp"))
-    assert Pair(scenario, 1).key != Pair(lsp, 1).key
+    changes = [replace(scenario, policy=replace(scenario.policy, regime="lsp")),
+               replace(scenario, params=scenario.params.replace(growth_weight=0.9)),
+               replace(scenario, shocks=(Shock("pot_ends", 3),))]
+    keys = {Pair(s, 1).key for s in [scenario, *changes]}
+    keys.add(Pair(scenario, 1, scenario, disabled=("skills",)).key)
+    assert len(keys) == 5
 
 
 def test_a_folder_keeps_finished_units_and_a_rerun_reads_them(scenario, tmp_path, monkeypatch):
@@ -61,7 +67,7 @@ def test_a_folder_keeps_finished_units_and_a_rerun_reads_them(scenario, tmp_path
 class Failing:
     """A unit that raises, to show one failure does not stop the others."""
 
-    key, failed = "failing", True
+    key = "failing"
 
     def label(self) -> str:
         return "the failing unit"
@@ -75,6 +81,47 @@ def test_a_failing_unit_does_not_stop_the_others(scenario, tmp_path):
         evaluate([Failing(), Run(scenario, 5)], folder=tmp_path)
     assert (tmp_path / "units" / Run(scenario, 5).key).is_dir()
     assert not (tmp_path / "units" / "failing").exists()
+    trace = (tmp_path / "failures" / "failing.txt").read_text()
+    assert "ValueError: boom" in trace and "Traceback" in trace
+    with pytest.raises(EvaluationError, match="nothing was kept"):
+        evaluate([Failing()])
+
+
+def test_duplicates_run_once_and_a_killed_write_is_cleaned_up(scenario, tmp_path,
+                                                               monkeypatch):
+    partial = tmp_path / "units" / ".tmp-abc-123"
+    partial.mkdir(parents=True)
+    calls, execute = [], Run.execute
+    monkeypatch.setattr(Run, "execute", lambda self: calls.append(self) or execute(self))
+    one, two = evaluate([Run(scenario, 7), Run(scenario, 7)], folder=tmp_path)
+    assert len(calls) == 1 and one is two and not partial.exists()
+
+
+def test_a_folder_in_use_by_a_live_process_is_refused(scenario, tmp_path):
+    import json
+    import socket
+    import subprocess
+
+    from sim.evaluate import FolderBusy
+    from sim.experiments.store import LOCK
+
+    other = subprocess.Popen(["sleep", "30"])
+    try:
+        (tmp_path / LOCK).write_text(json.dumps({"host": socket.gethostname(),
+                                                 "pid": other.pid}))
+        with pytest.raises(FolderBusy, match=f"is being run by process {other.pid}"):
+            evaluate([Run(scenario, 1)], folder=tmp_path)
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_stored_units_of_other_code_are_not_reused(scenario, monkeypatch):
+    from sim.evaluate import units
+
+    before = Run(scenario, 1).key
+    monkeypatch.setattr(units, "code_version", lambda: "another version")
+    assert Run(scenario, 1).key != before
 
 
 def test_outcomes_are_identical_on_every_backend(scenario):

@@ -73,11 +73,52 @@ def test_a_lever_no_partner_delivers_is_refused_at_registration():
     assert "mentoring" not in registry.names() and "mentoring_cost" not in REGISTRY
 
 
-def test_a_model_refuses_levers_its_partners_do_not_deliver():
+def test_remits_must_cover_every_lever():
     with pytest.raises(ValueError, match="skills"):
         registry.check_remits(["police", "health_body"])
     registry.check_remits(["local_authority", "health_body", "skills_provider",
                            "employment_service", "development_agency"])
+
+
+def test_a_model_refuses_a_policy_for_levers_it_does_not_have():
+    """A share for a lever that is not registered must not vanish into the others."""
+    with registry.registered(MENTORING):
+        policy, _ = parse_policy({"regime": "coalition", "mix": MIX})
+    params = Params.from_preset("town").replace(burn_in_months=1, programme_months=1)
+    with pytest.raises(ValueError, match="not registered: mentoring"):
+        LocalEconomy(params, rng=1, policy=policy)
+
+
+def test_a_failed_registration_leaves_nothing_behind():
+    clash = replace(MENTORING, streams=(("training", "clashes with skills' stream"),))
+    with pytest.raises(ValueError, match="training"):
+        registry.register(clash)
+    assert "mentoring_cost" not in REGISTRY and STREAMS["training"].owner == "lever skills"
+    with registry.registered(MENTORING):  # the real one can still come in
+        assert "mentoring" in registry.names()
+
+
+def test_built_in_levers_cannot_be_removed():
+    with pytest.raises(ValueError, match="built in"):
+        registry.unregister("skills")
+    assert "skills" in registry.names()
+
+
+def test_a_plug_in_runs_the_same_on_worker_processes(mentoring):
+    """Workers start with the built-in levers only; each unit brings its plug-ins."""
+    from sim.backends import Backend
+    from sim.evaluate import Run, evaluate
+    from sim.scenario import parse_scenario
+
+    text = ('name = "mentored"\npreset = "town"\nseed = 4\n[params]\nburn_in_months = 3\n'
+            'programme_months = 9\n[policy]\nregime = "coalition"\n[policy.mix]\n'
+            + "".join(f"{lever} = {share}\n" for lever, share in MIX.items()))
+    runs = [Run(parse_scenario(text, "m.toml"), seed) for seed in (1, 2)]
+    serial = evaluate(runs)
+    parallel = evaluate(runs, Backend("processes", 2))
+    for a, b in zip(serial, parallel, strict=True):
+        pd.testing.assert_frame_equal(a.summary, b.summary)
+        assert a.value("spend_mentoring") > 0
 
 
 def test_a_lever_needs_a_registered_cost_parameter_and_a_default_mix_summing_to_one():

@@ -123,6 +123,11 @@ def _validate(lever: Lever, check_mix: bool = True) -> None:
     taken = {f for lv in _LEVERS.values() for f, _ in lv.state}
     if taken & {f for f, _ in lever.state}:
         raise ValueError(f"lever {lever.name!r}: resident state {sorted(taken)} already owned")
+    clash = [name for name, _ in lever.streams if name in rng.STREAMS
+             and rng.STREAMS[name].owner != f"lever {lever.name}"]
+    if clash:
+        raise ValueError(f"lever {lever.name!r}: random stream(s) {clash} are already declared "
+                         "by another owner")
 
 
 def _check_cost(lever: Lever) -> None:
@@ -159,13 +164,45 @@ def _add(lever: Lever, check_mix: bool) -> None:
 
 
 def unregister(name: str) -> Lever:
-    """Remove lever `name`, its parameters and its streams; returns the lever."""
-    lever = _LEVERS.pop(get(name).name)
+    """Remove plug-in lever `name`, its parameters and its streams; returns the lever.
+
+    Raises:
+        ValueError: `name` is a built-in lever (the model's core reads their state).
+    """
+    if get(name) in BUILT_IN:
+        raise ValueError(f"lever {name!r} is built in and cannot be removed")
+    lever = _LEVERS.pop(name)
     for param in lever.params:
         unregister_param(param.name)
     for stream_name, _ in lever.streams:
         rng.undeclare(stream_name)
     return lever
+
+
+def plugins() -> tuple[Lever, ...]:
+    """The registered levers that are not built in, in order."""
+    return tuple(lv for lv in _LEVERS.values() if lv not in BUILT_IN)
+
+
+@contextmanager
+def using(levers: tuple[Lever, ...]) -> Iterator[None]:
+    """Register, for the duration of a `with` block, the plug-ins of `levers` that are not
+    registered here: a worker process runs a unit with the levers it was built with.
+
+    Raises:
+        ValueError: a registered plug-in that `levers` does not have (the run would differ).
+    """
+    extra = [lv.name for lv in plugins() if lv not in levers]
+    if extra:
+        raise ValueError(f"plug-in lever(s) {extra} are registered here but not in the run")
+    added = [lv for lv in levers if lv.name not in _LEVERS]
+    for lever in added:
+        register(lever)
+    try:
+        yield
+    finally:
+        for lever in reversed(added):
+            unregister(lever.name)
 
 
 @contextmanager
