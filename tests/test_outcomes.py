@@ -4,30 +4,19 @@
 from __future__ import annotations
 
 import pytest
+from town_scenarios import town_scenario
 
 from sim import outcomes
 from sim.analysis import optimise, report
 from sim.analysis.compare import DIFFERENCES
 from sim.evaluate import COMPARISON, Pair, counterfactual
 from sim.experiments.outcomes import local_economy_names
-from sim.scenario import parse_scenario
 from sim.viz.paired import HEADLINES
-
-SCENARIO = """
-name = "probe"
-preset = "town"
-seed = 2
-[params]
-burn_in_months = 3
-programme_months = 9
-[policy]
-regime = "coalition"
-"""
 
 
 @pytest.fixture(scope="module")
 def pair():
-    return Pair(parse_scenario(SCENARIO, "probe.toml"), 2).execute()
+    return Pair(town_scenario(seed=2, burn_in=3, programme=9), 2).execute()
 
 
 def test_the_registry_declares_every_monthly_column_in_order(pair):
@@ -75,4 +64,4 @@ def test_projections_follow_the_registry():
 def test_counterfactual_arm_spends_nothing(pair):
     spend = [f"spend_{name}" for name in ("skills", "health")]
     assert all(pair.value(c, COMPARISON) == 0 for c in spend)
-    assert counterfactual(parse_scenario(SCENARIO, "probe.toml")).policy.regime == "none"
+    assert counterfactual(town_scenario(seed=2, burn_in=3, programme=9)).policy.regime == "none"

@@ -4,27 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from town_scenarios import town_scenario
 
 from sim.backends import Backend
 from sim.evaluate import COMPARISON, SCENARIO, EvaluationError, Pair, Run, evaluate
 from sim.evaluate.units import Result
-from sim.scenario import parse_scenario
-
-SCENARIO_TEXT = """
-name = "quick"
-preset = "town"
-seed = 1
-[params]
-burn_in_months = 6
-programme_months = 24
-[policy]
-regime = "coalition"
-"""
 
 
 @pytest.fixture(scope="module")
 def scenario():
-    return parse_scenario(SCENARIO_TEXT, "quick.toml")
+    return town_scenario()
 
 
 def test_a_pair_returns_tidy_tables_for_both_arms(scenario):

@@ -9,22 +9,12 @@ import sys
 import time
 
 import pandas as pd
+from town_scenarios import scenario_text
 
 from sim.cli import main
 from sim.evaluate import Pair, Run
 
-SCENARIO = """
-name = "resume"
-preset = "town"
-seed = 1
-[params]
-burn_in_months = 6
-programme_months = {months}
-[policy]
-regime = "coalition"
-[optimise]
-free = ["targeting"]
-"""
+FREE = '[optimise]\nfree = ["targeting"]\n'
 
 
 def kill_after_units(args: list[str], out, at_least: int) -> int:
@@ -54,7 +44,7 @@ def counting(monkeypatch, cls) -> list:
 def test_compare_killed_with_kill_9_resumes_and_equals_a_straight_run(tmp_path, monkeypatch,
                                                                       capsys):
     path = tmp_path / "s.toml"
-    path.write_text(SCENARIO.format(months=48))
+    path.write_text(scenario_text(name="resume", programme=48, extra=FREE))
     args = ["compare", str(path), "--seeds", "6"]
     stored = kill_after_units(args, tmp_path / "killed", at_least=2)
     assert 2 <= stored < 6 and not (tmp_path / "killed" / "headline.csv").exists()
@@ -70,7 +60,7 @@ def test_compare_killed_with_kill_9_resumes_and_equals_a_straight_run(tmp_path, 
 
 def test_optimise_killed_with_kill_9_resumes_and_equals_a_straight_run(tmp_path, monkeypatch):
     path = tmp_path / "s.toml"
-    path.write_text(SCENARIO.format(months=12))
+    path.write_text(scenario_text(name="resume", programme=12, extra=FREE))
     args = ["optimise", str(path), "--seeds", "2", "--budget-evals", "4"]
     stored = kill_after_units(args, tmp_path / "killed", at_least=5)
     calls = counting(monkeypatch, Run)
@@ -85,7 +75,7 @@ def test_optimise_killed_with_kill_9_resumes_and_equals_a_straight_run(tmp_path,
 
 def test_compare_and_optimise_on_dask_give_the_serial_answer(tmp_path):
     path = tmp_path / "s.toml"
-    path.write_text(SCENARIO.format(months=12))
+    path.write_text(scenario_text(name="resume", programme=12, extra=FREE))
     commands = {"compare": (["compare", str(path), "--seeds", "2"],
                             ("headline.csv", "additionality.csv")),
                 "optimise": (["optimise", str(path), "--seeds", "2", "--budget-evals", "4"],

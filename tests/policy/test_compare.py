@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+from town_scenarios import scenario_text
 
 from sim import outcomes
 from sim.analysis.compare import compare
@@ -10,16 +11,7 @@ from sim.cli import main
 from sim.evaluate import counterfactual
 from sim.scenario import parse_scenario
 
-SCENARIO = """
-name = "quick-coalition"
-preset = "town"
-seed = 1
-[params]
-burn_in_months = 6
-programme_months = 36
-[policy]
-regime = "coalition"
-"""
+SCENARIO = scenario_text(name="quick-coalition", programme=36)
 
 
 def test_compare_against_counterfactual_gives_net_effects_with_intervals():

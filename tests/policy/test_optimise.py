@@ -1,6 +1,7 @@
 """The optimiser searches the simplex, re-checks on fresh seeds and reports honestly."""
 
 import numpy as np
+from town_scenarios import scenario_text
 
 from sim.analysis.optimise import Candidate, dirichlet_candidates, format_result, optimise
 from sim.cli import main
@@ -10,18 +11,7 @@ from sim.scenario import parse_scenario
 
 LEVERS = registry.names()
 
-SCENARIO = """
-name = "opt"
-preset = "town"
-seed = 1
-[params]
-burn_in_months = 6
-programme_months = 24
-[policy]
-regime = "coalition"
-[optimise]
-free = ["targeting"]
-"""
+SCENARIO = scenario_text(name="opt", extra='[optimise]\nfree = ["targeting"]\n')
 
 
 def test_candidates_are_mixes_on_the_simplex():

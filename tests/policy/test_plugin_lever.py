@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from mentoring_lever import MENTORING
+from town_scenarios import town_scenario
 
 from sim.cohort import participant_table
 from sim.experiments.factors import local_economy_target
@@ -18,6 +19,12 @@ from sim.viz.controls import model_params
 
 MIX = {"employment_support": 0.2, "skills": 0.2, "health": 0.1, "community_safety": 0.1,
        "business_support": 0.1, "mentoring": 0.3}
+
+
+def mentored(**settings):
+    """A town coalition scenario whose mix funds mentoring (register the lever first)."""
+    mix = "[policy.mix]\n" + "".join(f"{lever} = {share}\n" for lever, share in MIX.items())
+    return town_scenario(name="mentored", seed=4, extra=mix, **settings)
 
 
 @pytest.fixture
@@ -108,12 +115,8 @@ def test_a_plug_in_runs_the_same_on_worker_processes(mentoring):
     """Workers start with the built-in levers only; each unit brings its plug-ins."""
     from sim.backends import Backend
     from sim.evaluate import Run, evaluate
-    from sim.scenario import parse_scenario
 
-    text = ('name = "mentored"\npreset = "town"\nseed = 4\n[params]\nburn_in_months = 3\n'
-            'programme_months = 9\n[policy]\nregime = "coalition"\n[policy.mix]\n'
-            + "".join(f"{lever} = {share}\n" for lever, share in MIX.items()))
-    runs = [Run(parse_scenario(text, "m.toml"), seed) for seed in (1, 2)]
+    runs = [Run(mentored(burn_in=3, programme=9), seed) for seed in (1, 2)]
     serial = evaluate(runs)
     parallel = evaluate(runs, Backend("processes", 2))
     for a, b in zip(serial, parallel, strict=True):
@@ -157,12 +160,8 @@ def test_the_comparison_report_and_the_outcome_registry_see_the_new_lever(mentor
                                                                           tmp_path):
     from sim import outcomes
     from sim.analysis import report
-    from sim.scenario import parse_scenario
 
-    text = ('name = "mentored"\npreset = "town"\nseed = 4\n[params]\nburn_in_months = 6\n'
-            'programme_months = 18\n[policy]\nregime = "coalition"\n[policy.mix]\n'
-            + "".join(f"{lever} = {share}\n" for lever, share in MIX.items()))
-    comparison = report.compare_scenarios([parse_scenario(text, "mentored.toml")], seeds=2)
+    comparison = report.compare_scenarios([mentored(programme=18)], seeds=2)
     folder, _ = report.write_report(comparison, tmp_path / "report")
     spending = pd.read_csv(folder / "spending.csv").set_index("lever")
     assert spending.loc["mentoring", "label"] == "Mentoring"
