@@ -54,6 +54,35 @@ class Cohort:
         return {f"reengaged_{k}m": int(f.sum()) for k, f in self.reengaged.items()}
 
 
+class JobEntries:
+    """Residents who entered work from unemployment or inactivity, followed for six months
+    to see whether they were out of work again within them (the churn of the NAO's
+    sustainable-employment measure). A person whose household moves away is no longer
+    observed and leaves the count.
+
+    After each `update`: `entered` (this month's entries), `churned` (entrants out of work
+    again this month, within six months of entering) and `sustained` (entrants who reached
+    six months in work this month).
+    """
+
+    WINDOW = 6  # months
+
+    def __init__(self, n: int):
+        self.since = np.full(n, -1, np.int32)  # month of entry of those followed, else -1
+        self.entered = self.churned = self.sustained = 0
+
+    def update(self, res, prev_status: np.ndarray, moved: np.ndarray, month: int) -> None:
+        self.since[moved] = -1
+        followed = self.since >= 0
+        out = followed & (res.status != EMPLOYED)
+        done = followed & ~out & (month - self.since >= self.WINDOW)
+        new = (prev_status != EMPLOYED) & (res.status == EMPLOYED) & ~moved
+        self.churned, self.sustained = int(out.sum()), int(done.sum())
+        self.entered = int(new.sum())
+        self.since[out | done] = -1
+        self.since[new] = month
+
+
 class ParticipantLog:
     """Growing columns of participant records and their post-programme employment panel."""
 

@@ -15,7 +15,7 @@ import numpy as np
 from sim import outcomes
 from sim.agents import DISPOSITIONS, PARTNERS, Business, Household, Partnership, PublicBody
 from sim.businesses import initial_businesses
-from sim.cohort import Cohort, ParticipantLog, Tracker, form_cohort
+from sim.cohort import Cohort, JobEntries, ParticipantLog, Tracker, form_cohort
 from sim.dynamics import firms as firm_dynamics
 from sim.dynamics import labour as labour_dynamics
 from sim.dynamics import people as people_dynamics
@@ -123,6 +123,7 @@ class LocalEconomy(mesa.Model):
         self.referral_precision = self.p.referral_precision_base
         self.cohort: Cohort | None = None
         self.participants = ParticipantLog()
+        self.job_entries = JobEntries(self.residents.n)
         empty = np.zeros(0, np.int64)
         self.tracker = Tracker(*(watch if watch is not None else (empty,) * 4))
         self.track_own_participants = watch is None
@@ -177,10 +178,13 @@ class LocalEconomy(mesa.Model):
         return [(stage.name, stage.description) for stage in self.schedule]
 
     def observe(self) -> None:
-        """Stage `observation`: cohort flags, tracker panels, the month's row of outputs."""
+        """Stage `observation`: cohort flags, tracker panels, job entries followed for six
+        months, the month's row of outputs."""
         if self.cohort is not None:
             self.cohort.update(self.residents)
         self.tracker.update(self.residents, self.month)
+        self.job_entries.update(self.residents, self.prev_status, self.counters.moved,
+                                self.month)
         self.records["monthly"].append(outcomes.monthly_row(self))
         self.prev_status = self.residents.status.copy()
 

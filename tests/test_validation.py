@@ -15,8 +15,12 @@ RATE_COLUMNS = [
     "employment_rate_district", "employment_rate_deprived", "employment_rate_rest",
     "unemployment_rate_deprived", "long_term_sick_share_of_inactive_deprived",
     "job_finding_rate", "separation_rate", "tradable_share_of_jobs",
-    "in_commuter_share_of_jobs", "mean_commute_km",
+    "in_commuter_share_of_jobs", "mean_commute_km", "long_term_unemployed_share",
+    "micro_firm_share", "business_engagement_share",
 ]
+ALIASES = {"job_finding_rate": "job_finding_rate_monthly",
+           "separation_rate": "separation_rate_monthly",
+           "business_engagement_share": "business_engagement_share_lsp"}
 
 
 def synthetic(employment: list[float], births: list[int], deaths: list[int]) -> pd.DataFrame:
@@ -28,15 +32,17 @@ def synthetic(employment: list[float], births: list[int], deaths: list[int]) -> 
     n = len(employment)
     table = {"month": list(range(1, n + 3)), "phase": ["burn_in"] * 2 + ["programme"] * n}
     for column in RATE_COLUMNS:
-        target = {"job_finding_rate": "job_finding_rate_monthly",
-                  "separation_rate": "separation_rate_monthly"}.get(column, column)
-        table[column] = [99.0, 99.0] + [targets[target]] * n
+        table[column] = [99.0, 99.0] + [targets[ALIASES.get(column, column)]] * n
     table["employment_rate_district"] = [0.0, 0.0] + employment
     table["businesses"] = [1, 1] + [100] * n
     table["business_births"] = [50, 50] + births
     table["business_deaths"] = [50, 50] + deaths
-    for target in v.TRAINING_TARGETS:
+    for target in v.CONSTANT_TARGETS:
         table[target] = [99.0, 99.0] + [targets[target]] * n
+    table["job_entries_churned_6m"] = [99, 99] + [4] * n  # 4 of 10 entrants: 0.40
+    table["job_entries_sustained_6m"] = [0, 0] + [6] * n
+    table["hires_job_to_job"] = [99, 99] + [9] * n  # 9 of 20 hires: 0.45
+    table["hires_residents"], table["hires_residents_ttwa"] = [0, 0] + [15] * n, [0, 0] + [5] * n
     return pd.DataFrame(table)
 
 
@@ -62,6 +68,20 @@ def test_business_rates_are_annual_per_live_business():
     # 1 death in 4 months -> 3 a year -> 0.03, below the 0.08-0.12 range.
     assert table.loc["business_death_rate_annual", "mean"] == pytest.approx(0.03)
     assert table.loc["business_death_rate_annual", "status"] == v.FAIL
+
+
+def test_ratio_targets_sum_numerators_and_denominators_over_the_period():
+    table = by_target(v.compute_targets([SEED_1]))
+    assert table.loc["churn_6m_share", "mean"] == pytest.approx(0.40)
+    assert table.loc["job_to_job_share_of_hires", "mean"] == pytest.approx(0.45)
+    no_entries = SEED_1.assign(job_entries_churned_6m=0, job_entries_sustained_6m=0)
+    assert by_target(v.compute_targets([no_entries])).loc["churn_6m_share", "status"] == v.NO_DATA
+
+
+def test_every_target_at_its_published_value_passes():
+    table = v.compute_targets([SEED_1.assign(employment_rate_district=0.68, business_deaths=1)])
+    assert v.all_pass(table), table[table["status"] != v.PASS]
+    assert len(table) == len(v.load_targets()) == 25
 
 
 def test_monthly_suffix_targets_use_plain_columns():

@@ -40,13 +40,31 @@ NO_DATA = "NO DATA"
 COLUMN_ALIASES = {
     "job_finding_rate_monthly": "job_finding_rate",
     "separation_rate_monthly": "separation_rate",
+    "business_engagement_share_lsp": "business_engagement_share",
 }
+RATIO_TARGETS = {  # target: (numerator columns, denominator columns), summed over the period
+    "churn_6m_share": (("job_entries_churned_6m",),
+                       ("job_entries_churned_6m", "job_entries_sustained_6m")),
+    "job_to_job_share_of_hires": (("hires_job_to_job",),
+                                  ("hires_residents", "hires_residents_ttwa")),
+}
+# target: (the lever the paired run leaves out, months after the programme ended)
+PAIRED_EFFECTS = {
+    "training_effect_year1_pp": ("skills", (0, 11)),
+    "training_effect_year2_pp": ("skills", (12, 23)),
+    "training_effect_year3_pp": ("skills", (24, 35)),
+    # 12-24 months after the start of a six-month health place (A90)
+    "health_effect_year2_pp": ("health", (6, 17)),
+    "employment_support_effect_year1_pp": ("employment_support", (0, 11)),
+    "employment_support_effect_year3_pp": ("employment_support", (24, 35)),
+}
+RUN_TARGETS = ("firm_survival_1y", "firm_survival_5y")  # keys of the run summary
 BUSINESS_RATES = {
     "business_birth_rate_annual": "business_births",
     "business_death_rate_annual": "business_deaths",
 }
 NOT_SIMULATED_PREFIXES: dict[str, str] = {}  # target prefixes the model cannot produce yet
-TRAINING_TARGETS = {f"training_effect_year{k}_pp": k for k in (1, 2, 3)}
+CONSTANT_TARGETS = (*PAIRED_EFFECTS, *RUN_TARGETS)  # one value per seed, as a column
 
 
 def load_targets() -> pd.DataFrame:
@@ -82,17 +100,36 @@ def target_value(target: str, programme: pd.DataFrame) -> float:
     Raises:
         KeyError: the monthly table lacks the column the target needs.
     """
-    if target in TRAINING_TARGETS:
-        column = target
-        if column not in programme:
-            raise KeyError(column)
-        return float(programme[column].iloc[0]) if len(programme) else math.nan
+    if target in CONSTANT_TARGETS:
+        if target not in programme:
+            raise KeyError(target)
+        return float(programme[target].iloc[0]) if len(programme) else math.nan
     if target in BUSINESS_RATES:
         return _annual_business_rate(programme, BUSINESS_RATES[target])
+    if target in RATIO_TARGETS:
+        return _summed_ratio(programme, *RATIO_TARGETS[target])
     column = COLUMN_ALIASES.get(target, target)
     if column not in programme:
         raise KeyError(column)
     return float(programme[column].mean()) if len(programme) else math.nan
+
+
+def _summed_ratio(programme: pd.DataFrame, numerator, denominator) -> float:
+    """Sum of the numerator columns over the sum of the denominator columns."""
+    for column in (*numerator, *denominator):
+        if column not in programme:
+            raise KeyError(column)
+    den = sum(programme[c].sum() for c in denominator)
+    return float(sum(programme[c].sum() for c in numerator) / den) if den > 0 else math.nan
+
+
+def _needed_column(target: str) -> str:
+    """The monthly column a target cannot do without (to tell no output from no data)."""
+    if target in BUSINESS_RATES:
+        return "businesses"
+    if target in RATIO_TARGETS:
+        return RATIO_TARGETS[target][0][0]
+    return COLUMN_ALIASES.get(target, target)
 
 
 def _annual_business_rate(programme: pd.DataFrame, events_column: str) -> float:
@@ -164,7 +201,7 @@ def _status(target: str, mean: float, row: dict, columns: set) -> tuple[str, str
     reason = not_simulated_reason(target)
     if reason:
         return NOT_SIMULATED, reason
-    needed = "businesses" if target in BUSINESS_RATES else COLUMN_ALIASES.get(target, target)
+    needed = _needed_column(target)
     if columns and needed not in columns:
         return NO_OUTPUT, f"the monthly table has no column {needed!r}"
     if math.isnan(mean):
@@ -187,26 +224,32 @@ def baseline_scenario(preset: str, overrides: dict | None = None) -> Scenario:
                     params=params, policy=Policy("lsp"), shocks=(), source="validation")
 
 
-def baseline_pair(scenario: Scenario, seed: int) -> Pair:
-    """The baseline and, with the same seed, a run whose skills lever spends nothing and
-    which follows the same trainees."""
-    return Pair(scenario, seed, comparison=scenario, disabled=("skills",))
+PAIRED_LEVERS = tuple(dict.fromkeys(lever for lever, _ in PAIRED_EFFECTS.values()))
 
 
-def baseline_monthly(pair: Result) -> pd.DataFrame:
-    """The baseline run's monthly table, with the seed's training effects as constant
-    columns."""
-    monthly = pair.arm_monthly()
-    for target, year in TRAINING_TARGETS.items():
-        monthly[target] = training_effect(pair.panel, year)
+def baseline_pair(scenario: Scenario, seed: int, lever: str) -> Pair:
+    """The baseline and, with the same seed, a run whose `lever` spends nothing and which
+    follows the same participants."""
+    return Pair(scenario, seed, comparison=scenario, disabled=(lever,))
+
+
+def baseline_monthly(pairs: dict[str, Result]) -> pd.DataFrame:
+    """The baseline run's monthly table, with the seed's paired effects and run-level
+    targets as constant columns. `pairs` maps each lever of PAIRED_LEVERS to its pair."""
+    first = next(iter(pairs.values()))
+    monthly = first.arm_monthly()
+    for target, (lever, months) in PAIRED_EFFECTS.items():
+        monthly[target] = paired_effect(pairs[lever].panel, lever, months)
+    for target in RUN_TARGETS:
+        monthly[target] = first.value(target)
     return monthly
 
 
-def training_effect(panel: pd.DataFrame, year: int) -> float:
-    """Trainees' employment minus the same people's without training, in year `year` after
-    their course ended (percentage points); NaN if no trainee is observed."""
-    months = panel["months_after"].between(12 * (year - 1), 12 * year - 1)
-    rows = panel[(panel["lever"] == "skills") & months]
+def paired_effect(panel: pd.DataFrame, lever: str, months: tuple[int, int]) -> float:
+    """Participants' employment minus the same people's in the run without `lever`, in
+    months `months` (inclusive) after their programme ended (percentage points); NaN if no
+    participant is observed."""
+    rows = panel[(panel["lever"] == lever) & panel["months_after"].between(*months)]
     observed = rows["observed"].sum()
     if observed == 0:
         return math.nan
@@ -218,6 +261,9 @@ def validate(preset: str, seeds: int, backend: Backend | None = None,
              overrides: dict | None = None, folder: str | Path | None = None,
              progress: bool = False) -> pd.DataFrame:
     """Run the baseline of `preset` for seeds 1..`seeds` and compare with the targets.
+
+    Each seed runs one pair per lever whose effect is a target (skills, health,
+    employment support): the baseline, and the baseline without that lever.
 
     Args:
         preset: a preset name from `sim.params.PRESETS`.
@@ -231,9 +277,11 @@ def validate(preset: str, seeds: int, backend: Backend | None = None,
         The validation table, one row per target (see `summarise`).
     """
     scenario = baseline_scenario(preset, overrides)  # fails fast on a bad override
-    pairs = evaluate([baseline_pair(scenario, seed) for seed in range(1, seeds + 1)],
-                     backend, folder, progress)
-    return compute_targets([baseline_monthly(pair) for pair in pairs])
+    units = [baseline_pair(scenario, seed, lever) for seed in range(1, seeds + 1)
+             for lever in PAIRED_LEVERS]
+    results = iter(evaluate(units, backend, folder, progress))
+    per_seed = [{lever: next(results) for lever in PAIRED_LEVERS} for _ in range(seeds)]
+    return compute_targets([baseline_monthly(pairs) for pairs in per_seed])
 
 
 def all_pass(table: pd.DataFrame) -> bool:

@@ -157,6 +157,8 @@ def hire(model, people: np.ndarray, employer: np.ndarray, zone: np.ndarray, rng)
     firms.vacancies[: firms.n] -= filled.astype(firms.vacancies.dtype)
     model.counters.resident_hires = int(at_firm.sum())
     model.counters.resident_hires_ttwa = int((~at_firm).sum())
+    model.counters.resident_hires_job_to_job = int(np.count_nonzero(
+        model.prev_status[people] == EMPLOYED))
 
 
 def fill_with_incommuters(model) -> None:

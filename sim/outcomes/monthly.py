@@ -128,8 +128,11 @@ def jobs(model) -> dict:
         "hires_residents": int(f.resident_hires),
         "hires_incommuters": int(f.incommuter_hires),
         "hires_residents_ttwa": int(f.resident_hires_ttwa),
+        "hires_job_to_job": int(f.resident_hires_job_to_job),
         "fill_rate": _rate(hires, f.vacancies),
         "mean_commute_km": commute_km(model),
+        "micro_firm_share": _rate(np.count_nonzero((total >= 1) & (total <= 9)),
+                                  np.count_nonzero(total >= 1)),
     }
 
 
@@ -147,8 +150,12 @@ def _jobs():
             o("hires_incommuters", "in-commuters hired by district firms", "hires"),
             o("hires_residents_ttwa", "residents hired into travel-to-work-area jobs", "hires",
               HIGHER, True),
+            o("hires_job_to_job", "resident hires of people in work the month before",
+              "hires"),
             o("fill_rate", "share of open vacancies filled this month", "share"),
-            o("mean_commute_km", "mean commute of employed residents", "km"))
+            o("mean_commute_km", "mean commute of employed residents", "km"),
+            o("micro_firm_share", "share of employing businesses with 1-9 employees",
+              "share"))
 
 
 def commute_km(model) -> float:
@@ -295,6 +302,23 @@ def _programme():
                 "share", HIGHER, True) for k in HORIZONS))
 
 
+def job_entries(model) -> dict:
+    """Entries into work from unemployment or inactivity, and how they turned out six
+    months on (sim.cohort.JobEntries)."""
+    entries = model.job_entries
+    return {"job_entries": entries.entered, "job_entries_churned_6m": entries.churned,
+            "job_entries_sustained_6m": entries.sustained}
+
+
+def _job_entries():
+    return (o("job_entries", "residents entering work from unemployment or inactivity",
+              "residents a month"),
+            o("job_entries_churned_6m", "entrants out of work again within six months",
+              "residents a month", LOWER),
+            o("job_entries_sustained_6m", "entrants still in work six months on",
+              "residents a month", HIGHER))
+
+
 GROUPS_OF_THE_MONTH = (
     Group("labour_rates", MONTHLY, lambda: tuple(_labour_rates()), labour_rates),
     Group("flows", MONTHLY, lambda: tuple(_flows()), flows),
@@ -305,6 +329,7 @@ GROUPS_OF_THE_MONTH = (
     Group("places", MONTHLY, _places, places),
     Group("partners", MONTHLY, _partners, partners),
     Group("programme", MONTHLY, _programme, programme),
+    Group("job_entries", MONTHLY, _job_entries, job_entries),
 )
 
 

@@ -107,10 +107,37 @@ def _spend_by_lever():
                    "and aligned money)", "GBP") for lever in registry.levers())
 
 
+SURVIVAL_YEARS = (1, 5)
+
+
+def business_demography(model) -> dict:
+    """Survival of the businesses born in the programme period: the share still active one
+    and five years after birth, among births at least that long before the run ended
+    (ONS Business Demography's survival rates)."""
+    events = model.records["business_events"]
+    born = {e["business_id"]: e["month"] for e in events
+            if e["event"] == "birth" and e["month"] > model.p.burn_in_months}
+    died = {e["business_id"]: e["month"] for e in events if e["event"] == "death"}
+    out = {}
+    for years in SURVIVAL_YEARS:
+        horizon = 12 * years
+        followed = [b for b, month in born.items() if month + horizon <= model.month]
+        alive = sum(died.get(b, np.inf) > born[b] + horizon for b in followed)
+        out[f"firm_survival_{years}y"] = alive / len(followed) if followed else float("nan")
+    return out
+
+
+def _business_demography():
+    return tuple(o(f"firm_survival_{years}y", f"share of business births still active "
+                   f"{years} year{'s' * (years > 1)} on", "share", HIGHER, True)
+                 for years in SURVIVAL_YEARS)
+
+
 GROUPS_OF_THE_RUN = (
     Group("programme_totals", RUN, _programme_totals, programme_totals),
     Group("final_year", RUN, _final_year, final_year),
     Group("spend_by_lever", RUN, _spend_by_lever, spend_by_lever),
+    Group("business_demography", RUN, _business_demography, business_demography),
 )
 
 
