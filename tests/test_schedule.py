@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from sim.model import SCHEDULE, LocalEconomy
+from sim.policy.spec import Policy
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "odd.md"
 
@@ -37,10 +38,21 @@ def test_step_runs_the_plan(town_params, monkeypatch):
     assert ran == [stage.name for stage in SCHEDULE]
 
 
-def test_the_cohort_is_fixed_in_its_own_stage_at_programme_month_one(town_params):
+def test_the_cohort_is_fixed_before_the_partnership_stage_from_the_end_of_burn_in(
+        town_params):
+    """The cohort is every deprived resident out of work (students apart) at the end of
+    burn-in, fixed before anything of programme month 1 happens."""
+    import numpy as np
+
+    from sim.population import EMPLOYED, INACTIVE, STUDENT
+
     short = town_params.replace(burn_in_months=2, programme_months=3)
-    model = LocalEconomy(short, rng=1).run(2)
-    assert model.cohort is None
-    form = next(stage for stage in SCHEDULE if stage.name == "cohort")
+    model = LocalEconomy(short, rng=1, policy=Policy("coalition")).run(2)
+    res = model.residents
+    out_of_work = (res.status != EMPLOYED) & ~((res.status == INACTIVE)
+                                                & (res.reason == STUDENT))
+    expected = np.flatnonzero(res.deprived & out_of_work)
+    names = [stage.name for stage in SCHEDULE]
+    assert model.cohort is None and names.index("cohort") < names.index("partnership")
     model.step()
-    assert model.cohort is not None and form.run.__module__ == "sim.cohort"
+    assert np.array_equal(model.cohort.slot, expected)
