@@ -44,7 +44,6 @@ DEADWEIGHT_WINDOW = (6, 12)  # months after the programme ended, inclusive
 def measure_label(measure: str) -> str:
     """The label of an additionality measure, with its unit."""
     return outcomes.lookup(measure, outcomes.COMPARISON).titled()
-  # months after the programme ended, inclusive
 
 
 def pairs_for(scenarios: list[Scenario], comparison: Scenario | None, seeds) -> list[Pair]:
@@ -189,14 +188,14 @@ def format_comparison(diff: pd.DataFrame, extra: pd.DataFrame, a_name: str, b_na
     """A plain-text report: differences with 95% intervals, then additionality measures."""
     lines = [f"{a_name} vs {b_name}: seeds {seeds[0]}..{seeds[-1]} ({len(seeds)} paired runs, "
              "common random numbers)", "",
-             f"{'outcome':55s} {'scenario':>12s} {'comparison':>12s} {'difference':>12s}  95% CI"]
+             f"{'outcome':60s} {'scenario':>12s} {'comparison':>12s} {'difference':>12s}  95% CI"]
     for r in diff.itertuples():
-        lines.append(f"{r.label:55.55s} {fmt(r.scenario):>12s} {fmt(r.comparison):>12s} "
+        lines.append(f"{r.label:60.60s} {fmt(r.scenario):>12s} {fmt(r.comparison):>12s} "
                      f"{fmt(r.difference):>12s}  [{fmt(r.ci_low)}, {fmt(r.ci_high)}]")
     if extra.empty:
         return "\n".join(lines)
-    lines += ["", f"{'measure':55s} {'estimate':>12s}  95% CI (ratios: bootstrap over seeds)"]
+    lines += ["", f"{'measure':60s} {'estimate':>12s}  95% CI (ratios: bootstrap over seeds)"]
     for r in extra.itertuples():
-        lines.append(f"{measure_label(r.measure):55.55s} {fmt(r.estimate):>12s}  "
+        lines.append(f"{measure_label(r.measure):60.60s} {fmt(r.estimate):>12s}  "
                      f"[{fmt(r.ci_low)}, {fmt(r.ci_high)}]")
     return "\n".join(lines)

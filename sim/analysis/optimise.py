@@ -263,14 +263,24 @@ def pareto_front(evaluated: pd.DataFrame) -> pd.DataFrame:
     return rows.loc[keep]
 
 
+def _verdict(result: OptimiseResult) -> str:
+    """Whether the best mix beats the given one, in words, by the 95% interval."""
+    if result.beats_given:
+        return "The best mix beats the scenario as given: the 95% interval excludes zero."
+    _, low, high = result.difference
+    if (high < 0) if result.objective.direction == outcomes.HIGHER else (low > 0):
+        return ("On fresh seeds the best candidate of the search does worse than the scenario "
+                "as given (the 95% interval lies on the worse side of zero): keep the given "
+                "mix.")
+    return ("The search could not show that any mix beats the scenario as given: the 95% "
+            "interval of the difference includes zero (more seeds or a larger search "
+            "budget may settle it).")
+
+
 def format_result(result: OptimiseResult, scenario_name: str) -> str:
     label = f"net {result.objective.label}"
     d, low, high = result.difference
-    verdict = ("The best mix beats the scenario as given: the 95% interval excludes zero."
-               if result.beats_given else
-               "The search could not show that any mix beats the scenario as given: the 95% "
-               "interval of the difference includes zero (more seeds or a larger search "
-               "budget may settle it).")
+    verdict = _verdict(result)
     lines = [f"Optimising {scenario_name}: {label}; {result.runs} simulations",
              f"  given mix: {result.given.label()}",
              f"    objective on fresh seeds: {_ci(result.given_value)}",

@@ -120,13 +120,18 @@ def spending_table(comparison: Comparison) -> pd.DataFrame:
     scenario: every lever the runs had, plug-ins included."""
     rows = []
     for scenario, pairs in zip(comparison.scenarios, comparison.pairs, strict=True):
-        spent = {lv: _values(pairs, f"spend_{lv.name}").mean() for lv in registry.levers()
-                 if f"spend_{lv.name}" in pairs[0].summary.columns}
+        levers = [c.removeprefix("spend_") for c in pairs[0].summary.columns
+                  if c.startswith("spend_")]  # the levers the runs had
+        spent = {lever: _values(pairs, f"spend_{lever}").mean() for lever in levers}
         total = sum(spent.values())
-        rows += [{"scenario": scenario.name, "lever": lv.name, "label": lv.label,
+        rows += [{"scenario": scenario.name, "lever": lever, "label": _lever_label(lever),
                   "spent": value, "share": value / total if total else float("nan")}
-                 for lv, value in spent.items()]
+                 for lever, value in spent.items()]
     return pd.DataFrame(rows, columns=["scenario", "lever", "label", "spent", "share"])
+
+
+def _lever_label(name: str) -> str:
+    return registry.get(name).label if name in registry.names() else name
 
 
 def text_summary(comparison: Comparison, table: pd.DataFrame) -> str:

@@ -30,6 +30,7 @@ import pandas as pd
 from sim.backends import Backend
 from sim.evaluate import Pair, Result, evaluate
 from sim.params import Params
+from sim.policy.levers import health
 from sim.policy.spec import Policy
 from sim.scenario import Scenario
 
@@ -53,8 +54,8 @@ PAIRED_EFFECTS = {
     "training_effect_year1_pp": ("skills", (0, 11)),
     "training_effect_year2_pp": ("skills", (12, 23)),
     "training_effect_year3_pp": ("skills", (24, 35)),
-    # 12-24 months after the start of a six-month health place (A90)
-    "health_effect_year2_pp": ("health", (6, 17)),
+    # 12-24 months after the start of a health place (A90)
+    "health_effect_year2_pp": ("health", (12 - health.MONTHS, 23 - health.MONTHS)),
     "employment_support_effect_year1_pp": ("employment_support", (0, 11)),
     "employment_support_effect_year3_pp": ("employment_support", (24, 35)),
 }

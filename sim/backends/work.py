@@ -96,12 +96,14 @@ def _exit_with_parent(parent_pid: int, every: float = 1.0) -> None:
 
 
 def fingerprint() -> dict:
-    """Versions that shape results, to detect workers that differ from the main process."""
+    """Versions that shape results, to detect workers that differ from the main process
+    (`code`: a digest of the model's source, sim.evaluate.units.code_version)."""
     import platform
 
     import numpy
 
     import sim
+    from sim.evaluate.units import code_version
 
     return {"python": platform.python_version(), "numpy": numpy.__version__,
-            "sim": sim.__version__}
+            "sim": sim.__version__, "code": code_version()}

@@ -92,7 +92,8 @@ class _Evaluation:
         from tqdm import tqdm
 
         if self.todo:
-            with tqdm(total=len(self.todo), unit="run", disable=not self.progress,
+            # disable=None: no bar where stderr is not a terminal (CI logs)
+            with tqdm(total=len(self.todo), unit="run", disable=None if self.progress else True,
                       file=sys.stderr, dynamic_ncols=True) as bar:
                 (backend or Backend()).run(_Work(), (Task((u,)) for u in self.todo),
                                            lambda task, results: self.done(task, results, bar))

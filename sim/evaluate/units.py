@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import json
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -76,20 +77,40 @@ class Result:
         return rows.drop(columns="arm").reset_index(drop=True)
 
 
+# The parts of `sim` that determine a unit's tables: not the commands, reports, dashboard
+# or the experiment and sensitivity machinery around them.
+NOT_RESULTS = ("analysis", "backends", "experiments", "sensitivity", "viz", "cli.py", "io.py",
+               "runner.py")
+
+
 @functools.cache
 def code_version() -> str:
-    """A digest of the `sim` package's source: stored units of other code are not reused."""
+    """A digest of the source that determines results (the model and this layer) and of
+    numpy's version, so that stored units of other code are not reused."""
+    import numpy
+
     import sim
 
-    digest = hashlib.sha256(sim.__version__.encode())
-    for path in sorted(Path(sim.__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
+    root = Path(sim.__file__).parent
+    digest = hashlib.sha256(f"{sim.__version__} numpy {numpy.__version__}".encode())
+    for path in sorted(root.rglob("*.py")):
+        if path.relative_to(root).parts[0] not in NOT_RESULTS:
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _plugin_source(lever: Lever) -> str:
+    """A digest of a plug-in lever's module source ("" for built-in levers)."""
+    if lever in registry.BUILT_IN:
+        return ""
+    module = inspect.getmodule(lever.deliver)
+    path = inspect.getsourcefile(module) if module is not None else None
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16] if path else "unknown"
 
 
 def _digest(doc: dict, levers: tuple[Lever, ...]) -> str:
     """A digest of what determines a unit's result: the inputs, the levers, the code."""
-    plugins = [f"{lv.deliver.__module__}:{lv.name}" for lv in levers]
+    plugins = [[lv.name, lv.deliver.__module__, _plugin_source(lv)] for lv in levers]
     text = json.dumps({"code": code_version(), "levers": plugins, **doc}, sort_keys=True,
                       default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]

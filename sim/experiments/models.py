@@ -131,7 +131,7 @@ def apply_policy(policy, values: dict):
 
 
 def measure_local_economy(outcome, params, outcomes: tuple[Outcome, ...]) -> tuple[dict, dict]:
-    """Scalars and series of a finished LocalEconomy run (a `sim.evaluate.Outcome`)."""
+    """Scalars and series of a finished LocalEconomy run (a `sim.evaluate.Result`)."""
     summary = outcome.row()
     months = outcome.series("month").astype(np.int64)
     programme = (params.burn_in_months + 1, params.burn_in_months + params.programme_months)

@@ -54,7 +54,7 @@ class OutcomeDef:
 
     def better(self, a: float, b: float) -> bool | None:
         """Whether `a` is better than `b` (None when neither way is better, or equal)."""
-        if self.direction == NEITHER or a == b:
+        if self.direction == NEITHER or a == b or a != a or b != b:  # NaN: no verdict
             return None
         return (a > b) == (self.direction == HIGHER)
 

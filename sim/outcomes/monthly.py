@@ -100,10 +100,12 @@ def inactivity_detail(model) -> dict:
 
 
 def _inactivity_detail():
+    # composition shares: helping one group of the unemployed or inactive moves them either
+    # way, so neither direction is better
     return (o("long_term_sick_share_of_inactive_deprived", "long-term sick share of the "
-              "inactive, deprived neighbourhoods", "share", LOWER, True),
+              "inactive, deprived neighbourhoods", "share", net=True),
             o("long_term_unemployed_share", "share of the unemployed out of work a year or more",
-              "share", LOWER, True),
+              "share", net=True),
             o("students", "inactive residents in education", "residents"))
 
 
@@ -314,7 +316,7 @@ def _job_entries():
     return (o("job_entries", "residents entering work from unemployment or inactivity",
               "residents a month"),
             o("job_entries_churned_6m", "entrants out of work again within six months",
-              "residents a month", LOWER),
+              "residents a month"),
             o("job_entries_sustained_6m", "entrants still in work six months on",
               "residents a month", HIGHER))
 

@@ -35,7 +35,8 @@ def programme_totals(model) -> dict:
     return {
         "cohort_size": len(cohort.slot) if cohort is not None else 0,
         **(cohort.counts() if cohort is not None else {f"reengaged_{k}m": 0 for k in HORIZONS}),
-        **(cohort.shares() if cohort is not None else {}),
+        **(cohort.shares() if cohort is not None
+           else {f"reengaged_{k}m_share": float("nan") for k in HORIZONS}),
         "regeneration_spend": float(model.ledger.spent[0].sum()),
         "mainstream_aligned_spend": float(model.ledger.spent[1].sum()),
         "one_stop_shop_spend": float(sum(r["one_stop_shop_spend"] for r in monthly)),

@@ -170,3 +170,37 @@ def test_the_comparison_report_and_the_outcome_registry_see_the_new_lever(mentor
     assert "Mentoring" in (folder / "report.html").read_text()
     assert outcomes.lookup("spend_mentoring", outcomes.MONTHLY).unit == "GBP a month"
     assert "spend_mentoring" in outcomes.names(outcomes.RUN)
+
+
+def test_a_worker_refuses_to_run_plug_ins_in_another_order():
+    second = replace(MENTORING, name="coaching", cost_param="coaching_cost",
+                     params=(replace(MENTORING.params[0], name="coaching_cost"),),
+                     state=(("coaching_left", "int16"),),
+                     streams=(("lever_coaching", "who gets a coach"),))
+    wanted = (*registry.BUILT_IN, MENTORING, second)
+    with registry.registered(second), pytest.raises(ValueError, match="differ"):
+        with registry.using(wanted):  # here `coaching` came first
+            pass
+    assert registry.names() == tuple(lv.name for lv in registry.BUILT_IN)
+
+
+def test_threads_of_one_worker_share_the_plug_ins_they_use():
+    import threading
+
+    wanted = (*registry.BUILT_IN, MENTORING)
+    inside, leave = threading.Event(), threading.Event()
+
+    def other_unit():
+        with registry.using(wanted):
+            inside.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=other_unit)
+    thread.start()
+    inside.wait(10)
+    with registry.using(wanted):
+        pass  # this unit ends first: the other one still needs mentoring
+    assert "mentoring" in registry.names()
+    leave.set()
+    thread.join()
+    assert "mentoring" not in registry.names()

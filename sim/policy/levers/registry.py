@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import difflib
 import math
+import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -184,25 +186,44 @@ def plugins() -> tuple[Lever, ...]:
     return tuple(lv for lv in _LEVERS.values() if lv not in BUILT_IN)
 
 
+_USING_LOCK = threading.Lock()
+_USERS: Counter = Counter()  # plug-ins registered by `using`: blocks still running with them
+
+
 @contextmanager
 def using(levers: tuple[Lever, ...]) -> Iterator[None]:
     """Register, for the duration of a `with` block, the plug-ins of `levers` that are not
     registered here: a worker process runs a unit with the levers it was built with.
+    Threads of one worker (a Dask worker with several) share the registrations; the last
+    block to end removes them.
 
     Raises:
-        ValueError: a registered plug-in that `levers` does not have (the run would differ).
+        ValueError: the registry here would run other levers, or in another order.
     """
-    extra = [lv.name for lv in plugins() if lv not in levers]
-    if extra:
-        raise ValueError(f"plug-in lever(s) {extra} are registered here but not in the run")
-    added = [lv for lv in levers if lv.name not in _LEVERS]
-    for lever in added:
-        register(lever)
+    with _USING_LOCK:
+        added = [lv for lv in levers if lv.name not in _LEVERS]
+        for lever in added:
+            register(lever)
+        _USERS.update(lv.name for lv in levers if lv.name in _USERS or lv in added)
+        if levers != tuple(_LEVERS.values()):
+            _release(levers)
+            raise ValueError(f"the run's levers ({', '.join(lv.name for lv in levers)}) differ "
+                             f"from those registered here ({', '.join(names())})")
     try:
         yield
     finally:
-        for lever in reversed(added):
-            unregister(lever.name)
+        with _USING_LOCK:
+            _release(levers)
+
+
+def _release(levers: tuple[Lever, ...]) -> None:
+    """One `using` block fewer for each of `levers`; unregister those nobody uses now."""
+    for lever in reversed(levers):
+        if _USERS[lever.name] > 0:
+            _USERS[lever.name] -= 1
+            if _USERS[lever.name] == 0:
+                del _USERS[lever.name]
+                unregister(lever.name)
 
 
 @contextmanager
