@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from sim.backends import Backend
-from sim.evaluate import Pair, Result, evaluate
+from sim.evaluate import Fan, Result, evaluate
 from sim.params import Params
 from sim.policy.levers import health
 from sim.policy.spec import Policy
@@ -228,21 +228,21 @@ def baseline_scenario(preset: str, overrides: dict | None = None) -> Scenario:
 PAIRED_LEVERS = tuple(dict.fromkeys(lever for lever, _ in PAIRED_EFFECTS.values()))
 
 
-def baseline_pair(scenario: Scenario, seed: int, lever: str) -> Pair:
-    """The baseline and, with the same seed, a run whose `lever` spends nothing and which
-    follows the same participants."""
-    return Pair(scenario, seed, comparison=scenario, disabled=(lever,))
+def baseline_runs(scenario: Scenario, seed: int) -> Fan:
+    """The baseline and, with the same seed, one run for each lever of PAIRED_LEVERS in
+    which that lever spends nothing, each following the baseline's participants."""
+    return Fan(scenario, seed, without=PAIRED_LEVERS)
 
 
-def baseline_monthly(pairs: dict[str, Result]) -> pd.DataFrame:
+def baseline_monthly(runs: Result) -> pd.DataFrame:
     """The baseline run's monthly table, with the seed's paired effects and run-level
-    targets as constant columns. `pairs` maps each lever of PAIRED_LEVERS to its pair."""
-    first = next(iter(pairs.values()))
-    monthly = first.arm_monthly()
+    targets as constant columns."""
+    monthly = runs.arm_monthly()
     for target, (lever, months) in PAIRED_EFFECTS.items():
-        monthly[target] = paired_effect(pairs[lever].panel, lever, months)
+        panel = runs.panel[runs.panel["arm"] == f"without_{lever}"]
+        monthly[target] = paired_effect(panel, lever, months)
     for target in RUN_TARGETS:
-        monthly[target] = first.value(target)
+        monthly[target] = runs.value(target)
     return monthly
 
 
@@ -263,8 +263,8 @@ def validate(preset: str, seeds: int, backend: Backend | None = None,
              progress: bool = False) -> pd.DataFrame:
     """Run the baseline of `preset` for seeds 1..`seeds` and compare with the targets.
 
-    Each seed runs one pair per lever whose effect is a target (skills, health,
-    employment support): the baseline, and the baseline without that lever.
+    Each seed runs the baseline once and, for each lever whose effect is a target
+    (skills, health, employment support), the baseline without that lever.
 
     Args:
         preset: a preset name from `sim.params.PRESETS`.
@@ -278,11 +278,9 @@ def validate(preset: str, seeds: int, backend: Backend | None = None,
         The validation table, one row per target (see `summarise`).
     """
     scenario = baseline_scenario(preset, overrides)  # fails fast on a bad override
-    units = [baseline_pair(scenario, seed, lever) for seed in range(1, seeds + 1)
-             for lever in PAIRED_LEVERS]
-    results = iter(evaluate(units, backend, folder, progress))
-    per_seed = [{lever: next(results) for lever in PAIRED_LEVERS} for _ in range(seeds)]
-    return compute_targets([baseline_monthly(pairs) for pairs in per_seed])
+    units = [baseline_runs(scenario, seed) for seed in range(1, seeds + 1)]
+    return compute_targets([baseline_monthly(runs)
+                            for runs in evaluate(units, backend, folder, progress)])
 
 
 def all_pass(table: pd.DataFrame) -> bool:

@@ -9,7 +9,7 @@ each gains resume, failure isolation and Dask. Analysis reads the tables an
 
 from sim.evaluate.build import build_model, counterfactual
 from sim.evaluate.engine import EvaluationError, FolderBusy, evaluate
-from sim.evaluate.units import COMPARISON, SCENARIO, Pair, Result, Run
+from sim.evaluate.units import COMPARISON, SCENARIO, Fan, Pair, Result, Run
 
-__all__ = ["COMPARISON", "SCENARIO", "EvaluationError", "FolderBusy", "Result", "Pair", "Run",
-           "build_model", "counterfactual", "evaluate"]
+__all__ = ["COMPARISON", "SCENARIO", "EvaluationError", "Fan", "FolderBusy", "Pair", "Result",
+           "Run", "build_model", "counterfactual", "evaluate"]

@@ -190,6 +190,43 @@ class Pair:
                        matched_panel(a, b))
 
 
+@dataclass(frozen=True)
+class Fan:
+    """`scenario` once, then for each lever of `without` a run with the same seed in which
+    that lever spends nothing, each following the scenario's participants: the lever
+    effects of `coalition validate`, with the scenario run once rather than once a lever.
+
+    The result's arms are "scenario" and "without_<lever>"; the monthly table holds the
+    scenario arm only, and the panel has one block per comparison arm (column `arm`).
+    """
+
+    scenario: Scenario
+    seed: int
+    without: tuple[str, ...]
+    levers: tuple[Lever, ...] = field(default_factory=registry.levers, repr=False)
+
+    @cached_property
+    def key(self) -> str:
+        return _digest({"kind": "fan", "seed": self.seed, "a": _identity(self.scenario),
+                        "without": list(self.without)}, self.levers)
+
+    def label(self) -> str:
+        return f"{self.scenario.name} without each of {', '.join(self.without)}, seed {self.seed}"
+
+    def execute(self) -> Result:
+        with registry.using(self.levers):
+            a = build_model(self.scenario, self.seed).run()
+            rows = [{"arm": SCENARIO, "seed": self.seed, **run_summary(a)}]
+            panels = []
+            for lever in self.without:  # one comparison model alive at a time
+                b = build_model(self.scenario, self.seed, watch=a.tracker.watch,
+                                disabled_levers=(lever,)).run()
+                rows.append({"arm": f"without_{lever}", "seed": self.seed, **run_summary(b)})
+                panels.append(matched_panel(a, b).assign(arm=f"without_{lever}"))
+        return Result(pd.DataFrame(rows), monthly_frame([(SCENARIO, a)]),
+                      pd.concat(panels, ignore_index=True) if panels else empty_panel())
+
+
 def monthly_frame(arms) -> pd.DataFrame:
     """The monthly tables of (arm, model) pairs, stacked with an `arm` column."""
     frames = [pd.DataFrame(model.records["monthly"]) for _, model in arms]

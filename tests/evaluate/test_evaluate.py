@@ -120,3 +120,16 @@ def test_outcomes_are_identical_on_every_backend(scenario):
         for a, b in zip(serial, evaluate(units, backend), strict=True):
             for table in ("summary", "monthly", "panel"):
                 pd.testing.assert_frame_equal(getattr(a, table), getattr(b, table))
+
+
+def test_a_fan_runs_the_scenario_once_and_each_lever_left_out(scenario):
+    """The same effects as one pair per lever, with the scenario run once."""
+    from sim.evaluate import Fan
+
+    fan = evaluate([Fan(scenario, 2, without=("skills", "health"))])[0]
+    assert list(fan.summary["arm"]) == [SCENARIO, "without_skills", "without_health"]
+    assert fan.value("spend_skills", "without_skills") == 0 < fan.value("spend_skills")
+    pair = evaluate([Pair(scenario, 2, scenario, disabled=("health",))])[0]
+    panel = fan.panel[fan.panel["arm"] == "without_health"].drop(columns="arm")
+    pd.testing.assert_frame_equal(panel.reset_index(drop=True), pair.panel)
+    pd.testing.assert_frame_equal(fan.arm_monthly(), pair.arm_monthly())
