@@ -1,4 +1,4 @@
-"""Run many units (runs, paired runs) on the backend layer, resumable from a folder.
+"""Run many units (runs, paired runs, fans) on the backend layer, resumable from a folder.
 
 `evaluate` runs every unit not already done on the chosen backend, one unit per
 task, and returns the outcomes in the order given. With a folder, each finished
@@ -55,7 +55,7 @@ def evaluate(units: Sequence, backend=None, folder: str | Path | None = None,
     """The outcome of every unit, in the order given.
 
     Args:
-        units: `Run`s and `Pair`s (duplicates run once).
+        units: `Run`s, `Pair`s and `Fan`s (duplicates run once).
         backend: where to run: a `Backend`, or a session of one kept open
             (`Backend.open()`); default serially in this process.
         folder: where finished units are kept, to resume an interrupted evaluation; the
