@@ -106,6 +106,12 @@ def test_a_failed_registration_leaves_nothing_behind():
         assert "mentoring" in registry.names()
 
 
+def test_a_lever_cannot_take_the_name_of_a_spending_column():
+    with pytest.raises(ValueError, match="spend_regeneration"):
+        registry.register(replace(MENTORING, name="regeneration"))
+    assert "mentoring_cost" not in REGISTRY
+
+
 def test_built_in_levers_cannot_be_removed():
     with pytest.raises(ValueError, match="built in"):
         registry.unregister("skills")

@@ -37,6 +37,7 @@ from sim.policy.levers import (
 from sim.policy.levers.base import GROUPS, UNITS, Lever
 
 _LEVERS: dict[str, Lever] = {}
+RESERVED = ("regeneration", "mainstream_aligned")  # spend_<name> columns that are not levers
 
 
 def levers() -> tuple[Lever, ...]:
@@ -103,6 +104,9 @@ def lags(p, among: tuple[Lever, ...]) -> np.ndarray:
 def _validate(lever: Lever, check_mix: bool = True) -> None:
     if not lever.name.isidentifier():
         raise ValueError(f"lever name {lever.name!r} must be a Python identifier")
+    if lever.name in RESERVED:
+        raise ValueError(f"lever name {lever.name!r} is taken by the column "
+                         f"spend_{lever.name} (reserved: {', '.join(RESERVED)})")
     if lever.name in _LEVERS:
         raise ValueError(f"lever {lever.name!r} is already registered")
     if not lever.groups <= set(GROUPS):
