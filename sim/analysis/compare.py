@@ -37,8 +37,14 @@ DIFFERENCES = ("reengaged_6m", "reengaged_3m", "reengaged_12m", "reengaged_6m_sh
                "employment_rate_deprived_end", "employment_rate_district_end", "jobs_total_end",
                "residents_employed_end", "wellbeing_deprived_end", "crime_deprived_end",
                "partner_engagement_mean_end", "business_engagement_share_end", "gva_end",
-               "private_investment")
+               "private_investment", "nonparticipant_employment")
 DEADWEIGHT_WINDOW = (6, 12)  # months after the programme ended, inclusive
+
+
+def difference_label(key: str) -> str:
+    """The label of a compared outcome: a run outcome, or one that needs both runs."""
+    level = outcomes.PAIR if key in outcomes.names(outcomes.PAIR) else outcomes.RUN
+    return outcomes.label(key, level)
 
 
 def measure_label(measure: str) -> str:
@@ -130,7 +136,7 @@ def differences(pairs: list[Result]) -> pd.DataFrame:
     for key in DIFFERENCES:
         a, b = _arrays(pairs, key)
         mean, low, high = t_interval(a - b)
-        rows.append({"outcome": key, "label": outcomes.label(key), "scenario": a.mean(),
+        rows.append({"outcome": key, "label": difference_label(key), "scenario": a.mean(),
                      "comparison": b.mean(), "difference": mean, "ci_low": low, "ci_high": high})
     return pd.DataFrame(rows)
 

@@ -28,6 +28,7 @@ from sim.cohort import PANEL_MONTHS
 from sim.evaluate.build import build_model, counterfactual
 from sim.outcomes import run_summary
 from sim.policy.levers import Lever, registry
+from sim.population import EMPLOYED
 from sim.scenario import Scenario
 
 SCENARIO, COMPARISON = "scenario", "comparison"
@@ -180,12 +181,14 @@ class Pair:
             b = build_model(self.against, self.seed, watch=a.tracker.watch,
                             disabled_levers=self.disabled).run()
         firms = assisted_firms(a)
+        bystanders = nonparticipants(a, b)
         rows = [{"arm": SCENARIO, "seed": self.seed, **run_summary(a),
                  "assisted_jobs": firm_jobs(a, firms),
-                 "assisted_incommuter_share": incommuter_share(a, firms)},
+                 "assisted_incommuter_share": incommuter_share(a, firms),
+                 **employment_of(a, bystanders)},
                 {"arm": COMPARISON, "seed": self.seed, **run_summary(b),
                  "assisted_jobs": firm_jobs(b, firms, same_firms_only=True),
-                 "assisted_incommuter_share": float("nan")}]
+                 "assisted_incommuter_share": float("nan"), **employment_of(b, bystanders)}]
         return Result(pd.DataFrame(rows), monthly_frame([(SCENARIO, a), (COMPARISON, b)]),
                        matched_panel(a, b))
 
@@ -259,6 +262,24 @@ def matched_panel(a, b) -> pd.DataFrame:
         "months_after": np.tile(np.arange(PANEL_MONTHS, dtype=np.int64), len(names)),
         "employed_scenario": count(pa[seen]), "employed_comparison": count(pb[seen]),
         "observed": count()})
+
+
+def nonparticipants(a, b) -> np.ndarray:
+    """Slots of residents who never took a place in run `a`, lived in the district before
+    the programme started, and are still there at the end of both runs: the same people in
+    both (the runs share their burn-in), whose employment shows crowding-out or spillover."""
+    res_a, res_b = a.residents, b.residents
+    resident_since = res_a.uid // res_a.n  # the month the person moved in (0: at the start)
+    same = (res_a.uid == res_b.uid) & (resident_since <= a.p.burn_in_months)
+    took_part = np.isin(res_a.uid, a.participants.columns()["uid"])
+    return np.flatnonzero(same & ~took_part)
+
+
+def employment_of(model, slots: np.ndarray) -> dict:
+    """Employment at the end of the run of the residents in `slots`, and how many they are."""
+    employed = model.residents.status[slots] == EMPLOYED
+    return {"nonparticipants": len(slots),
+            "nonparticipant_employment": float(employed.mean()) if len(slots) else float("nan")}
 
 
 def assisted_firms(model) -> np.ndarray:

@@ -17,7 +17,12 @@ def _pair():
             o("assisted_incommuter_share", "in-commuters' share of the assisted firms' jobs",
               "share"),
             o("participant_employment", "participants in work 6-12 months after their "
-              "programme (matched)", "share", HIGHER, True))
+              "programme (matched)", "share", HIGHER, True),
+            o("nonparticipants", "residents who never took a place, there from before the "
+              "programme to the end in both runs", "residents"),
+            # lower than without the programme: crowding-out; higher: spillover
+            o("nonparticipant_employment", "non-participants in work at the end (residents "
+              "throughout)", "share", HIGHER, True))
 
 
 def _comparison():

@@ -133,3 +133,21 @@ def test_a_fan_runs_the_scenario_once_and_each_lever_left_out(scenario):
     panel = fan.panel[fan.panel["arm"] == "without_health"].drop(columns="arm")
     pd.testing.assert_frame_equal(panel.reset_index(drop=True), pair.panel)
     pd.testing.assert_frame_equal(fan.arm_monthly(), pair.arm_monthly())
+
+
+def test_nonparticipants_are_the_same_people_in_both_runs_and_never_took_a_place(scenario):
+    import numpy as np
+
+    from sim.evaluate import build_model, counterfactual
+    from sim.evaluate.units import nonparticipants
+
+    a = build_model(scenario, 3).run()
+    b = build_model(counterfactual(scenario), 3, watch=a.tracker.watch).run()
+    slots = nonparticipants(a, b)
+    uid = a.residents.uid[slots]
+    assert len(slots) > a.residents.n / 2 and (uid == b.residents.uid[slots]).all()
+    assert (uid // a.residents.n <= scenario.params.burn_in_months).all()
+    assert len(a.participants) > 0 and not np.isin(uid, a.participants.columns()["uid"]).any()
+    pair = evaluate([Pair(scenario, 3)])[0]
+    assert pair.value("nonparticipants") == len(slots) == pair.value("nonparticipants",
+                                                                      COMPARISON)
