@@ -10,7 +10,6 @@ from sim import outcomes
 from sim.analysis import optimise, report
 from sim.analysis.compare import DIFFERENCES, difference_label
 from sim.evaluate import COMPARISON, Pair, counterfactual
-from sim.experiments.outcomes import local_economy_names
 from sim.viz.paired import HEADLINES
 
 
@@ -47,8 +46,6 @@ def test_direction_says_which_way_is_better():
 
 
 def test_projections_follow_the_registry():
-    assert local_economy_names() == (outcomes.names(outcomes.RUN),
-                                     outcomes.names(outcomes.MONTHLY))
     assert all(difference_label(key) for key in DIFFERENCES)
     assert all(outcomes.lookup(name, outcomes.MONTHLY) for name, _ in HEADLINES)
     assert report.headline_label("reengaged_6m", "net") == (

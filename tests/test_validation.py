@@ -74,6 +74,10 @@ def test_ratio_targets_sum_numerators_and_denominators_over_the_period():
     table = by_target(v.compute_targets([SEED_1]))
     assert table.loc["churn_6m_share", "mean"] == pytest.approx(0.40)
     assert table.loc["job_to_job_share_of_hires", "mean"] == pytest.approx(0.45)
+    uneven = SEED_1.assign(job_entries_churned_6m=[99, 99, 1, 0, 0, 4],
+                           job_entries_sustained_6m=[0, 0, 9, 0, 0, 1])
+    summed = by_target(v.compute_targets([uneven])).loc["churn_6m_share", "mean"]
+    assert summed == pytest.approx(5 / 15)  # not the mean of the monthly ratios (0.45)
     no_entries = SEED_1.assign(job_entries_churned_6m=0, job_entries_sustained_6m=0)
     assert by_target(v.compute_targets([no_entries])).loc["churn_6m_share", "status"] == v.NO_DATA
 
