@@ -17,6 +17,7 @@ _FIELDS = {
     "wage": np.float64, "required_skill": np.int8, "weight": np.float64, "cash": np.float64,
     "birth_month": np.int32, "death_month": np.int32, "incommuters": np.int32,
     "vacancies": np.int32, "desired": np.float64, "engaged": bool, "supported": bool,
+    "wage_premium": np.float64, "vacancy_months": np.int16,
 }
 
 

@@ -22,13 +22,14 @@ from sim.dynamics import people as people_dynamics
 from sim.dynamics import places as place_dynamics
 from sim.dynamics.setup import employ_initial_workers, initial_references
 from sim.dynamics.state import MonthCounters
+from sim.markets.ttwa import Ttwa
 from sim.params import Params
 from sim.policy import board as partnership
 from sim.policy import levers
 from sim.policy.budget import Ledger
 from sim.policy.levers import registry
 from sim.policy.spec import Policy, check_levers
-from sim.population import build_households, build_residents
+from sim.population import TTWA_EMPLOYER, build_households, build_residents
 from sim.residents import income
 from sim.rng import Streams
 from sim.space import build_neighbourhoods, build_network
@@ -85,6 +86,8 @@ class LocalEconomy(mesa.Model):
         self.residents_by_hood = np.bincount(self.residents.hood, minlength=self.hoods.n)
         self.firms = initial_businesses(self.p, self.hoods, self.residents_by_hood, setup)
         employ_initial_workers(self, setup)
+        self.ttwa = Ttwa.start(self.p, self.residents.n, int(self.firms.incommuters.sum()),
+                               int(np.count_nonzero(self.residents.employer == TTWA_EMPLOYER)))
         self.ref = initial_references(self)
         self.records = {"monthly": [], "business_events": [], "projects": []}
         self.pending_projects: list[dict] = []
@@ -205,10 +208,13 @@ SCHEDULE: tuple[Stage, ...] = (
           "engagement (sim/policy/board.py)"),
     Stage("delivery", levers.deliver, "money whose lag has passed arrives; each lever spends "
           "what it holds, in registry order (sim/policy/levers/)"),
-    Stage("businesses", firm_dynamics.update_businesses, "demand, accounts, exits, employment "
+    Stage("businesses", firm_dynamics.update_businesses, "demand (a recession's path), "
+          "accounts, exits, employment "
           "targets, lay-offs, vacancies, births, investment projects (sim/dynamics/firms.py)"),
-    Stage("labour_market", labour_dynamics.run_labour_market, "separations, activation, "
-          "search and matching, in-commuters (sim/dynamics/labour.py)"),
+    Stage("labour_market", labour_dynamics.run_labour_market, "the TTWA's own month, "
+          "separations, activation, one matching round for residents (unemployed and on the "
+          "job) and TTWA job seekers, in-commuters leaving, wage offers (sim/dynamics/labour.py, "
+          "sim/markets/ttwa.py)"),
     Stage("residents", people_dynamics.update_residents, "programmes run down (each lever's "
           "progress hook), health, attachment, spells, income, well-being "
           "(sim/dynamics/people.py)"),

@@ -96,7 +96,7 @@ _p("no_car_share_rest", 0.18, 0.05, 0.35, "share", "households without a car, ot
 _p("pt_reach_km", 6.0, 4.0, 10.0, "km", "job reach by public transport (about 45 minutes)",
    "[A]; JRF 2018: public transport constrains job access [S]")
 _p("car_reach_km", 20.0, 15.0, 30.0, "km", "job reach by car", "[A]")
-_p("search_distance_decay_km", 12.0, 2.0, 30.0, "km", "distance over which the attraction of "
+_p("search_distance_decay_km", 20.0, 2.0, 30.0, "km", "distance over which the attraction of "
    "a job zone falls by a factor e", "[A]; tuned to the mean commute target")
 
 # --- People ------------------------------------------------------------------------
@@ -115,24 +115,62 @@ _p("student_share", 0.22, 0.1, 0.35, "share", "share of non-health inactivity sp
 
 # --- Labour market ---------------------------------------------------------------------
 _group = "labour market"
-_p("search_intensity", 0.28, 0.02, 0.6, "probability/month", "chance that an unemployed "
+_p("search_intensity", 0.2, 0.02, 0.6, "probability/month", "chance that an unemployed "
    "resident with average employability applies for a job in a month", "[A] calibrated to "
    "job_finding_rate_monthly")
-_p("duration_scarring", 0.35, 0.0, 1.0, "per year", "proportional fall in search "
-   "effectiveness per year of unemployment", "[A]; direction [S] duration dependence "
-   "literature")
-_p("skill_search_effect", 0.25, 0.0, 0.6, "per skill level", "proportional rise in search "
-   "effectiveness per skill level above L2", "[A]")
+_p("on_the_job_search", 0.02, 0.0, 0.2, "probability/month", "chance that an employed resident "
+   "applies for another job in a month", "[S~] Longhi and Taylor 2007 (ISER 2007-06): in the "
+   "LFS about as many employed as unemployed people look for work; about 7% of the employed "
+   "times the unemployed's monthly application rate")
+_p("job_switch_gain", 0.05, 0.0, 0.3, "share", "wage rise an employed searcher needs to take "
+   "another job", "[S~] job-to-job movers gain about 5-10% in the LFS (Longhi and Taylor 2007); "
+   "[A] the threshold")
+_p("reservation_wage_ratio", 1.2, 1.0, 3.0, "ratio to benefits", "lowest wage an unemployed "
+   "resident takes, as a multiple of benefit income", "[A] work must pay more than benefits")
+_p("skill_wage_return", 0.08, 0.0, 0.2, "log points per level", "pay above (below) a job's "
+   "posted wage per qualification level above (below) the job's", "[S~] UK returns to "
+   "qualifications, about 8-12% per level (Dearden, McIntosh, Myck and Vignoles 2002)")
+_p("wage_offer_step", 0.01, 0.0, 0.05, "share/month", "rise in a firm's posted wage for each "
+   "month its vacancies go unfilled (and fall once they are filled)", "[A] posted-wage rule")
+_p("wage_offer_max_rise", 0.1, 0.0, 0.5, "share", "largest rise of a posted wage over the "
+   "firm's base wage", "[A]")
+_p("wage_curve_elasticity", 0.1, 0.0, 0.3, "elasticity", "fall in the TTWA's wage level per "
+   "proportional rise in its unemployment rate", "[S] Blanchflower and Oswald 1994, 1995 "
+   "(British wage curve, about -0.1)")
+_p("incommuter_search_rate", 0.012, 0.0, 1.0, "probability/month", "chance that an unemployed "
+   "TTWA resident applies for a district vacancy in a month", "[A] calibrated to "
+   "in_commuter_share_of_jobs")
+_p("ttwa_population_ratio", 5.0, 0.5, 20.0, "ratio", "working-age people in the rest of the "
+   "TTWA per working-age district resident", "[A] a TTWA of about six districts; tuned to mean_commute_km")
+_p("ttwa_activity_rate", 0.77, 0.6, 0.9, "share", "economic activity rate in the rest of the TTWA",
+   "[S] APS 2008-10: working-age activity rate in England about 76-77%")
+_p("ttwa_unemployment_rate", 0.07, 0.02, 0.2, "share", "unemployment rate in the rest of the TTWA "
+   "at the start", "[S] APS 2009-10: ILO unemployment rate in England about 7-8%")
+_p("ttwa_vacancy_rate", 0.02, 0.005, 0.05, "vacancies per job", "open vacancies per job in the "
+   "rest of the TTWA at the start", "[S] ONS Vacancy Survey: about 2 per 100 jobs in 2008, 1.6 in "
+   "2009")
+_p("ttwa_separation_rate", 0.005, 0.001, 0.02, "probability/month", "job-to-unemployment hazard "
+   "of people in the rest of the TTWA", "[S] ONS 2013 flows: about 1.4% of employed a quarter")
+_p("recession_demand_fall", 0.3, 0.0, 1.0, "share at size 1", "fall in local, external and TTWA "
+   "demand that a recession of size 1 works towards", "[A]; a size-0.3 recession (9% of "
+   "demand) is about the 2008-09 fall in UK output (6%) plus its local amplification")
+_p("recession_onset_months", 3.0, 1.0, 24.0, "months", "months for demand to close about 63% of "
+   "the gap to the recession's depth", "[A] UK output fell over four to five quarters in 2008-09")
+_p("recession_recovery_months", 24.0, 1.0, 120.0, "months", "months for demand to close about 63% "
+   "of the gap back to its normal level after a recession", "[S~] UK output took about five "
+   "years to regain its 2008 peak")
 _p("employer_stigma", 0.0, 0.0, 1.0, "score units", "score discount employers apply to "
    "applicants from deprived neighbourhoods", "[A]; 0 = no postcode discrimination")
 _p("skill_screen_penalty", 0.8, 0.0, 3.0, "per level", "fall in an under-qualified "
    "applicant's acceptance log-odds per skill level below the job's requirement", "[A]")
-_p("separation_base", 0.0026, 0.0005, 0.01, "probability/month", "job-to-unemployment hazard "
+_p("separation_base", 0.0018, 0.0005, 0.01, "probability/month", "job-to-unemployment hazard "
    "after the first months of a job", "[A] calibrated to separation_rate_monthly")
 _p("early_tenure_months", 6, 1, 24, "months", "length of the high-churn period of a new job",
    "[S~] DWP: many who leave benefits for work are back within six months")
-_p("early_tenure_multiplier", 6.0, 1.0, 15.0, "ratio", "separation hazard in the first months "
-   "of a job relative to later", "[A]")
+_p("early_tenure_hazard", 0.08, 0.0, 0.2, "probability/month", "job-to-unemployment hazard "
+   "in the first months in work after unemployment or inactivity", "[S] NAO 2007 / PAC 2008: "
+   "about 40% of New Deal job entrants back on benefits within six months (about 8% a month, "
+   "including exits to inactivity)")
 _p("exit_to_inactivity", 0.0022, 0.0, 0.01, "probability/month", "job-to-inactivity hazard "
    "for caring, study and other reasons", "[S~] ONS flows: ~1.3%/quarter E->I")
 _p("sickness_hazard", 0.1, 0.0, 0.2, "probability/month", "job-to-long-term-sickness hazard "
@@ -153,12 +191,6 @@ _p("attachment_decay", 0.02, 0.0, 0.1, "per month", "proportional fall in labour
    "attachment per month out of work", "[A]")
 _p("attachment_recovery", 0.1, 0.0, 0.5, "per month", "share of the gap to full attachment "
    "closed per month in work", "[A]")
-_p("ttwa_vacancies_per_resident", 0.03, 0.0, 0.4, "vacancies per working-age resident",
-   "open vacancies in the wider travel-to-work area that district residents can apply for",
-   "[A] calibrated to mean_commute_km and in_commuter_share_of_jobs")
-_p("incommuter_fill_rate", 0.2, 0.0, 1.0, "probability/month", "chance that a district "
-   "vacancy still open after residents' search is filled by an in-commuter", "[A] calibrated "
-   "to in_commuter_share_of_jobs")
 
 # --- Businesses and the local multiplier ---------------------------------------------------
 _group = "businesses"

@@ -132,11 +132,7 @@ def draw_people(p: Params, deprived_profile: np.ndarray, rng: np.random.Generato
     """
     n = len(deprived_profile)
     d = deprived_profile
-    no_qual = np.where(d, p.no_qual_share_rest * p.no_qual_ratio_deprived, p.no_qual_share_rest)
-    u = rng.random(n)
-    shape = np.where(d[:, None], _SKILL_SHAPE[True], _SKILL_SHAPE[False])
-    cum = np.cumsum(shape * (1 - no_qual)[:, None], axis=1) + no_qual[:, None]
-    skill = (u[:, None] >= np.column_stack([no_qual, cum[:, :-1]])).sum(axis=1).astype(np.int8)
+    skill = skill_from_uniform(p, rng.random(n), d)
 
     mean_h = np.where(d, p.health_mean_deprived, p.health_mean_rest)
     health_base = rng.beta(8 * mean_h, 8 * (1 - mean_h))
@@ -158,6 +154,15 @@ def draw_people(p: Params, deprived_profile: np.ndarray, rng: np.random.Generato
     attachment = np.where(status == EMPLOYED, 1.0, (1 - p.attachment_decay) ** spell)
     return dict(skill=skill, health_base=health_base, health=health_base.copy(), status=status,
                 reason=reason, spell=spell, attachment=attachment)
+
+
+def skill_from_uniform(p: Params, u: np.ndarray, deprived_profile: np.ndarray) -> np.ndarray:
+    """Skill levels (0 none .. 4 L4+) from uniforms, by the deprived or the other profile."""
+    d = deprived_profile
+    no_qual = np.where(d, p.no_qual_share_rest * p.no_qual_ratio_deprived, p.no_qual_share_rest)
+    shape = np.where(d[:, None], _SKILL_SHAPE[True], _SKILL_SHAPE[False])
+    cum = np.cumsum(shape * (1 - no_qual)[:, None], axis=1) + no_qual[:, None]
+    return (u[:, None] >= np.column_stack([no_qual, cum[:, :-1]])).sum(axis=1).astype(np.int8)
 
 
 def _within_group_rank(score: np.ndarray, group: np.ndarray) -> np.ndarray:

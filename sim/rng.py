@@ -61,8 +61,11 @@ def _declare_processes() -> None:
         "activation": ("sim.dynamics.labour", "re-entry to search and discouragement"),
         "search": ("sim.dynamics.labour", "whether an unemployed resident applies"),
         "matching": ("sim.dynamics.labour", "zone, vacancy, acceptance and employer noise"),
-        "wages": ("sim.dynamics.labour", "wages of TTWA jobs found"),
-        "incommuters": ("sim.dynamics.labour", "in-commuters hired and leaving"),
+        "wages": ("sim.dynamics.labour", "spread of TTWA wages offered, one per resident"),
+        "incommuters": ("sim.dynamics.labour", "TTWA job seekers applying for district jobs, "
+                        "in-commuters leaving"),
+        "ttwa": ("sim.markets.ttwa", "the TTWA's own separations, lay-offs and hires"),
+        "ttwa_layoffs": ("sim.dynamics.labour", "which residents in TTWA jobs are laid off"),
         "health": ("sim.dynamics.people", "monthly health noise"),
         "moves": ("sim.dynamics.places", "out-moves, in-movers' profiles, jobs and cars"),
     }

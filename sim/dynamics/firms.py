@@ -6,8 +6,9 @@ import numpy as np
 
 from sim import investment
 from sim.businesses import draw_firm_traits, starting_cash
-from sim.dynamics.labour import shock_effects
+from sim.dynamics.labour import recession_size
 from sim.markets import goods
+from sim.markets.ttwa import next_demand
 from sim.population import UNEMPLOYED
 
 
@@ -15,6 +16,7 @@ def update_businesses(model) -> None:
     p, firms = model.p, model.firms
     shocks = model.streams.monthly("firm_demand", model.month).standard_normal(firms.n)
     goods.drift_demand_weights(p, firms, model.month, shocks)
+    model.ttwa.demand = next_demand(p, model.ttwa.demand, recession_size(model))
     model.tradable_pot *= 1 - p.tradable_erosion / 12
     apply_business_shocks(model)
     start_due_projects(model)
@@ -40,7 +42,7 @@ def firm_demand_now(model) -> np.ndarray:
     pot_nt = goods.local_spending(model.p, model.resident_income().sum(), incommuter_wages,
                                   model.public_spend)
     model.counters.pots = (pot_nt, model.tradable_pot)
-    factor = shock_effects(model)["demand"]
+    factor = model.ttwa.demand
     return goods.firm_demand(firms, (pot_nt * factor, model.tradable_pot * factor))
 
 
@@ -82,6 +84,7 @@ def close_firms(model, rows: np.ndarray, employees: np.ndarray) -> None:
     workers = np.flatnonzero((res.employer >= 0) & closing[np.maximum(res.employer, 0)])
     res.leave_job(workers, UNEMPLOYED)
     model.counters.job_losses += len(workers)
+    model.ttwa.move(-int(firms.incommuters[rows].sum()))  # in-commuters lose their jobs too
     firms.alive[rows], firms.death_month[rows] = False, model.month
     firms.incommuters[rows], firms.vacancies[rows], firms.desired[rows] = 0, 0, 0.0
     model.counters.deaths += len(rows)
@@ -113,6 +116,7 @@ def lay_off_excess(model, employees: np.ndarray) -> np.ndarray:
     leaving_incommuters = model.streams["layoffs_incommuters"].binomial(
         firms.incommuters[:n], np.minimum(rate, 1.0))
     firms.incommuters[:n] -= leaving_incommuters.astype(firms.incommuters.dtype)
+    model.ttwa.move(-int(leaving_incommuters.sum()))
     return employees - leaving_incommuters - lost
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.markets import labour
+from sim.markets import ttwa as ttwa_market
 from sim.policy import shocks
 from sim.population import (
     CARING,
@@ -19,20 +20,36 @@ from sim.population import (
 )
 
 
-def shock_effects(model) -> dict:
-    """Multipliers that active shocks put on separations and demand this month."""
-    t = model.month - model.p.burn_in_months
-    recession = shocks.active(model.shocks, "recession", t)
-    size = recession.size if recession else 0.0
-    return {"separations": 1 + size, "demand": 1 - 0.3 * size}
+def recession_size(model) -> float:
+    """The size of the recession under way this programme month (0 if none)."""
+    recession = shocks.active(model.shocks, "recession", model.month - model.p.burn_in_months)
+    return recession.size if recession else 0.0
 
 
 def run_labour_market(model) -> None:
     reason_draw = model.streams["inactivity_reason"].random(model.residents.n)
+    lay_off_in_ttwa(model)
     separate(model, reason_draw)
     activate_and_discourage(model, reason_draw)
     search_and_match(model)
-    fill_with_incommuters(model)
+    incommuters_quit(model)
+    update_wage_offers(model)
+
+
+def residents_in_ttwa_jobs(model) -> np.ndarray:
+    return np.flatnonzero(model.residents.employer == TTWA_EMPLOYER)
+
+
+def lay_off_in_ttwa(model) -> None:
+    """The TTWA's own month; residents in TTWA jobs share any lay-offs its employers make."""
+    res = model.residents
+    in_ttwa = residents_in_ttwa_jobs(model)
+    layoff = ttwa_market.own_market(model.p, model.ttwa, int(model.firms.incommuters.sum()),
+                                    len(in_ttwa), model.streams["ttwa"])
+    u = model.streams["ttwa_layoffs"].random(res.n)
+    laid_off = in_ttwa[u[in_ttwa] < layoff]
+    res.leave_job(laid_off, UNEMPLOYED)
+    model.counters.job_losses += len(laid_off)
 
 
 def separate(model, reason_draw: np.ndarray) -> None:
@@ -42,8 +59,8 @@ def separate(model, reason_draw: np.ndarray) -> None:
     emp = np.flatnonzero(res.status == EMPLOYED)
     to_unemployed, to_sick, to_inactive = labour.separation_hazards(
         p, res.spell[emp], res.health[emp])
-    to_u, to_sick, to_inactive = labour.split_by_hazards(
-        u[emp], to_unemployed * shock_effects(model)["separations"], to_sick, to_inactive)
+    to_u, to_sick, to_inactive = labour.split_by_hazards(u[emp], to_unemployed, to_sick,
+                                                         to_inactive)
     at_district_firm = res.employer[emp] >= 0
     leaving = to_u | to_sick | to_inactive
     model.counters.district_quit_rate = (
@@ -77,18 +94,21 @@ def activate_and_discourage(model, reason_draw: np.ndarray) -> None:
     res.reason[give_up] = inactivity_reason(p, res.health[give_up], reason_draw[give_up])
 
 
+
+
 def vacancy_slots(model):
-    """One slot per open vacancy, grouped by zone (neighbourhoods, then the TTWA)."""
-    firms, hoods, p = model.firms, model.hoods, model.p
+    """One slot per open vacancy, grouped by zone (neighbourhoods, then the TTWA's open
+    jobs), and the number of district slots (they come first)."""
+    firms, hoods = model.firms, model.hoods
     n = firms.n
     open_rows = np.flatnonzero(firms.vacancies[:n] > 0)
     open_rows = open_rows[np.argsort(firms.hood[open_rows], kind="stable")]
     slot_firm = np.repeat(open_rows, firms.vacancies[open_rows])
-    n_ttwa = int(round(p.ttwa_vacancies_per_resident * model.residents.n))
-    slot_firm = np.concatenate([slot_firm, np.full(n_ttwa, TTWA_EMPLOYER)])
+    n_district = len(slot_firm)
+    slot_firm = np.concatenate([slot_firm, np.full(model.ttwa.vacancies, TTWA_EMPLOYER)])
     slot_zone = np.where(slot_firm >= 0, firms.hood[np.maximum(slot_firm, 0)], hoods.ttwa)
     per_zone = np.bincount(slot_zone, minlength=hoods.n + 1)
-    return slot_firm, per_zone
+    return slot_firm, per_zone, n_district
 
 
 def split_uniforms(raw: np.ndarray) -> np.ndarray:
@@ -97,78 +117,162 @@ def split_uniforms(raw: np.ndarray) -> np.ndarray:
     return (parts.astype(np.float64) + 0.5) / 65536.0
 
 
-def search_and_match(model) -> None:
-    """Applicants choose a zone in reach, then a vacancy there; employers pick the best.
+def searchers(model, u: np.ndarray):
+    """Residents who apply this month and how well: the unemployed who search, and employed
+    residents looking for a better job (on-the-job search)."""
+    p, res = model.p, model.residents
+    unemployed = np.flatnonzero(res.status == UNEMPLOYED)
+    eff = labour.search_effectiveness(p, res.health[unemployed], res.attachment[unemployed])
+    eff *= res.search_boost[unemployed]
+    looking = u[unemployed] < p.search_intensity * eff
+    employed = np.flatnonzero(res.status == EMPLOYED)
+    on_the_job = employed[u[employed] < p.on_the_job_search]
+    eff_on_job = labour.search_effectiveness(p, res.health[on_the_job],
+                                             res.attachment[on_the_job])
+    return (np.concatenate([unemployed[looking], on_the_job]),
+            np.concatenate([eff[looking], eff_on_job]))
 
-    Every resident gets this month's matching draws whether they search or not, so a
-    policy that changes who searches does not reshuffle everyone else's luck (common
-    random numbers between paired runs).
+
+def search_and_match(model) -> None:
+    """One matching round for the district's and the TTWA's open jobs.
+
+    Resident applicants (unemployed searchers and on-the-job searchers) choose a zone in
+    reach, then a vacancy there; TTWA job seekers apply for district vacancies as would-be
+    in-commuters. An applicant takes an offer that pays at least their reservation wage
+    (benefits, or their wage plus a switching gain when in work); the employer screens for
+    skill and hires the best-scored applicant to each vacancy. Every resident gets this
+    month's draws whether they search or not, so a policy that changes who searches does
+    not reshuffle everyone else's luck (common random numbers between paired runs).
     """
     p, res, firms, hoods = model.p, model.residents, model.firms, model.hoods
-    rng = model.streams["matching"]
     u = model.streams["search"].random(res.n)
-    raw = rng.bit_generator.random_raw(res.n)  # one 64-bit draw per resident, split in four
-    unemployed = np.flatnonzero(res.status == UNEMPLOYED)
-    eff = labour.search_effectiveness(p, res.skill[unemployed], res.health[unemployed],
-                                      res.attachment[unemployed], res.spell[unemployed])
-    eff *= res.search_boost[unemployed]
-    applying = u[unemployed] < p.search_intensity * eff
-    applicants, eff = unemployed[applying], eff[applying]
+    raw = model.streams["matching"].bit_generator.random_raw(res.n)
+    wage_noise = model.streams["wages"].standard_normal(res.n)
+    applicants, eff = searchers(model, u)
+    slot_firm, per_zone, n_district = vacancy_slots(model)
+    model.counters.vacancies = n_district
     u_zone, u_slot, u_accept, u_noise = split_uniforms(raw[applicants])
-    slot_firm, per_zone = vacancy_slots(model)
-    model.counters.vacancies = int((slot_firm >= 0).sum())
-    if len(applicants) == 0 or len(slot_firm) == 0:
-        return
     car = model.households.car[res.household[applicants]].astype(int)
     cdf = labour.zone_cdf(per_zone.astype(float), hoods.reach, hoods.distance,
                           p.search_distance_decay_km)
-    home_row = car * hoods.n + res.hood[applicants]
-    zone = labour.choose_zones(cdf, home_row, u_zone)
+    zone = labour.choose_zones(cdf, car * hoods.n + res.hood[applicants], u_zone)
     zone_start = np.concatenate([[0], np.cumsum(per_zone)[:-1]])
     pick = np.minimum(np.floor(u_slot * per_zone[np.maximum(zone, 0)]).astype(int),
                       np.maximum(per_zone[np.maximum(zone, 0)] - 1, 0))
     slot = np.where(zone >= 0, zone_start[np.maximum(zone, 0)] + pick, -1)
-    firm = slot_firm[np.maximum(slot, 0)]
+    firm = slot_firm[np.maximum(slot, 0)] if len(slot_firm) else np.full(len(slot), -1)
+    wage = offered_wages(model, firm, res.skill[applicants], wage_noise[applicants])
+    takes = labour.takes_offer(p, wage, res.wage[applicants],
+                               res.status[applicants] == EMPLOYED)
+    takes &= (firm != res.employer[applicants]) | (firm < 0)  # not their own firm again
     required = np.where(firm >= 0, firms.required_skill[np.maximum(firm, 0)], 0)
     brokered = np.where(firm >= 0, firms.engaged[np.maximum(firm, 0)], False)
-    accepted = u_accept < labour.acceptance_probability(p, res.skill[applicants], required,
-                                                        brokered)
-    slot[~accepted] = -1
-    gumbel = -np.log(-np.log(u_noise))
-    score = (eff + gumbel * 0.3
+    screened_in = u_accept < labour.acceptance_probability(p, res.skill[applicants], required,
+                                                           brokered)
+    slot[~(takes & screened_in)] = -1
+    score = (eff + labour.score_noise(u_noise)
              - p.employer_stigma * hoods.deprived[res.hood[applicants]]
              + p.wage_subsidy_score * (res.voucher_left[applicants] > 0))
-    winners = labour.pick_winners(slot, score)
-    hire(model, applicants[winners], slot_firm[slot[winners]], zone[winners],
-         model.streams["wages"])
+    outsiders = outsider_applicants(model, slot_firm, n_district)
+    winners = labour.pick_winners(np.concatenate([slot, outsiders["slot"]]),
+                                  np.concatenate([score, outsiders["score"]]))
+    residents_won = winners[winners < len(applicants)]
+    hire(model, applicants[residents_won], firm[residents_won], zone[residents_won],
+         wage[residents_won])
+    hire_incommuters(model, slot_firm[outsiders["slot"][winners[winners >= len(applicants)]
+                                                         - len(applicants)]])
 
 
-def hire(model, people: np.ndarray, employer: np.ndarray, zone: np.ndarray, rng) -> None:
+def offered_wages(model, firm: np.ndarray, skill: np.ndarray, noise: np.ndarray):
+    """The wage each applicant is offered: the firm's posted wage (TTWA jobs: the TTWA's
+    mean with a spread), scaled by the applicant's skill against the job's level."""
     p, firms = model.p, model.firms
+    at_firm = firm >= 0
+    row = np.maximum(firm, 0)
+    posted = np.where(at_firm, posted_wages(model, row),
+                      p.ttwa_wage * model.ttwa.wage_index * np.exp(0.2 * noise - 0.02))
+    level = np.where(at_firm, firms.required_skill[row], 2)
+    return posted * labour.skill_pay(p, skill, level)
+
+
+def posted_wages(model, rows: np.ndarray) -> np.ndarray:
+    """Firms' posted wages: base wage, raised while vacancies go unfilled, times the TTWA's
+    wage level."""
+    firms = model.firms
+    return firms.wage[rows] * (1 + firms.wage_premium[rows]) * model.ttwa.wage_index
+
+
+def outsider_applicants(model, slot_firm: np.ndarray, n_district: int) -> dict:
+    """TTWA job seekers applying for district vacancies this month: a Poisson number in
+    proportion to the TTWA's unemployed, each to a district vacancy at random, screened
+    for skill and scored like residents (people with the other neighbourhoods' profile;
+    brokerage vouches for local applicants only). Slot -1: screened out."""
+    p, firms = model.p, model.firms
+    rng = model.streams["incommuters"]
+    k = int(rng.poisson(p.incommuter_search_rate * max(model.ttwa.unemployed, 0.0)))
+    k = k if n_district else 0
+    slot = rng.integers(0, max(n_district, 1), k)
+    skill = labour.profile_skills(p, rng.random(k))
+    health = rng.beta(8 * p.health_mean_rest, 8 * (1 - p.health_mean_rest), k)
+    required = firms.required_skill[slot_firm[slot]] if k else np.zeros(0, np.int8)
+    screened_in = rng.random(k) < labour.acceptance_probability(p, skill, required)
+    score = labour.search_effectiveness(p, health, np.ones(k)) + labour.score_noise(
+        rng.random(k))
+    return {"slot": np.where(screened_in, slot, -1), "score": score}
+
+
+def hire(model, people: np.ndarray, employer: np.ndarray, zone: np.ndarray,
+         wage: np.ndarray) -> None:
+    """Residents start the jobs they won; those who were in work leave their old job (its
+    firm posts the vacancy next month: a vacancy chain) but keep their months in work."""
+    firms, res = model.firms, model.residents
     at_firm = employer >= 0
-    wage = np.where(at_firm, firms.wage[np.maximum(employer, 0)],
-                    p.ttwa_wage * rng.lognormal(-0.02, 0.2, len(people)))
-    res = model.residents
     subsidised = people[res.voucher_left[people] > 0]
     model.counters.subsidised_hires = len(subsidised)
     res.voucher_left[subsidised] = 0
+    moving = res.status[people] == EMPLOYED
+    months_in_work = res.spell[people]
     res.start_job(people, employer, zone, wage)
+    res.spell[people[moving]] = months_in_work[moving]
     filled = np.bincount(employer[at_firm], minlength=firms.n)
     firms.vacancies[: firms.n] -= filled.astype(firms.vacancies.dtype)
+    model.ttwa.vacancies -= int((~at_firm).sum())
     model.counters.resident_hires = int(at_firm.sum())
     model.counters.resident_hires_ttwa = int((~at_firm).sum())
     model.counters.resident_hires_job_to_job = int(np.count_nonzero(
         model.prev_status[people] == EMPLOYED))
+    model.counters.job_to_job_moves = int(moving.sum())
 
 
-def fill_with_incommuters(model) -> None:
-    """Vacancies residents did not fill may go to in-commuters; in-commuters leave their
-    jobs at the rate residents in district jobs did this month."""
-    p, firms = model.p, model.firms
+def hire_incommuters(model, employer: np.ndarray) -> None:
+    """TTWA job seekers who won district vacancies start commuting in."""
+    firms = model.firms
+    hired = np.bincount(employer, minlength=firms.n).astype(firms.vacancies.dtype)
+    firms.vacancies[: firms.n] -= hired
+    firms.incommuters[: firms.n] += hired
+    model.ttwa.move(len(employer))
+    model.counters.incommuter_hires = len(employer)
+
+
+def incommuters_quit(model) -> None:
+    """In-commuters leave their district jobs at the rate residents in district jobs did
+    this month, back into the TTWA's unemployed."""
+    firms = model.firms
     n = firms.n
-    rng = model.streams["incommuters"]
-    hired = rng.binomial(firms.vacancies[:n], p.incommuter_fill_rate)
-    leaving = rng.binomial(firms.incommuters[:n], model.counters.district_quit_rate)
-    firms.vacancies[:n] -= hired.astype(firms.vacancies.dtype)
-    firms.incommuters[:n] += (hired - leaving).astype(firms.incommuters.dtype)
-    model.counters.incommuter_hires = int(hired.sum())
+    leaving = model.streams["incommuters"].binomial(firms.incommuters[:n],
+                                                    model.counters.district_quit_rate)
+    firms.incommuters[:n] -= leaving.astype(firms.incommuters.dtype)
+    model.ttwa.move(-int(leaving.sum()))
+
+
+def update_wage_offers(model) -> None:
+    """After the round: firms still short of staff raise their posted wage a step, others
+    let a past rise fade, within bounds [S~] vacancy duration and wage posting; the TTWA's
+    wage level follows its unemployment (the wage curve) [S] Blanchflower and Oswald 1994."""
+    p, firms, ttwa = model.p, model.firms, model.ttwa
+    n = firms.n
+    short = firms.alive[:n] & (firms.vacancies[:n] > 0)
+    firms.vacancy_months[:n] = np.where(short, firms.vacancy_months[:n] + 1, 0)
+    step = np.where(short, p.wage_offer_step, -p.wage_offer_step)
+    firms.wage_premium[:n] = np.clip(firms.wage_premium[:n] + step, 0.0, p.wage_offer_max_rise)
+    ttwa.wage_index = labour.wage_level(p, ttwa.wage_index, ttwa.unemployment_rate)

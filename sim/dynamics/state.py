@@ -34,6 +34,8 @@ class MonthCounters:
         resident_hires_ttwa: residents hired into TTWA jobs (labour_market).
         resident_hires_job_to_job: resident hires of people in work at the end of last month
             (labour_market).
+        job_to_job_moves: residents who moved straight from one job to another this month
+            (labour_market).
         incommuter_hires: vacancies filled by in-commuters (labour_market).
         subsidised_hires: hires that used a wage-subsidy voucher (labour_market).
         subsidised_hires_last_month: last month's subsidised hires, which the wage subsidy
@@ -61,6 +63,7 @@ class MonthCounters:
     resident_hires: int = 0
     resident_hires_ttwa: int = 0
     resident_hires_job_to_job: int = 0
+    job_to_job_moves: int = 0
     incommuter_hires: int = 0
     subsidised_hires: int = 0
     training_completions: int = 0

@@ -15,11 +15,13 @@ from sim.population import CARING, OTHER, SICK, STUDENT
 def separation_hazards(p: Params, tenure: np.ndarray, health: np.ndarray):
     """Monthly hazards of leaving work for unemployment, long-term sickness and other inactivity.
 
-    Early-tenure churn: many who enter work from benefits are out again within
-    six months [S~] DWP; sickness exits rise as health falls below a threshold.
+    Early-tenure churn: about 40% of those who enter work from benefits are back on them
+    within six months [S] NAO 2007, so a job held fewer than `early_tenure_months` months
+    (months in work: a job-to-job move does not restart them) ends at its own hazard;
+    sickness exits rise as health falls below a threshold.
     """
-    to_unemployed = p.separation_base * np.where(
-        tenure < p.early_tenure_months, p.early_tenure_multiplier, 1.0)
+    to_unemployed = np.where(tenure < p.early_tenure_months, p.early_tenure_hazard,
+                             p.separation_base)
     shortfall = np.clip((p.sick_health_threshold - health) / p.sick_health_threshold, 0.0, 1.0)
     to_sick = p.sickness_hazard * shortfall
     return to_unemployed, to_sick, np.full(len(tenure), p.exit_to_inactivity)
@@ -51,11 +53,49 @@ def discouragement_probability(p: Params, attachment: np.ndarray) -> np.ndarray:
     return p.discouragement_rate * (1.0 - attachment)
 
 
-def search_effectiveness(p: Params, skill, health, attachment, spell) -> np.ndarray:
-    """Relative chance of applying well: skills, health, attachment, duration scarring."""
-    skill_term = np.clip(1.0 + p.skill_search_effect * (skill - 2), 0.1, None)
-    scarring = np.exp(-p.duration_scarring * spell / 12.0)
-    return skill_term * np.sqrt(health * attachment) * scarring / 0.8
+def search_effectiveness(p: Params, health, attachment) -> np.ndarray:
+    """Relative chance of applying well: health and labour-market attachment.
+
+    Attachment is the model's one duration mechanism (it decays with time out of work,
+    sim.residents.update_attachment); skill acts only through employers' screening
+    (`acceptance_probability`) and pay (`skill_pay`), so neither is counted twice.
+    """
+    return np.sqrt(health * attachment) / 0.8
+
+
+def score_noise(u: np.ndarray) -> np.ndarray:
+    """The employer's idiosyncratic view of an applicant: a Gumbel draw (scale 0.3) from a
+    uniform, so the best-scored applicant wins as in a logit choice."""
+    return -np.log(-np.log(u)) * 0.3
+
+
+def skill_pay(p: Params, skill, level) -> np.ndarray:
+    """Pay relative to the posted wage of a worker of `skill` in a job of `level`: the return
+    to each qualification level above or below the job's [S~] returns to qualifications."""
+    return np.exp(p.skill_wage_return * (np.asarray(skill, float) - level))
+
+
+def takes_offer(p: Params, wage, current_wage, employed) -> np.ndarray:
+    """An applicant takes an offer at or above their reservation wage: benefits times
+    `reservation_wage_ratio` out of work; in work, their wage plus a switching gain."""
+    reservation = np.where(employed, current_wage * (1 + p.job_switch_gain),
+                           p.benefit_per_month * p.reservation_wage_ratio)
+    return wage >= reservation
+
+
+def profile_skills(p: Params, u: np.ndarray) -> np.ndarray:
+    """Skill levels (0-4) of people with the other neighbourhoods' profile, from uniforms."""
+    from sim.population import skill_from_uniform
+
+    return skill_from_uniform(p, u, np.zeros(len(u), bool))
+
+
+def wage_level(p: Params, index: float, unemployment_rate: float) -> float:
+    """The TTWA's wage level after a month: it closes a twelfth of the gap to the wage curve
+    w = (u / u_start)^(-elasticity) [S] Blanchflower and Oswald 1994 (elasticity about 0.1)."""
+    target = (max(unemployment_rate, 1e-3) / p.ttwa_unemployment_rate) ** (
+        -p.wage_curve_elasticity)
+    return index + (target - index) / 12.0
 
 
 def zone_cdf(vacancies_by_zone: np.ndarray, reach: np.ndarray, distance: np.ndarray,

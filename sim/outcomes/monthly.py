@@ -304,6 +304,39 @@ def _programme():
                 "share", HIGHER, True) for k in HORIZONS))
 
 
+def labour_market(model) -> dict:
+    """The TTWA around the district, job-to-job moves and posted wages."""
+    ttwa, firms, f = model.ttwa, model.firms, model.counters
+    alive = firms.alive[: firms.n]
+    return {
+        "ttwa_unemployment_rate": ttwa.unemployment_rate,
+        "ttwa_employment_rate": ttwa.employment_rate,
+        "ttwa_vacancies": int(ttwa.vacancies),
+        "labour_demand_index": float(ttwa.demand),
+        "wage_index": float(ttwa.wage_index),
+        "job_to_job_moves": int(f.job_to_job_moves),
+        "mean_wage_premium": float(firms.wage_premium[: firms.n][alive].mean())
+        if alive.any() else 0.0,
+    }
+
+
+def _labour_market():
+    return (o("ttwa_unemployment_rate", "unemployment rate in the rest of the travel-to-work "
+              "area", "share", LOWER, True),
+            o("ttwa_employment_rate", "employment rate in the rest of the travel-to-work area",
+              "share", HIGHER, True),
+            o("ttwa_vacancies", "travel-to-work-area jobs open to residents after its own "
+              "hires", "vacancies"),
+            o("labour_demand_index", "labour demand relative to the start (recessions lower it)",
+              "index"),
+            o("wage_index", "travel-to-work-area wage level relative to the start (the wage "
+              "curve)", "index"),
+            o("job_to_job_moves", "residents who moved straight from one job to another",
+              "moves", net=True),
+            o("mean_wage_premium", "mean rise of firms' posted wages over their base wage",
+              "share"))
+
+
 def job_entries(model) -> dict:
     """Entries into work from unemployment or inactivity, and how they turned out six
     months on (sim.cohort.JobEntries)."""
@@ -332,6 +365,7 @@ GROUPS_OF_THE_MONTH = (
     Group("partners", MONTHLY, _partners, partners),
     Group("programme", MONTHLY, _programme, programme),
     Group("job_entries", MONTHLY, _job_entries, job_entries),
+    Group("labour_market", MONTHLY, _labour_market, labour_market),
 )
 
 

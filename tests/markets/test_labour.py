@@ -43,7 +43,7 @@ def test_split_by_hazards_gives_disjoint_events_at_their_rates():
 def test_new_jobs_separate_more_often_than_established_ones():
     to_u, _, _ = labour.separation_hazards(P, np.array([0, 3, 6, 60]), np.full(4, 0.8))
     assert to_u[0] == to_u[1] > to_u[2] == to_u[3]
-    assert to_u[0] == P.separation_base * P.early_tenure_multiplier
+    assert to_u[0] == P.early_tenure_hazard and to_u[3] == P.separation_base
 
 
 def test_sickness_exits_rise_as_health_falls_and_vanish_above_threshold():
@@ -61,10 +61,32 @@ def test_activation_depends_on_reason_health_and_attachment():
     assert ((prob >= 0) & (prob <= 1)).all()
 
 
-def test_search_effectiveness_falls_with_duration_and_rises_with_skill():
-    base = labour.search_effectiveness(P, np.array([2, 4, 2]), np.full(3, 0.8),
-                                       np.ones(3), np.array([0, 0, 24]))
-    assert base[1] > base[0] > base[2]
+def test_search_effectiveness_falls_with_attachment_and_health_only():
+    eff = labour.search_effectiveness(P, np.array([0.8, 0.8, 0.4]), np.array([1.0, 0.5, 1.0]))
+    assert eff[0] > eff[1] and eff[0] > eff[2]
+    assert eff[1] == eff[2]  # health and attachment enter alike, once
+
+
+def test_offers_below_the_reservation_wage_are_turned_down():
+    benefit = P.benefit_per_month * P.reservation_wage_ratio
+    wage = np.array([benefit - 1, benefit + 1, 2000.0, 2200.0])
+    current = np.array([0.0, 0.0, 2000.0, 2000.0])
+    employed = np.array([False, False, True, True])
+    takes = labour.takes_offer(P, wage, current, employed)
+    assert takes.tolist() == [False, True, False, 2200 >= 2000 * (1 + P.job_switch_gain)]
+
+
+def test_pay_rises_with_skill_above_the_job_and_falls_below_it():
+    pay = labour.skill_pay(P, np.array([1, 2, 3]), 2)
+    assert pay[0] < pay[1] == 1.0 < pay[2]
+
+
+def test_wages_follow_the_wage_curve_towards_lower_pay_when_unemployment_doubles():
+    index = 1.0
+    for _ in range(240):
+        index = labour.wage_level(P, index, 2 * P.ttwa_unemployment_rate)
+    assert abs(index - 2 ** -P.wage_curve_elasticity) < 1e-3
+    assert labour.wage_level(P, 1.0, P.ttwa_unemployment_rate) == 1.0
 
 
 def test_zone_choice_stays_within_reach_and_skips_empty_rows():
