@@ -21,11 +21,13 @@ def eligible(model) -> np.ndarray:
 
 
 def deliver(model, money: float) -> float:
-    """Places, poorest health first: latent health rises, and so does re-entry to search."""
+    """Places, most recent out of work first (condition management helped new incapacity
+    claimants, hardly existing ones [S] Adam, Bozio and Emmerson 2008): latent health rises,
+    and so does re-entry to search."""
     p, res = model.p, model.residents
     pool = eligible(model)
     places = int(money // p.health_cost)
-    people = choose(model, pool, 1 - res.health[pool], places, NAME)
+    people = choose(model, pool, -res.spell[pool].astype(float), places, NAME)
     gain = p.health_gain * diminishing(p, len(people), len(pool))
     res.health_base[people] = np.minimum(res.health_base[people] + gain, 1.0)
     res.health[people] = np.minimum(res.health[people] + gain / 2, 1.0)
