@@ -1,7 +1,8 @@
 """Write one run's outputs to a folder, atomically, with a provenance manifest.
 
 A run folder holds `monthly.parquet`, `business_events.parquet`,
-`projects.parquet` and `manifest.json` (plus any figures). Everything is first
+`projects.parquet`, `participants.parquet`, `accounts.parquet` (the monthly flows
+between sectors, sim/accounts.py) and `manifest.json` (plus any figures). Everything is first
 written into a hidden temporary sibling folder, which is renamed into place
 only when complete; an existing folder of the same name is replaced only then.
 On any failure the temporary folder is removed and an existing folder is left
@@ -28,7 +29,7 @@ import pyarrow.parquet as pq
 import sim
 
 PACKAGE = "coalition-sim"
-TABLES = ("monthly", "business_events", "projects", "participants")
+TABLES = ("monthly", "business_events", "projects", "participants", "accounts")
 MANIFEST = "manifest.json"
 REPO_ROOT = Path(sim.__file__).resolve().parent.parent
 
@@ -36,6 +37,7 @@ REPO_ROOT = Path(sim.__file__).resolve().parent.parent
 # their rows, so new columns appear without changes here).
 EMPTY_SCHEMAS = {
     "monthly": pa.schema([("month", pa.int64()), ("phase", pa.string())]),
+    "accounts": pa.schema([("month", pa.int64()), ("phase", pa.string())]),
     "business_events": pa.schema([
         ("month", pa.int64()), ("business_id", pa.int64()), ("event", pa.string()),
         ("tradable", pa.bool_()), ("hood", pa.int64()), ("age_months", pa.int64()),

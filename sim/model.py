@@ -13,6 +13,7 @@ import mesa
 import numpy as np
 
 from sim import outcomes
+from sim.accounts import Accounts
 from sim.agents import DISPOSITIONS, PARTNERS, Business, Household, Partnership, PublicBody
 from sim.businesses import initial_businesses
 from sim.cohort import Cohort, JobEntries, ParticipantLog, Tracker, form_cohort
@@ -89,7 +90,8 @@ class LocalEconomy(mesa.Model):
         self.ttwa = Ttwa.start(self.p, self.residents.n, int(self.firms.incommuters.sum()),
                                int(np.count_nonzero(self.residents.employer == TTWA_EMPLOYER)))
         self.ref = initial_references(self)
-        self.records = {"monthly": [], "business_events": [], "projects": []}
+        self.records = {"monthly": [], "business_events": [], "projects": [], "accounts": []}
+        self.accounts = Accounts(self)  # this month's flows between sectors (sim/accounts.py)
         self.pending_projects: list[dict] = []
         self._create_agents()
         self._create_programme_state(watch)
@@ -189,6 +191,7 @@ class LocalEconomy(mesa.Model):
         self.job_entries.update(self.residents, self.prev_status, self.counters.moved,
                                 self.month)
         self.records["monthly"].append(outcomes.monthly_row(self))
+        self.records["accounts"].append(self.accounts.close_month(self))
         self.prev_status = self.residents.status.copy()
 
     def run(self, months: int | None = None, progress=None) -> LocalEconomy:
@@ -220,7 +223,8 @@ SCHEDULE: tuple[Stage, ...] = (
           "(sim/dynamics/people.py)"),
     Stage("neighbourhoods", place_dynamics.update_neighbourhoods, "crime, decay of environment "
           "gains, residential moves (sim/dynamics/places.py)"),
-    Stage("observation", lambda model: model.observe(), "cohort flags, tracker panels and "
-          "one row of named outputs (sim/outcomes/)"),
+    Stage("observation", lambda model: model.observe(), "cohort flags, tracker panels, "
+          "one row of named outputs (sim/outcomes/) and one row of the accounts "
+          "(sim/accounts.py)"),
 )
 LocalEconomy.schedule = SCHEDULE

@@ -229,6 +229,20 @@ _p("demand_volatility_mature", 0.035, 0.0, 0.2, "log sd/month", "monthly volatil
    "mature firm's demand share", "[A]")
 _p("young_firm_months", 36, 6, 120, "months", "age below which a firm counts as young", "[A]")
 _p("initial_cash_months", 2.0, 0.0, 12.0, "months of revenue", "cash buffer of a firm", "[A]")
+_p("dividend_payout_share", 0.25, 0.0, 1.0, "share/month", "share of a firm's cash above its "
+   "buffer paid out to its owners each month (in the long run nearly all profit is paid out, "
+   "with a lag of about 1 / share months)", "[A]; UK SMEs paid out 46-94% of profits as "
+   "dividends in 2013-16 [S~] Moore Stephens 2015, 2016; HMRC Research Report 390 (2015)")
+_p("dividend_buffer_months", 3.0, 0.0, 24.0, "months of costs", "cash a firm keeps before it "
+   "pays out, in months of its current costs (wage bill and fixed cost)", "[A] the common "
+   "advice of three to six months of operating costs")
+_p("local_ownership_share", 0.5, 0.0, 1.0, "share", "share of firms' payouts (dividends, cash "
+   "of firms that close, capital of new firms) that goes to or comes from district residents; "
+   "the rest is outside owners'", "[A]; local ownership matters for small firms [S] "
+   "Fleming and Goetz 2011, Rupasingha 2013 (no UK share found)")
+_p("programme_local_share", 0.4, 0.0, 1.0, "share", "share of regeneration spending (levers, "
+   "gap funding, one stop shop) that is spent in district non-tradable businesses and so "
+   "enters the local demand pot; the rest is spent outside", "[A]")
 _p("exogenous_exit_rate", 0.0055, 0.0, 0.02, "probability/month", "exit for reasons outside "
    "the model (retirement, sale)", "[A]")
 _p("birth_rate", 0.1, 0.02, 0.3, "per firm per year", "business births per active firm at "

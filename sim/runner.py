@@ -28,7 +28,8 @@ class RunResult:
     Attributes:
         scenario: the scenario that was run.
         months: months simulated (burn-in included).
-        records: `LocalEconomy.records` (monthly, business_events, projects).
+        records: `LocalEconomy.records` (monthly, business_events, projects, accounts)
+            and the participant table.
         wall_seconds: wall-clock time of the simulation.
     """
 

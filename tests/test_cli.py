@@ -11,7 +11,7 @@ import pytest
 from sim.cli import main
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-OUTPUTS = ("monthly.parquet", "business_events.parquet", "projects.parquet",
+OUTPUTS = ("monthly.parquet", "business_events.parquet", "projects.parquet", "accounts.parquet",
            "manifest.json", "summary.png")
 
 

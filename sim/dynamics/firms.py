@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from sim import investment
@@ -20,9 +22,15 @@ def update_businesses(model) -> None:
     model.tradable_pot *= 1 - p.tradable_erosion / 12
     apply_business_shocks(model)
     start_due_projects(model)
-    demand = firm_demand_now(model)
+    wages = wage_bill_by_firm(model)
+    demand = firm_demand_now(model, wages)
     employees = employees_by_firm(model)
-    model.counters.revenue = goods.settle_accounts(p, firms, demand, employees).sum()
+    fixed = goods.fixed_costs(p, firms)
+    revenue = goods.settle_accounts(p, firms, demand, employees, wages.total)
+    payout = goods.pay_dividends(p, firms, wages.total + fixed)
+    model.accounts.book_firms(p, firms, demand, revenue, wages.residents, wages.incommuters,
+                              fixed, payout)
+    model.counters.revenue = revenue.sum()
     u_exit = model.streams.monthly("firm_exit", model.month).random(firms.n)
     closing = goods.exits(p, firms, u_exit, employees)
     close_firms(model, closing, employees)
@@ -35,14 +43,44 @@ def update_businesses(model) -> None:
     consider_projects(model)
 
 
-def firm_demand_now(model) -> np.ndarray:
-    firms = model.firms
-    n = firms.n
-    incommuter_wages = (firms.incommuters[:n] * firms.wage[:n]).sum()
-    pot_nt = goods.local_spending(model.p, model.resident_income().sum(), incommuter_wages,
-                                  model.public_spend)
+class WageBill(NamedTuple):
+    """Each firm's wages this month (GBP): to its resident workers and to its in-commuters."""
+
+    residents: np.ndarray
+    incommuters: np.ndarray
+
+    @property
+    def total(self) -> np.ndarray:
+        return self.residents + self.incommuters
+
+
+def wage_bill_by_firm(model) -> WageBill:
+    """The one place firms' wage bills are computed: residents are paid their own wage
+    (`residents.wage`), in-commuters the firm's wage."""
+    res, firms = model.residents, model.firms
+    at_firm = res.employer >= 0
+    residents = np.bincount(res.employer[at_firm], res.wage[at_firm], minlength=firms.n)
+    return WageBill(residents, firms.incommuters[: firms.n] * firms.wage[: firms.n])
+
+
+def firm_demand_now(model, wages: WageBill | None = None) -> np.ndarray:
+    """Each firm's demand this month; books the month's spending in the accounts.
+
+    The non-tradable pot is spent by residents (of their income and of last month's
+    payouts from firms they own), in-commuters, mainstream public bodies and the
+    programme (sim.accounts)."""
+    p, firms, accounts = model.p, model.firms, model.accounts
+    wages = wage_bill_by_firm(model) if wages is None else wages
+    incommuter_wages = float(wages.incommuters.sum())
+    household_income = float(model.resident_income().sum()) + accounts.capital_income_last
+    programme = accounts.programme_spend_now(model)
+    parts = goods.local_spending_parts(p, household_income, incommuter_wages,
+                                       model.public_spend, programme)
+    pot_nt = sum(parts.values())
     model.counters.pots = (pot_nt, model.tradable_pot)
     factor = model.ttwa.demand
+    accounts.book_demand(model, parts, factor, household_income, programme, incommuter_wages,
+                         float(wages.residents.sum()))
     return goods.firm_demand(firms, (pot_nt * factor, model.tradable_pot * factor))
 
 
@@ -79,6 +117,7 @@ def close_firms(model, rows: np.ndarray, employees: np.ndarray) -> None:
         return
     firms, res = model.firms, model.residents
     sizes = employees[rows]
+    model.accounts.book_exit(model.p, firms.cash[rows])
     closing = np.zeros(firms.n, bool)
     closing[rows] = True
     workers = np.flatnonzero((res.employer >= 0) & closing[np.maximum(res.employer, 0)])
@@ -153,8 +192,10 @@ def open_firms(model, tradable, hood, size, rng, new_market=False) -> np.ndarray
     pots = (model.counters.pots[0], model.tradable_pot if new_market
             else model.counters.pots[1])
     weight = goods.weights_for_revenue(firms, tradable, revenue, pots)
+    cash = starting_cash(p, revenue, rng)
+    model.accounts.book_entry(p, cash)
     rows = firms.add(hood=hood, tradable=tradable, birth_month=np.full(len(hood), model.month),
-                     weight=weight, desired=size, cash=starting_cash(p, revenue, rng), **traits)
+                     weight=weight, desired=size, cash=cash, **traits)
     model.counters.births += len(rows)
     for row in rows:
         model.add_business_agent(int(row))

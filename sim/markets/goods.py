@@ -1,7 +1,8 @@
 """Local demand, the multiplier, and business growth, survival and entry.
 
-Non-tradable firms share a pot of local spending: residents' wages and
-benefits, in-commuters' spending and the local part of public spending. More
+Non-tradable firms share a pot of local spending: residents' wages, benefits and
+payouts from firms they own, in-commuters' spending and the local parts of public and
+programme spending. More
 resident jobs raise that pot and so the demand for local jobs: the multiplier
 emerges from the accounts, it is not a parameter. Tradable firms share an
 external market that erodes slowly and grows when investment projects land.
@@ -15,11 +16,22 @@ from sim.businesses import Businesses
 from sim.params import Params
 
 
-def local_spending(p: Params, resident_income: float, incommuter_wages: float,
-                   public_spend: float) -> float:
+def local_spending_parts(p: Params, household_income: float, incommuter_wages: float,
+                         public_spend: float, programme_spend: float = 0.0) -> dict[str, float]:
+    """Monthly spending in district non-tradable businesses by who spends it (GBP):
+    households (of wages, benefits and owners' payouts), in-commuters, mainstream public
+    spending and programme (regeneration) spending."""
+    return {"households": p.local_spend_share * household_income,
+            "incommuters": p.incommuter_spend_share * incommuter_wages,
+            "public": p.public_local_share * public_spend,
+            "programme": p.programme_local_share * programme_spend}
+
+
+def local_spending(p: Params, household_income: float, incommuter_wages: float,
+                   public_spend: float, programme_spend: float = 0.0) -> float:
     """Monthly spending in district non-tradable businesses (GBP)."""
-    return (p.local_spend_share * resident_income + p.incommuter_spend_share * incommuter_wages
-            + p.public_local_share * public_spend)
+    return sum(local_spending_parts(p, household_income, incommuter_wages, public_spend,
+                                    programme_spend).values())
 
 
 def drift_demand_weights(p: Params, firms: Businesses, month: int, z: np.ndarray) -> None:
@@ -61,14 +73,39 @@ def weights_for_revenue(firms: Businesses, tradable: np.ndarray, revenue: np.nda
     return np.where(total > 0, share * total / (1 - share), 1.0)
 
 
-def settle_accounts(p: Params, firms: Businesses, demand: np.ndarray, employees: np.ndarray):
-    """Book a month's profit into cash; revenue is capped by the staff to serve demand."""
+def fixed_costs(p: Params, firms: Businesses) -> np.ndarray:
+    """Each live firm's fixed monthly cost (GBP): bought from outside the district."""
+    n = firms.n
+    return np.where(firms.alive[:n], p.fixed_cost_workers * firms.productivity[:n], 0.0)
+
+
+def settle_accounts(p: Params, firms: Businesses, demand: np.ndarray, employees: np.ndarray,
+                    wage_bill: np.ndarray | None = None):
+    """Book a month's profit into cash; revenue is capped by the staff to serve demand.
+
+    `wage_bill` is each firm's wages paid this month (default: the firm's wage times its
+    employees). Demand above the cap is not served; the accounts (sim.accounts) book it as
+    imports bought outside the district.
+    """
     n = firms.n
     prod = firms.productivity[:n]
+    wages = firms.wage[:n] * employees if wage_bill is None else wage_bill
     revenue = np.minimum(demand, employees * prod)
-    profit = revenue - firms.wage[:n] * employees - p.fixed_cost_workers * prod
+    profit = revenue - wages - fixed_costs(p, firms)
     firms.cash[:n] += np.where(firms.alive[:n], profit, 0.0)
     return revenue
+
+
+def pay_dividends(p: Params, firms: Businesses, monthly_costs: np.ndarray) -> np.ndarray:
+    """Live firms pay their owners `dividend_payout_share` of the cash they hold above a
+    buffer of `dividend_buffer_months` of this month's costs; returns the payouts (GBP).
+
+    A payout never takes cash below the buffer, so it never causes an exit."""
+    n = firms.n
+    above = firms.cash[:n] - p.dividend_buffer_months * monthly_costs
+    payout = np.where(firms.alive[:n], p.dividend_payout_share * np.maximum(above, 0.0), 0.0)
+    firms.cash[:n] -= payout
+    return payout
 
 
 def exits(p: Params, firms: Businesses, u: np.ndarray, employees: np.ndarray) -> np.ndarray:
