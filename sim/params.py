@@ -87,7 +87,7 @@ _p("density_per_km2", 900.0, 100.0, 10000.0, "residents/km2", "residential densi
 _group = "space and access"
 _p("deprived_share", 0.25, 0.05, 0.6, "share", "share of neighbourhoods in the most deprived "
    "national decile", "[A]; >=20% qualified for the Working Neighbourhoods Fund [S]")
-_p("ttwa_distance_km", 24.0, 5.0, 40.0, "km", "distance from the district centre to the "
+_p("ttwa_distance_km", 32.0, 5.0, 40.0, "km", "distance from the district centre to the "
    "travel-to-work area's job centre", "[A]; tuned to the mean commute target")
 _p("no_car_share_deprived", 0.45, 0.35, 0.60, "share", "households without a car, deprived "
    "neighbourhoods", "[A]")
@@ -96,7 +96,7 @@ _p("no_car_share_rest", 0.18, 0.05, 0.35, "share", "households without a car, ot
 _p("pt_reach_km", 6.0, 4.0, 10.0, "km", "job reach by public transport (about 45 minutes)",
    "[A]; JRF 2018: public transport constrains job access [S]")
 _p("car_reach_km", 20.0, 15.0, 30.0, "km", "job reach by car", "[A]")
-_p("search_distance_decay_km", 20.0, 2.0, 30.0, "km", "distance over which the attraction of "
+_p("search_distance_decay_km", 30.0, 2.0, 30.0, "km", "distance over which the attraction of "
    "a job zone falls by a factor e", "[A]; tuned to the mean commute target")
 
 # --- People ------------------------------------------------------------------------
@@ -115,7 +115,7 @@ _p("student_share", 0.22, 0.1, 0.35, "share", "share of non-health inactivity sp
 
 # --- Labour market ---------------------------------------------------------------------
 _group = "labour market"
-_p("search_intensity", 0.2, 0.02, 0.6, "probability/month", "chance that an unemployed "
+_p("search_intensity", 0.2, 0.02, 1.0, "probability/month", "chance that an unemployed "
    "resident with average employability applies for a job in a month", "[A] calibrated to "
    "job_finding_rate_monthly")
 _p("on_the_job_search", 0.02, 0.0, 0.2, "probability/month", "chance that an employed resident "
@@ -137,18 +137,15 @@ _p("wage_offer_max_rise", 0.1, 0.0, 0.5, "share", "largest rise of a posted wage
 _p("wage_curve_elasticity", 0.1, 0.0, 0.3, "elasticity", "fall in the TTWA's wage level per "
    "proportional rise in its unemployment rate", "[S] Blanchflower and Oswald 1994, 1995 "
    "(British wage curve, about -0.1)")
-_p("incommuter_search_rate", 0.012, 0.0, 1.0, "probability/month", "chance that an unemployed "
-   "TTWA resident applies for a district vacancy in a month", "[A] calibrated to "
-   "in_commuter_share_of_jobs")
+_p("incommuter_search_weight", 0.1, 0.0, 1.0, "ratio", "how likely a TTWA job seeker is to "
+   "apply for a given district vacancy rather than a given TTWA one (distance, knowledge)",
+   "[A] calibrated to in_commuter_share_of_jobs")
 _p("ttwa_population_ratio", 5.0, 0.5, 20.0, "ratio", "working-age people in the rest of the "
    "TTWA per working-age district resident", "[A] a TTWA of about six districts; tuned to mean_commute_km")
 _p("ttwa_activity_rate", 0.77, 0.6, 0.9, "share", "economic activity rate in the rest of the TTWA",
    "[S] APS 2008-10: working-age activity rate in England about 76-77%")
 _p("ttwa_unemployment_rate", 0.07, 0.02, 0.2, "share", "unemployment rate in the rest of the TTWA "
    "at the start", "[S] APS 2009-10: ILO unemployment rate in England about 7-8%")
-_p("ttwa_vacancy_rate", 0.02, 0.005, 0.05, "vacancies per job", "open vacancies per job in the "
-   "rest of the TTWA at the start", "[S] ONS Vacancy Survey: about 2 per 100 jobs in 2008, 1.6 in "
-   "2009")
 _p("ttwa_separation_rate", 0.005, 0.001, 0.02, "probability/month", "job-to-unemployment hazard "
    "of people in the rest of the TTWA", "[S] ONS 2013 flows: about 1.4% of employed a quarter")
 _p("recession_demand_fall", 0.3, 0.0, 1.0, "share at size 1", "fall in local, external and TTWA "
@@ -163,7 +160,7 @@ _p("employer_stigma", 0.0, 0.0, 1.0, "score units", "score discount employers ap
    "applicants from deprived neighbourhoods", "[A]; 0 = no postcode discrimination")
 _p("skill_screen_penalty", 0.8, 0.0, 3.0, "per level", "fall in an under-qualified "
    "applicant's acceptance log-odds per skill level below the job's requirement", "[A]")
-_p("separation_base", 0.0018, 0.0005, 0.01, "probability/month", "job-to-unemployment hazard "
+_p("separation_base", 0.0014, 0.0005, 0.01, "probability/month", "job-to-unemployment hazard "
    "after the first months of a job", "[A] calibrated to separation_rate_monthly")
 _p("early_tenure_months", 6, 1, 24, "months", "length of the high-churn period of a new job",
    "[S~] DWP: many who leave benefits for work are back within six months")
@@ -187,7 +184,7 @@ _p("activation_student", 0.03, 0.0, 0.1, "probability/month", "student re-enteri
    "[A]; about three years of study")
 _p("activation_other", 0.02, 0.0, 0.1, "probability/month", "other inactive re-entering "
    "search", "[A]")
-_p("attachment_decay", 0.02, 0.0, 0.1, "per month", "proportional fall in labour-market "
+_p("attachment_decay", 0.01, 0.0, 0.1, "per month", "proportional fall in labour-market "
    "attachment per month out of work", "[A]")
 _p("attachment_recovery", 0.1, 0.0, 0.5, "per month", "share of the gap to full attachment "
    "closed per month in work", "[A]")

@@ -179,8 +179,8 @@ def search_and_match(model) -> None:
     residents_won = winners[winners < len(applicants)]
     hire(model, applicants[residents_won], firm[residents_won], zone[residents_won],
          wage[residents_won])
-    hire_incommuters(model, slot_firm[outsiders["slot"][winners[winners >= len(applicants)]
-                                                         - len(applicants)]])
+    outsiders_won = winners[winners >= len(applicants)] - len(applicants)
+    hire_outsiders(model, slot_firm[outsiders["slot"][outsiders_won]])
 
 
 def offered_wages(model, firm: np.ndarray, skill: np.ndarray, noise: np.ndarray):
@@ -203,22 +203,34 @@ def posted_wages(model, rows: np.ndarray) -> np.ndarray:
 
 
 def outsider_applicants(model, slot_firm: np.ndarray, n_district: int) -> dict:
-    """TTWA job seekers applying for district vacancies this month: a Poisson number in
-    proportion to the TTWA's unemployed, each to a district vacancy at random, screened
-    for skill and scored like residents (people with the other neighbourhoods' profile;
-    brokerage vouches for local applicants only). Slot -1: screened out."""
-    p, firms = model.p, model.firms
+    """The TTWA's unemployed who apply this month, at residents' rule (8.5.3), each for one
+    open job: a TTWA job, or a district vacancy, each district vacancy weighted by
+    `incommuter_search_weight` against a TTWA one. District employers screen them for skill (no brokerage: it vouches for
+    residents); their score is residents' rule for someone with the other neighbourhoods'
+    profile. Slot -1: no application or screened out."""
+    p, firms, hoods = model.p, model.firms, model.hoods
     rng = model.streams["incommuters"]
-    k = int(rng.poisson(p.incommuter_search_rate * max(model.ttwa.unemployed, 0.0)))
-    k = k if n_district else 0
-    slot = rng.integers(0, max(n_district, 1), k)
-    skill = labour.profile_skills(p, rng.random(k))
+    # A fixed number of draws a month (twice the starting unemployed, more only if needed),
+    # so paired runs whose TTWA unemployment differs still share their draws.
+    k = max(int(2 * model.ttwa.unemployed_at_start), int(max(model.ttwa.unemployed, 0.0)))
     health = rng.beta(8 * p.health_mean_rest, 8 * (1 - p.health_mean_rest), k)
-    required = firms.required_skill[slot_firm[slot]] if k else np.zeros(0, np.int8)
+    attachment = (1 - p.attachment_decay) ** rng.geometric(1 / 12, k)
+    eff = labour.search_effectiveness(p, health, attachment)
+    applying = rng.random(k) < p.search_intensity * eff
+    n_ttwa = len(slot_firm) - n_district
+    district_weight = n_district * p.incommuter_search_weight
+    to_district = rng.random(k) * (district_weight + n_ttwa) < district_weight
+    slot = np.where(to_district, np.floor(rng.random(k) * n_district),
+                    n_district + np.floor(rng.random(k) * n_ttwa)).astype(np.int64)
+    skill = labour.profile_skills(p, rng.random(k))
+    firm = slot_firm[np.minimum(slot, max(len(slot_firm) - 1, 0))] if len(slot_firm) else slot
+    required = np.where(firm >= 0, firms.required_skill[np.maximum(firm, 0)], 0)
     screened_in = rng.random(k) < labour.acceptance_probability(p, skill, required)
-    score = labour.search_effectiveness(p, health, np.ones(k)) + labour.score_noise(
-        rng.random(k))
-    return {"slot": np.where(screened_in, slot, -1), "score": score}
+    searching = np.arange(k) < int(max(model.ttwa.unemployed, 0.0))
+    ok = searching & applying & screened_in & (len(slot_firm) > 0)
+    return {"slot": np.where(ok, slot, -1),
+            "score": eff + labour.score_noise(rng.random(k)),
+            "at_firm": ok & to_district}
 
 
 def hire(model, people: np.ndarray, employer: np.ndarray, zone: np.ndarray,
@@ -244,14 +256,16 @@ def hire(model, people: np.ndarray, employer: np.ndarray, zone: np.ndarray,
     model.counters.job_to_job_moves = int(moving.sum())
 
 
-def hire_incommuters(model, employer: np.ndarray) -> None:
-    """TTWA job seekers who won district vacancies start commuting in."""
+def hire_outsiders(model, employer: np.ndarray) -> None:
+    """TTWA job seekers who won: in TTWA jobs, or commuting in to district firms."""
     firms = model.firms
-    hired = np.bincount(employer, minlength=firms.n).astype(firms.vacancies.dtype)
+    at_firm = employer[employer >= 0]
+    hired = np.bincount(at_firm, minlength=firms.n).astype(firms.vacancies.dtype)
     firms.vacancies[: firms.n] -= hired
     firms.incommuters[: firms.n] += hired
+    model.ttwa.vacancies -= len(employer) - len(at_firm)
     model.ttwa.move(len(employer))
-    model.counters.incommuter_hires = len(employer)
+    model.counters.incommuter_hires = len(at_firm)
 
 
 def incommuters_quit(model) -> None:

@@ -1,12 +1,11 @@
-"""The rest of the travel-to-work area (TTWA): its labour market in aggregate.
+"""The rest of the travel-to-work area (TTWA): its people and jobs as a few stocks.
 
 The district sits inside a TTWA whose other residents compete for the same
-jobs. Its workers are not agents: the TTWA is a few stocks (working-age
-population, employed, unemployed, open TTWA vacancies) moved by flows each
-month. TTWA jobs are posted at a rate that follows demand, so a recession
-depletes them; residents and the TTWA's own unemployed both fill them, so a
-vacancy one takes is gone for the other. The TTWA's unemployed also apply for
-district vacancies (as would-be in-commuters), on the same scores as residents.
+jobs. They are not agents: the TTWA is a few stocks (working-age population,
+employed, unemployed, jobs) moved by flows each month. Its jobs follow demand,
+so a recession removes some; its unemployed apply for TTWA and district
+vacancies in the same matching round as residents (sim.dynamics.labour), so a
+vacancy one takes is gone for the other.
 """
 
 from __future__ import annotations
@@ -27,10 +26,9 @@ class Ttwa:
         employed: those of them in work, in TTWA jobs or commuting into the district.
         unemployed: those of them unemployed and searching.
         jobs_at_start: TTWA jobs (filled or open) outside the district at the start.
-        efficiency: matching efficiency of the TTWA's own market, set at the start so that
-            its hires replace its separations there.
+        unemployed_at_start: its unemployed at the start.
         demand: labour demand across the TTWA and the district relative to the start.
-        vacancies: TTWA jobs open after this month's TTWA hires (for the district round).
+        vacancies: TTWA jobs open this month (for the matching round).
         wage_index: the TTWA's wage level relative to the start (the wage curve).
     """
 
@@ -38,7 +36,7 @@ class Ttwa:
     employed: float
     unemployed: float
     jobs_at_start: float
-    efficiency: float
+    unemployed_at_start: float
     demand: float = 1.0
     vacancies: int = 0
     wage_index: float = 1.0
@@ -47,18 +45,14 @@ class Ttwa:
     def start(cls, p: Params, district_residents: int, incommuters: int,
               residents_in_ttwa_jobs: int) -> Ttwa:
         """The TTWA at the start: its people in proportion to the district's, its
-        unemployment and vacancy rates as given, its jobs those its people and the
-        district's TTWA workers hold plus the open ones."""
+        unemployment rate as given, its jobs those its people and the district's TTWA
+        workers hold (jobs open in a month are those freed or added since)."""
         population = p.ttwa_population_ratio * district_residents
         active = population * p.ttwa_activity_rate
         unemployed = active * p.ttwa_unemployment_rate
         employed = active - unemployed
         filled = employed - incommuters + residents_in_ttwa_jobs
-        open_jobs = p.ttwa_vacancy_rate * filled / (1 - p.ttwa_vacancy_rate)
-        outside = max(employed - incommuters, 1.0)
-        efficiency = p.ttwa_separation_rate * outside / np.sqrt(unemployed * open_jobs)
-        return cls(population, employed, unemployed, filled + open_jobs, efficiency,
-                   vacancies=int(round(open_jobs)))
+        return cls(population, employed, unemployed, filled, unemployed)
 
     @property
     def employment_rate(self) -> float:
@@ -77,27 +71,20 @@ class Ttwa:
 
 def own_market(p: Params, ttwa: Ttwa, incommuters: int, residents_in_ttwa_jobs: int,
                rng) -> float:
-    """A month of the TTWA's own market before the district round.
+    """The TTWA's jobs and separations this month, before the matching round.
 
     Its jobs follow demand; TTWA employers shed a share of any excess (the district's
-    layoff speed), and return the share of the excess that falls on residents in TTWA
-    jobs as a per-worker lay-off probability. Its employed separate at the TTWA
-    separation rate; open jobs are what demand leaves unfilled; its unemployed fill
-    some with the aggregate matching function m = efficiency * U^0.5 * V^0.5 [S]
-    Petrongolo and Pissarides 2001. What is left is open to residents this month.
+    layoff speed). Its employed separate at the TTWA separation rate. Sets the jobs open
+    this month (what demand leaves unfilled) and returns the lay-off probability that
+    falls on each resident in a TTWA job.
     """
     outside = max(ttwa.employed - incommuters, 0.0)
     jobs = ttwa.demand * ttwa.jobs_at_start
     excess = max(outside + residents_in_ttwa_jobs - jobs, 0.0)
     layoff_share = min(p.layoff_speed * excess / max(outside + residents_in_ttwa_jobs, 1.0), 1.0)
-    lost = rng.binomial(int(outside), min(p.ttwa_separation_rate + layoff_share, 1.0))
-    ttwa.move(-int(lost))
-    outside -= lost
-    open_jobs = max(jobs - outside - residents_in_ttwa_jobs, 0.0)
-    matches = rng.poisson(ttwa.efficiency * np.sqrt(max(ttwa.unemployed, 0.0) * open_jobs))
-    hires = int(min(matches, open_jobs, max(ttwa.unemployed, 0.0)))
-    ttwa.move(hires)
-    ttwa.vacancies = int(open_jobs) - hires
+    lost = int(rng.binomial(int(outside), min(p.ttwa_separation_rate + layoff_share, 1.0)))
+    ttwa.move(-lost)
+    ttwa.vacancies = int(max(jobs - (outside - lost) - residents_in_ttwa_jobs, 0.0))
     return layoff_share
 
 
