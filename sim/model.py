@@ -6,6 +6,7 @@ The model holds state and the step order; the rules live in `sim.markets`,
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ import numpy as np
 from sim import outcomes
 from sim.agents import DISPOSITIONS, PARTNERS, Business, Household, Partnership, PublicBody
 from sim.businesses import initial_businesses
-from sim.cohort import Cohort, JobEntries, ParticipantLog, Tracker, form_cohort
+from sim.cohort import Cohort, JobEntries, ParticipantLog, Tracker, UidIndex, form_cohort
 from sim.dynamics import firms as firm_dynamics
 from sim.dynamics import labour as labour_dynamics
 from sim.dynamics import people as people_dynamics
@@ -86,6 +87,10 @@ class LocalEconomy(mesa.Model):
         self.firms = initial_businesses(self.p, self.hoods, self.residents_by_hood, setup)
         employ_initial_workers(self, setup)
         self.ref = initial_references(self)
+        # Stand-in for the travel-to-work-area market: where in-movers come from.
+        self.ttwa = types.SimpleNamespace(employment_rate=self.p.ttwa_employment_rate,
+                                          unemployment_rate=self.p.ttwa_unemployment_rate)
+        self.housing = place_dynamics.HousingPressure(np.zeros(self.hoods.n))
         self.records = {"monthly": [], "business_events": [], "projects": []}
         self.pending_projects: list[dict] = []
         self._create_agents()
@@ -180,11 +185,12 @@ class LocalEconomy(mesa.Model):
     def observe(self) -> None:
         """Stage `observation`: cohort flags, tracker panels, job entries followed for six
         months, the month's row of outputs."""
+        where = UidIndex(self.residents.uid)  # people are found by id: they move within
         if self.cohort is not None:
-            self.cohort.update(self.residents)
-        self.tracker.update(self.residents, self.month)
+            self.cohort.update(self.residents, where)
+        self.tracker.update(self.residents, self.month, where)
         self.job_entries.update(self.residents, self.prev_status, self.counters.moved,
-                                self.month)
+                                self.month, where)
         self.records["monthly"].append(outcomes.monthly_row(self))
         self.prev_status = self.residents.status.copy()
 
@@ -213,7 +219,8 @@ SCHEDULE: tuple[Stage, ...] = (
           "progress hook), health, attachment, spells, income, well-being "
           "(sim/dynamics/people.py)"),
     Stage("neighbourhoods", place_dynamics.update_neighbourhoods, "crime, decay of environment "
-          "gains, residential moves (sim/dynamics/places.py)"),
+          "gains, residential moves out of, within and into the district, housing pressure "
+          "(sim/dynamics/places.py)"),
     Stage("observation", lambda model: model.observe(), "cohort flags, tracker panels and "
           "one row of named outputs (sim/outcomes/)"),
 )
