@@ -3,14 +3,18 @@
 The cohort is every working-age resident of a deprived neighbourhood who is out
 of work (unemployed or inactive, students excluded) when the programme starts.
 A member is re-engaged at k months once they have been in work for k months
-without a break. A member who moves away keeps the status they had reached when
-they left, because the model cannot see them after that.
+without a break. People are found by their id (`UidIndex`), so a member who moves
+to another dwelling in the district is still followed; a member who leaves the
+district keeps the status they had reached when they left, because the model
+cannot see them after that.
 
 Participants are logged when they join a programme. The tracker records
 whether each one is in work in every month after their programme ends, for up
 to three years. A counterfactual run can be given the same list (`watch`),
 so the same people are followed in both runs. Resident ids are a function of
-the dwelling slot and the month of moving in, so they match across paired runs.
+the dwelling slot and the month of moving in to the district, so they match across
+paired runs; the same person may live in different slots in the two runs (internal
+moves differ once the runs diverge), which the id lookup handles.
 """
 
 from __future__ import annotations
@@ -21,6 +25,28 @@ from sim.population import EMPLOYED, INACTIVE, STUDENT
 
 HORIZONS = (3, 6, 12)
 PANEL_MONTHS = 37  # months 0..36 after programme end
+
+
+class UidIndex:
+    """Where each current resident id lives: built once a month (ids are unique among
+    current residents), then `find(uids)` gives their slots, -1 for people no longer in
+    the district."""
+
+    def __init__(self, uid: np.ndarray):
+        self.order = np.argsort(uid, kind="stable")
+        self.sorted = uid[self.order]
+
+    def find(self, uids: np.ndarray) -> np.ndarray:
+        uids = np.asarray(uids, np.int64)
+        if len(self.sorted) == 0:
+            return np.full(len(uids), -1, np.int64)
+        pos = np.minimum(np.searchsorted(self.sorted, uids), len(self.sorted) - 1)
+        found = self.sorted[pos] == uids
+        return np.where(found, self.order[pos], -1).astype(np.int64)
+
+
+def _index(res, where: UidIndex | None) -> UidIndex:
+    return where if where is not None else UidIndex(res.uid)
 
 
 def form_cohort(model) -> None:
@@ -40,11 +66,17 @@ class Cohort:
         self.uid = res.uid[self.slot].copy()
         self.reengaged = {k: np.zeros(len(self.slot), bool) for k in HORIZONS}
 
-    def update(self, res) -> None:
-        present = res.uid[self.slot] == self.uid
-        working = present & (res.status[self.slot] == EMPLOYED)
+    def update(self, res, where: UidIndex | None = None) -> None:
+        slot = _index(res, where).find(self.uid)
+        present = slot >= 0
+        slot = np.maximum(slot, 0)
+        working = present & (res.status[slot] == EMPLOYED)
         for k, flag in self.reengaged.items():
-            flag |= working & (res.spell[self.slot] >= k)
+            flag |= working & (res.spell[slot] >= k)
+
+    def present(self, res, where: UidIndex | None = None) -> np.ndarray:
+        """Whether each member still lives in the district (possibly in another dwelling)."""
+        return _index(res, where).find(self.uid) >= 0
 
     def shares(self) -> dict:
         n = max(len(self.slot), 1)
@@ -57,8 +89,9 @@ class Cohort:
 class JobEntries:
     """Residents who entered work from unemployment or inactivity, followed for six months
     to see whether they were out of work again within them (the churn of the NAO's
-    sustainable-employment measure). A person whose household moves away is no longer
-    observed and leaves the count.
+    sustainable-employment measure). People are followed by id, so an entrant who moves
+    within the district is still counted; one whose household leaves the district is no
+    longer observed and leaves the count.
 
     After each `update`: `entered` (this month's entries), `churned` (entrants out of work
     again this month, within six months of entering) and `sustained` (entrants who reached
@@ -67,20 +100,24 @@ class JobEntries:
 
     WINDOW = 6  # months
 
-    def __init__(self, n: int):
-        self.since = np.full(n, -1, np.int32)  # month of entry of those followed, else -1
+    def __init__(self, n: int = 0):
+        self.uid = np.zeros(0, np.int64)  # ids of the entrants followed
+        self.since = np.zeros(0, np.int32)  # and their month of entry
         self.entered = self.churned = self.sustained = 0
 
-    def update(self, res, prev_status: np.ndarray, moved: np.ndarray, month: int) -> None:
-        self.since[moved] = -1
-        followed = self.since >= 0
-        out = followed & (res.status != EMPLOYED)
-        done = followed & ~out & (month - self.since >= self.WINDOW)
-        new = (prev_status != EMPLOYED) & (res.status == EMPLOYED) & ~moved
+    def update(self, res, prev_status: np.ndarray, moved: np.ndarray, month: int,
+               where: UidIndex | None = None) -> None:
+        slot = _index(res, where).find(self.uid)
+        seen = slot >= 0
+        uid, since, slot = self.uid[seen], self.since[seen], slot[seen]
+        out = res.status[slot] != EMPLOYED
+        done = ~out & (month - since >= self.WINDOW)
+        new = np.flatnonzero((prev_status != EMPLOYED) & (res.status == EMPLOYED) & ~moved)
         self.churned, self.sustained = int(out.sum()), int(done.sum())
-        self.entered = int(new.sum())
-        self.since[out | done] = -1
-        self.since[new] = month
+        self.entered = len(new)
+        keep = ~(out | done)
+        self.uid = np.concatenate([uid[keep], res.uid[new]])
+        self.since = np.concatenate([since[keep], np.full(len(new), month, np.int32)])
 
 
 class ParticipantLog:
@@ -108,14 +145,15 @@ class ParticipantLog:
 
 
 class Tracker:
-    """Employment of watched people (slot, uid) in the 37 months after their end month,
+    """Employment of watched people (found by uid; the slot is where they were when they
+    enrolled) in the 37 months after their end month,
     and their labour status just before they started (the end of the month before).
 
     Runs diverge once a programme starts, so a participant may be in a different state in
     the comparison run when they enrol; comparisons keep only people whose status before
     the start was the same in both runs (exact matching on the pre-programme state).
 
-    Panel values: 1 in work, 0 out of work, -1 not observed (moved away or not yet).
+    Panel values: 1 in work, 0 out of work, -1 not observed (left the district, or not yet).
     """
 
     def __init__(self, slot, uid, start_month, end_month):
@@ -138,15 +176,16 @@ class Tracker:
         """What a comparison run needs to follow the same people."""
         return self.slot, self.uid, self.start, self.end
 
-    def update(self, res, month: int) -> None:
+    def update(self, res, month: int, where: UidIndex | None = None) -> None:
+        where = _index(res, where)
         starting = np.flatnonzero(self.start == month + 1)
-        present = res.uid[self.slot[starting]] == self.uid[starting]
-        self.start_status[starting] = np.where(present, res.status[self.slot[starting]], -1)
+        slot = where.find(self.uid[starting])
+        self.start_status[starting] = np.where(slot >= 0, res.status[np.maximum(slot, 0)], -1)
         since = month - self.end
         rows = np.flatnonzero((since >= 0) & (since < PANEL_MONTHS))
-        present = res.uid[self.slot[rows]] == self.uid[rows]
-        working = (res.status[self.slot[rows]] == EMPLOYED).astype(np.int8)
-        self.panel[rows, since[rows]] = np.where(present, working, -1)
+        slot = where.find(self.uid[rows])
+        working = (res.status[np.maximum(slot, 0)] == EMPLOYED).astype(np.int8)
+        self.panel[rows, since[rows]] = np.where(slot >= 0, working, -1)
 
 
 def participant_table(model, horizons=(0, 6, 12, 24, 36)):

@@ -16,7 +16,7 @@ from sim import outcomes
 from sim.accounts import Accounts
 from sim.agents import DISPOSITIONS, PARTNERS, Business, Household, Partnership, PublicBody
 from sim.businesses import initial_businesses
-from sim.cohort import Cohort, JobEntries, ParticipantLog, Tracker, form_cohort
+from sim.cohort import Cohort, JobEntries, ParticipantLog, Tracker, UidIndex, form_cohort
 from sim.dynamics import firms as firm_dynamics
 from sim.dynamics import labour as labour_dynamics
 from sim.dynamics import people as people_dynamics
@@ -90,6 +90,7 @@ class LocalEconomy(mesa.Model):
         self.ttwa = Ttwa.start(self.p, self.residents.n, int(self.firms.incommuters.sum()),
                                int(np.count_nonzero(self.residents.employer == TTWA_EMPLOYER)))
         self.ref = initial_references(self)
+        self.housing = place_dynamics.HousingPressure(np.zeros(self.hoods.n))
         self.records = {"monthly": [], "business_events": [], "projects": [], "accounts": []}
         self.accounts = Accounts(self)  # this month's flows between sectors (sim/accounts.py)
         self.pending_projects: list[dict] = []
@@ -185,11 +186,12 @@ class LocalEconomy(mesa.Model):
     def observe(self) -> None:
         """Stage `observation`: cohort flags, tracker panels, job entries followed for six
         months, the month's row of outputs."""
+        where = UidIndex(self.residents.uid)  # people are found by id: they move within
         if self.cohort is not None:
-            self.cohort.update(self.residents)
-        self.tracker.update(self.residents, self.month)
+            self.cohort.update(self.residents, where)
+        self.tracker.update(self.residents, self.month, where)
         self.job_entries.update(self.residents, self.prev_status, self.counters.moved,
-                                self.month)
+                                self.month, where)
         self.records["monthly"].append(outcomes.monthly_row(self))
         self.records["accounts"].append(self.accounts.close_month(self))
         self.prev_status = self.residents.status.copy()
@@ -222,7 +224,8 @@ SCHEDULE: tuple[Stage, ...] = (
           "progress hook), health, attachment, spells, income, well-being "
           "(sim/dynamics/people.py)"),
     Stage("neighbourhoods", place_dynamics.update_neighbourhoods, "crime, decay of environment "
-          "gains, residential moves (sim/dynamics/places.py)"),
+          "gains, residential moves out of, within and into the district, housing pressure "
+          "(sim/dynamics/places.py)"),
     Stage("observation", lambda model: model.observe(), "cohort flags, tracker panels, "
           "one row of named outputs (sim/outcomes/) and one row of the accounts "
           "(sim/accounts.py)"),

@@ -1,4 +1,4 @@
-"""Neighbourhood dynamics: crime and residential moves with composition change."""
+"""Neighbourhood rules: crime, quality, and the chances of residential moves."""
 
 from __future__ import annotations
 
@@ -47,9 +47,16 @@ def advantaged_inmover_share(q: np.ndarray, q_deprived0: float, q_rest0: float) 
     return np.clip((q - q_deprived0) / max(q_rest0 - q_deprived0, 1e-9), 0.0, 1.0)
 
 
-def move_out_probability(p: Params, deprived_household, has_worker) -> np.ndarray:
-    """Monthly chance a household leaves the district; workers can afford to move more."""
-    annual = np.where(deprived_household, p.move_rate_deprived, p.move_rate_rest)
-    boost = 1 + p.mover_income_effect * has_worker
-    mean_boost = 1 + p.mover_income_effect * 0.7
-    return annual / 12 * boost / mean_boost
+def move_probabilities(p: Params, deprived_household, has_worker, excess_pressure
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly chances that a household leaves the district and that it moves within it.
+
+    Leaving: workers can afford to move more; households without a worker are priced out
+    where housing pressure has risen above its reference (`excess_pressure`, per household).
+    """
+    out = np.where(deprived_household, p.move_out_rate_deprived, p.move_out_rate_rest)
+    boost = (1 + p.mover_income_effect * has_worker) / (1 + p.mover_income_effect * 0.7)
+    priced_out = np.exp(np.clip(p.priced_out_effect * excess_pressure, -5, 5) * ~has_worker)
+    within = np.where(deprived_household, p.move_within_rate_deprived, p.move_within_rate_rest)
+    p_out = np.minimum(out / 12 * boost * priced_out, 0.5)
+    return p_out, np.minimum(within / 12, 1 - p_out)

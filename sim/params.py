@@ -288,12 +288,43 @@ _p("health_environment_effect", 0.06, 0.0, 0.3, "0-1", "target health loss from 
 _p("health_crime_effect", 0.03, 0.0, 0.2, "0-1", "target health loss at twice the mean crime "
    "rate", "[A]")
 _p("health_noise", 0.01, 0.0, 0.05, "0-1/month", "monthly sd of health shocks", "[A]")
-_p("move_rate_deprived", 0.12, 0.08, 0.18, "share/year", "households leaving a deprived "
-   "neighbourhood each year", "[A]")
-_p("move_rate_rest", 0.08, 0.04, 0.15, "share/year", "households leaving another neighbourhood "
-   "each year", "[A]")
-_p("mover_income_effect", 0.25, 0.0, 2.0, "ratio", "extra move-out propensity of households with "
+_p("move_out_rate_deprived", 0.045, 0.02, 0.08, "share/year", "households leaving the "
+   "district each year from a deprived neighbourhood",
+   "[S~] EHS 2021-22 household moves fact sheet: 22% of households moved in the last 3 years "
+   "(about 8% a year, 17% of social renters); Census 1991 SAR and V360/Experian 2017-19: about "
+   "60% of moves in deprived areas are short (under 5 km / 3 miles), so about 0.4 of 0.12 "
+   "leaves the district")
+_p("move_out_rate_rest", 0.04, 0.02, 0.08, "share/year", "households leaving the district "
+   "each year from another neighbourhood",
+   "[S~] as move_out_rate_deprived; affluent areas: about half of moves are short "
+   "(V360/Experian: 37-50% within 3 miles), so about 0.5 of 0.08 leaves")
+_p("move_within_rate_deprived", 0.075, 0.02, 0.12, "share/year", "households of a deprived "
+   "neighbourhood moving to another dwelling in the district each year",
+   "[S~] EHS / Census 1991 SAR distance of move: most moves are short-distance; 0.12 total "
+   "moves a year, 0.6 of them within the district")
+_p("move_within_rate_rest", 0.04, 0.02, 0.12, "share/year", "households of another "
+   "neighbourhood moving to another dwelling in the district each year",
+   "[S~] as move_within_rate_deprived: 0.08 total, half within the district")
+_p("mover_income_effect", 0.25, 0.0, 2.0, "ratio", "extra out-move propensity of households with "
    "a worker (they can afford better areas)", "[A]")
+_p("internal_sorting", 3.0, 0.0, 10.0, "per unit of quality", "how strongly households with a "
+   "worker moving within the district choose better neighbourhoods: a dwelling's weight is "
+   "exp(internal_sorting x quality)", "[A]; direction [S~] V360/Experian: affluent households "
+   "choose areas, deprived ones move short distances")
+_p("incommuter_move_in_rate", 0.03, 0.0, 0.2, "share/year", "share of in-commuters to district "
+   "firms who move into the district each year, keeping their job, when a dwelling is free",
+   "[A]")
+_p("vacancy_move_in_rate", 0.05, 0.0, 0.5, "share/month", "share of district vacancies left "
+   "unfilled after matching that are taken each month by a worker moving into the district "
+   "for the job", "[A]")
+_p("pressure_adjust", 0.1, 0.01, 1.0, "share/month", "share of the gap to the housing pressure "
+   "set by job-led demand closed each month", "[A]")
+_p("priced_out_effect", 1.0, 0.0, 5.0, "per unit of pressure", "rise in the log out-move "
+   "probability of households without a worker per unit of excess housing pressure (priced "
+   "out)", "[A]")
+_p("pressure_employment_effect", 1.0, 0.0, 5.0, "logit per unit of pressure", "rise in the "
+   "employment log-odds of in-movers per unit of excess housing pressure (where housing is "
+   "scarce, those who can pay are those with jobs)", "[A]")
 _p("crime_rate_deprived", 110.0, 40.0, 250.0, "crimes/1000 residents/yr", "recorded crime, "
    "deprived neighbourhoods, at the start", "[A] order of magnitude of police.uk data")
 _p("crime_rate_rest", 55.0, 20.0, 150.0, "crimes/1000 residents/yr", "recorded crime, other "

@@ -5,7 +5,10 @@ Mesa `Household` agents are thin views onto these rows. Members of a household
 occupy contiguous resident slots. When a household leaves the district its
 dwelling is taken by an in-moving household with the same number of
 working-age members, so the number of slots is fixed; the newcomers get new
-ids, which is how people-based outcomes tell stayers from newcomers.
+ids, which is how people-based outcomes tell stayers from newcomers. A household
+that moves within the district takes a dwelling of its size vacated this month,
+and every per-person column travels with its members (`Residents.person_columns`);
+only the dwelling columns (`DWELLING_COLUMNS`) stay with the slot.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ _SKILL_SHAPE = {False: np.array([0.15, 0.22, 0.21, 0.42]), True: np.array([0.24,
 # Initial status propensities: [S] targets (employment 0.55 deprived, 0.73 rest).
 _START_EMPLOYMENT = {False: 0.73, True: 0.55}
 _START_UNEMPLOYMENT = {False: 0.06, True: 0.14}
+# Employment score weights (A15): per skill level and per unit of latent health.
+_SKILL_WEIGHT, _HEALTH_WEIGHT = 0.45, 3.0
+# Columns of `Residents` that belong to the dwelling slot, not to the person living there.
+DWELLING_COLUMNS = frozenset({"household", "hood", "deprived"})
 
 
 class Residents:
@@ -60,6 +67,10 @@ class Residents:
         self.programme_left = np.zeros(n, np.int16)
         self.search_boost = np.ones(n, np.float32)
         self.activation_boost = np.ones(n, np.float32)
+        # Residential history: month of arrival in the district (0: there at the start) and
+        # month of the last move within it (-1: never moved within the district).
+        self.arrived = np.zeros(n, np.int32)
+        self.moved_within = np.full(n, -1, np.int32)
         self.lever_state = tuple(name for name, _ in lever_state)
         for name, dtype in lever_state:
             setattr(self, name, np.zeros(n, dtype))
@@ -70,6 +81,13 @@ class Residents:
         self.search_boost[idx], self.activation_boost[idx] = 1.0, 1.0
         for name in self.lever_state:
             getattr(self, name)[idx] = 0
+
+    def person_columns(self) -> list[str]:
+        """Every per-resident array that belongs to the person (all but the dwelling columns),
+        found generically so a new column cannot be forgotten when people move."""
+        return [name for name, value in vars(self).items()
+                if isinstance(value, np.ndarray) and value.shape[:1] == (self.n,)
+                and name not in DWELLING_COLUMNS]
 
     @property
     def employed(self) -> np.ndarray:
@@ -124,11 +142,22 @@ def build_households(p: Params, hoods: Neighbourhoods, rng) -> Households:
     return Households(hood, size, rng.random(len(hood)) >= no_car)
 
 
-def draw_people(p: Params, deprived_profile: np.ndarray, rng: np.random.Generator) -> dict:
+def draw_people(p: Params, deprived_profile: np.ndarray, rng: np.random.Generator,
+                market: tuple[float, float] | None = None, shift=0.0) -> dict:
     """Characteristics of new residents drawn from the deprived or the other profile.
 
-    Used for the initial population and for in-movers. Status depends on skill
-    and health so that the start is close to the model's own steady state.
+    Used for the initial population and for in-movers. Status depends on skill and
+    health through a logistic score.
+
+    Args:
+        market: None for the initial population: the top `e0` share of the scores of each
+            profile group is employed (the start targets, close to the model's steady
+            state). For in-movers, (employment rate, unemployment rate) of the
+            travel-to-work area they come from: each person is employed with probability
+            sigmoid(a + score), `a` set so that the TTWA's own population (section 8.2) has
+            that employment rate; people of the deprived profile, with lower skills and
+            health, have lower chances through the score.
+        shift: added to in-movers' employment log-odds (housing pressure, per person).
     """
     n = len(deprived_profile)
     d = deprived_profile
@@ -137,13 +166,22 @@ def draw_people(p: Params, deprived_profile: np.ndarray, rng: np.random.Generato
     mean_h = np.where(d, p.health_mean_deprived, p.health_mean_rest)
     health_base = rng.beta(8 * mean_h, 8 * (1 - mean_h))
 
-    # Employment propensity: rises with skill and health, centred on the group rate.
-    score = 0.45 * (skill - 2) + 3.0 * (health_base - mean_h) + rng.logistic(size=n)
-    p_emp = np.where(d, _START_EMPLOYMENT[True], _START_EMPLOYMENT[False])
-    p_unemp_of_rest = np.where(d, _START_UNEMPLOYMENT[True], _START_UNEMPLOYMENT[False]) * p_emp / (
-        (1 - np.where(d, _START_UNEMPLOYMENT[True], _START_UNEMPLOYMENT[False])) * (1 - p_emp))
-    rank = _within_group_rank(score, d)
-    status = np.where(rank >= 1 - p_emp, EMPLOYED, INACTIVE).astype(np.int8)
+    if market is None:
+        # Employment propensity: rises with skill and health, centred on the group rate.
+        score = (_SKILL_WEIGHT * (skill - 2) + _HEALTH_WEIGHT * (health_base - mean_h)
+                 + rng.logistic(size=n))
+        p_emp = np.where(d, _START_EMPLOYMENT[True], _START_EMPLOYMENT[False])
+        u0 = np.where(d, _START_UNEMPLOYMENT[True], _START_UNEMPLOYMENT[False])
+        rank = _within_group_rank(score, d)
+        status = np.where(rank >= 1 - p_emp, EMPLOYED, INACTIVE).astype(np.int8)
+    else:
+        e, u0 = market
+        p_emp = e
+        score = (_SKILL_WEIGHT * (skill - 2) + _HEALTH_WEIGHT * (health_base - ttwa_health(p))
+                 + rng.logistic(size=n))
+        status = np.where(score + ttwa_intercept(p, e) + shift > 0, EMPLOYED,
+                          INACTIVE).astype(np.int8)
+    p_unemp_of_rest = u0 * p_emp / ((1 - u0) * (1 - p_emp))
     out = status != EMPLOYED
     status[out & (rng.random(n) < p_unemp_of_rest)] = UNEMPLOYED
 
@@ -163,6 +201,49 @@ def skill_from_uniform(p: Params, u: np.ndarray, deprived_profile: np.ndarray) -
     shape = np.where(d[:, None], _SKILL_SHAPE[True], _SKILL_SHAPE[False])
     cum = np.cumsum(shape * (1 - no_qual)[:, None], axis=1) + no_qual[:, None]
     return (u[:, None] >= np.column_stack([no_qual, cum[:, :-1]])).sum(axis=1).astype(np.int8)
+
+
+def _skill_shares(p: Params, deprived: bool) -> np.ndarray:
+    q0 = p.no_qual_share_rest * (p.no_qual_ratio_deprived if deprived else 1.0)
+    return np.concatenate([[q0], (1 - q0) * _SKILL_SHAPE[deprived]])
+
+
+def ttwa_health(p: Params) -> float:
+    """Mean latent health of the TTWA population: the profiles mixed as in the district."""
+    return p.deprived_share * p.health_mean_deprived + (1 - p.deprived_share) * p.health_mean_rest
+
+
+def ttwa_intercept(p: Params, rate: float) -> float:
+    """The log-odds intercept `a` at which the TTWA population (the two profiles mixed by
+    `deprived_share`) has employment rate `rate`: exact over skill levels, health by
+    quadrature over the Beta distribution, the logistic noise integrated exactly."""
+    key = (rate, p.deprived_share, p.no_qual_share_rest, p.no_qual_ratio_deprived,
+           p.health_mean_deprived, p.health_mean_rest)
+    if key not in _INTERCEPTS:
+        from scipy.stats import beta
+
+        grid = (np.arange(64) + 0.5) / 64
+        h_ref = ttwa_health(p)
+        parts = []
+        for deprived, weight in ((True, p.deprived_share), (False, 1 - p.deprived_share)):
+            m = p.health_mean_deprived if deprived else p.health_mean_rest
+            health = beta.ppf(grid, 8 * m, 8 * (1 - m))
+            x = (_SKILL_WEIGHT * (np.arange(5)[:, None] - 2)
+                 + _HEALTH_WEIGHT * (health[None, :] - h_ref))
+            parts.append((x, weight * _skill_shares(p, deprived)[:, None] / len(grid)))
+
+        def rate_at(a):
+            return sum(float((w / (1 + np.exp(-(a + x)))).sum()) for x, w in parts)
+
+        low, high = -10.0, 10.0
+        for _ in range(60):
+            mid = 0.5 * (low + high)
+            low, high = (mid, high) if rate_at(mid) < rate else (low, mid)
+        _INTERCEPTS[key] = 0.5 * (low + high)
+    return _INTERCEPTS[key]
+
+
+_INTERCEPTS: dict[tuple, float] = {}
 
 
 def _within_group_rank(score: np.ndarray, group: np.ndarray) -> np.ndarray:

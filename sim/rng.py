@@ -67,12 +67,17 @@ def _declare_processes() -> None:
         "ttwa": ("sim.markets.ttwa", "the TTWA's own separations, lay-offs and hires"),
         "ttwa_layoffs": ("sim.dynamics.labour", "which residents in TTWA jobs are laid off"),
         "health": ("sim.dynamics.people", "monthly health noise"),
-        "moves": ("sim.dynamics.places", "out-moves, in-movers' profiles, jobs and cars"),
+        "moves": ("sim.dynamics.places", "in-movers' profiles, characteristics, jobs, "
+                  "dwellings of job-led in-movers and cars"),
     }
     monthly = {
         "firm_demand": ("sim.dynamics.firms", "demand-share shocks, one per firm row"),
         "firm_exit": ("sim.dynamics.firms", "exit draws, one per firm row"),
         "business_engagement": ("sim.policy.board", "firms' engagement noise, one per row"),
+        "move_choices": ("sim.dynamics.places", "whether each dwelling's household moves out, "
+                         "within or stays, and internal movers' choices, one per dwelling row"),
+        "job_moves": ("sim.dynamics.places", "in-commuters and vacancies of each firm row "
+                      "bringing a worker to live in the district"),
     }
     for name, (owner, text) in per_run.items():
         declare(name, owner, text)

@@ -1,11 +1,47 @@
-"""Stage 6 of the month: crime, and residential moves that can change composition."""
+"""Stage 6 of the month: crime, and residential moves out of, within and into the district.
+
+Dwellings are fixed: each has a neighbourhood and a number of working-age slots. Every
+month some households leave the district and some move to another dwelling in it; an
+internal mover takes a dwelling of its size vacated this month (by an out-mover or by an
+earlier internal mover: a chain), carrying every per-person column with it. The dwellings
+left empty at the end of the chains are let to in-movers from the travel-to-work area
+(TTWA): some move in for a job in the district (in-commuters keeping their job, workers
+taking an unfilled vacancy), the others are drawn from the TTWA population, whose
+employment follows the TTWA market. Job-led demand that housing cannot absorb raises a
+housing-pressure index, which prices out households without a worker and tilts
+in-movers towards people in work.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from sim import neighbourhood as rules
-from sim.population import EMPLOYED, TTWA_EMPLOYER, draw_people
+from sim.population import EMPLOYED, NO_EMPLOYER, NO_REASON, TTWA_EMPLOYER, draw_people
+
+MAX_CHAIN_ROUNDS = 8  # rounds of internal moves a month; movers without a dwelling wait [A]
+
+
+@dataclass
+class HousingPressure:
+    """Housing pressure by neighbourhood and its reference (the first month's level).
+
+    Attributes:
+        pressure: log of (ordinary re-lets + job-led demand) over ordinary re-lets,
+            smoothed (`pressure_adjust`).
+        reference: the level in the first month; effects act on the excess over it.
+    """
+
+    pressure: np.ndarray
+    reference: np.ndarray | None = None
+
+    @property
+    def excess(self) -> np.ndarray:
+        if self.reference is None:
+            return np.zeros_like(self.pressure)
+        return self.pressure - self.reference
 
 
 def update_neighbourhoods(model) -> None:
@@ -32,37 +68,213 @@ def member_slots(first: np.ndarray, size: np.ndarray) -> np.ndarray:
 
 
 def move_households(model) -> None:
-    """Households leave the district; in-movers take their dwellings.
+    """The month's residential moves: out-moves, chains of internal moves, in-moves.
 
-    In-movers come from the advantaged profile in proportion to how the
-    neighbourhood's quality compares with where it started, so areas can
-    improve (or decline) by composition alone.
+    One uniform per dwelling row (stream `move_choices`, monthly) decides whether its
+    household leaves, moves within the district or stays, so a policy does not reshuffle
+    everyone's luck.
     """
     p, res, hh, hoods = model.p, model.residents, model.households, model.hoods
-    rng = model.streams["moves"]
-    u = rng.random(hh.n)
+    draws = model.streams.monthly("move_choices", model.month)
+    u = draws.random(hh.n)
     has_worker = np.bincount(res.household, res.status == EMPLOYED, hh.n) > 0
-    leaving = np.flatnonzero(u < rules.move_out_probability(
-        p, hoods.deprived[hh.hood], has_worker))
+    q = rules.quality(hoods)
+    wanting = job_led_demand(model)
+    update_pressure(model, q, float(wanting.sum()))
+    excess = model.housing.excess
+    p_out, p_within = rules.move_probabilities(p, hoods.deprived[hh.hood], has_worker,
+                                               excess[hh.hood])
+    leaving = np.flatnonzero(u < p_out)
+    within = np.flatnonzero((u >= p_out) & (u < p_out + p_within))
+    c = model.counters
+    c.households_moved = len(leaving)
     if len(leaving) == 0:
         return
-    slots = member_slots(hh.first[leaving], hh.size[leaving])
+    keep_jobs_as_incommuters(model, member_slots(hh.first[leaving], hh.size[leaving]))
+    src, dst = chain_moves(model, within, leaving, has_worker, q, excess, draws)
+    move_between_dwellings(model, src, dst)
+    c.households_moved_within = len(src)
+    empty = np.setdiff1d(np.concatenate([leaving, src]), dst)
+    move_in(model, empty, q, excess)
+
+
+def job_led_demand(model) -> np.ndarray:
+    """Expected households a month wanting to move into the district for a job there, by
+    firm row: in-commuters moving closer to their work, and workers recruited from outside
+    for vacancies the district's labour market left unfilled."""
+    p, firms = model.p, model.firms
+    n = firms.n
+    return (firms.incommuters[:n] * (p.incommuter_move_in_rate / 12)
+            + firms.vacancies[:n] * p.vacancy_move_in_rate)
+
+
+def update_pressure(model, q: np.ndarray, wanting: float) -> None:
+    """Housing pressure moves towards log(1 + job-led demand / ordinary re-lets) by
+    neighbourhood; job-led demand goes to neighbourhoods by their re-lets and quality."""
+    p, hh, hoods = model.p, model.households, model.hoods
+    base_out, _ = rules.move_probabilities(p, hoods.deprived[hh.hood], np.full(hh.n, True),
+                                           np.zeros(hh.n))
+    relets = np.maximum(np.bincount(hh.hood, base_out, hoods.n), 1e-9)
+    weight = relets * np.exp(p.internal_sorting * q)
+    target = np.log1p(wanting * weight / weight.sum() / relets)
+    housing = model.housing
+    if housing.reference is None:
+        housing.pressure[:] = target
+        housing.reference = target.copy()
+    else:
+        housing.pressure += p.pressure_adjust * (target - housing.pressure)
+
+
+def dwelling_weights(p, q: np.ndarray, excess: np.ndarray) -> dict[bool, np.ndarray]:
+    """Weight of a free dwelling by its neighbourhood, for households with a worker (True:
+    they sort towards quality) and without (False: they avoid pressured, dearer places)."""
+    return {True: np.exp(p.internal_sorting * (q - q.mean())),
+            False: np.exp(-p.priced_out_effect * np.clip(excess, -5, 5))}
+
+
+def chain_moves(model, candidates: np.ndarray, free: np.ndarray, has_worker: np.ndarray,
+                q: np.ndarray, excess: np.ndarray, draws) -> tuple[np.ndarray, np.ndarray]:
+    """Internal movers take free dwellings of their size, in rounds: in each round every
+    waiting household picks a free dwelling (weights by `dwelling_weights`), one winner
+    per dwelling (a random key), and the winners' old dwellings are free in the next round.
+
+    Returns:
+        (source rows, destination rows) of the households that moved, in move order.
+    """
+    hh = model.households
+    weights = dwelling_weights(model.p, q, excess)
+    waiting, free = candidates, free.copy()
+    src, dst = [], []
+    for _ in range(MAX_CHAIN_ROUNDS):
+        if len(waiting) == 0 or len(free) == 0:
+            break
+        u_pick, u_key = draws.random(hh.n)[waiting], draws.random(hh.n)[waiting]
+        choice = np.full(len(waiting), -1, np.int64)
+        size_w, size_f = hh.size[waiting], hh.size[free]
+        for size in np.unique(size_w):
+            options = free[size_f == size]
+            if len(options) == 0:
+                continue
+            for worker in (False, True):
+                who = np.flatnonzero((size_w == size) & (has_worker[waiting] == worker))
+                cum = np.cumsum(weights[worker][hh.hood[options]])
+                pick = np.searchsorted(cum, u_pick[who] * cum[-1], side="right")
+                choice[who] = options[np.minimum(pick, len(options) - 1)]
+        ok = np.flatnonzero(choice >= 0)
+        order = ok[np.lexsort((u_key[ok], choice[ok]))]
+        _, first = np.unique(choice[order], return_index=True)
+        win = order[first]
+        src.append(waiting[win])
+        dst.append(choice[win])
+        free = np.concatenate([np.setdiff1d(free, choice[win]), waiting[win]])
+        stay = np.ones(len(waiting), bool)
+        stay[win] = False
+        waiting = waiting[stay]
+    empty = np.zeros(0, np.int64)
+    return (np.concatenate(src) if src else empty), (np.concatenate(dst) if dst else empty)
+
+
+def move_between_dwellings(model, src_rows: np.ndarray, dst_rows: np.ndarray) -> None:
+    """Households in `src_rows` move to `dst_rows` (same sizes): people, car and id go."""
+    if len(src_rows) == 0:
+        return
+    hh = model.households
+    assert np.array_equal(hh.size[src_rows], hh.size[dst_rows]), "moves need equal sizes"
+    src = member_slots(hh.first[src_rows], hh.size[src_rows])
+    dst = member_slots(hh.first[dst_rows], hh.size[dst_rows])
+    move_people(model, src, dst)
+    hh.car[dst_rows] = hh.car[src_rows]
+    hh.uid[dst_rows] = hh.uid[src_rows]
+    model.residents.moved_within[dst] = model.month
+
+
+def move_people(model, src: np.ndarray, dst: np.ndarray) -> None:
+    """Move the people in slots `src` to slots `dst`, all at once (chains are safe): every
+    per-person column of the residents (`Residents.person_columns`, lever state included)
+    and the model's per-slot records of them (last month's status, this month's income).
+    The dwelling columns (household, neighbourhood, deprived) stay with the slot."""
+    res = model.residents
+    columns = [getattr(res, name) for name in res.person_columns()]
+    columns.append(model.prev_status)
+    if model.counters.income is not None:
+        columns.append(model.counters.income)
+    for column in columns:
+        column[dst] = column[src]
+
+
+def move_in(model, rows: np.ndarray, q: np.ndarray, excess: np.ndarray) -> None:
+    """In-moving households take the empty dwellings `rows`.
+
+    Job-led in-movers (in-commuters keeping their district job, workers taking an unfilled
+    vacancy) take dwellings first, weighted towards quality; the rest come from the TTWA
+    population: the advantaged profile in proportion to how the neighbourhood's quality
+    compares with where it started, employment from the TTWA market, shifted up where
+    housing pressure is high.
+    """
+    p, res, hh = model.p, model.residents, model.households
+    rng = model.streams["moves"]
+    if len(rows) == 0:
+        return
+    rows = np.sort(rows)
+    slots = member_slots(hh.first[rows], hh.size[rows])
     advantaged_share = rules.advantaged_inmover_share(
-        rules.quality(hoods), model.ref.quality_deprived, model.ref.quality_rest)
-    advantaged = rng.random(len(leaving)) < advantaged_share[hh.hood[leaving]]
-    keep_jobs_as_incommuters(model, slots)
-    people = draw_people(p, np.repeat(~advantaged, hh.size[leaving]), rng)
+        q, model.ref.quality_deprived, model.ref.quality_rest)
+    advantaged = rng.random(len(rows)) < advantaged_share[hh.hood[rows]]
+    shift = p.pressure_employment_effect * excess[res.hood[slots]]
+    people = draw_people(p, np.repeat(~advantaged, hh.size[rows]), rng,
+                         market=(model.ttwa.employment_rate, model.ttwa.unemployment_rate),
+                         shift=shift)
     for key, value in people.items():
         getattr(res, key)[slots] = value
-    place_inmover_workers(model, slots[people["status"] == EMPLOYED], rng)
+    res.employer[slots], res.work_zone[slots], res.wage[slots] = NO_EMPLOYER, -1, 0.0
+    leaders = job_led_arrivals(model, rows, q, rng)
+    others = np.setdiff1d(slots[res.status[slots] == EMPLOYED], leaders)
+    place_inmover_workers(model, others, rng)
     # Ids depend only on the dwelling slot and the month, so paired runs agree on who is who.
     res.uid[slots] = res.n * model.month + slots
-    hh.uid[leaving] = hh.n * model.month + leaving
+    hh.uid[rows] = hh.n * model.month + rows
     res.clear_programmes(slots)
+    res.arrived[slots], res.moved_within[slots] = model.month, -1
     no_car = np.where(advantaged, p.no_car_share_rest, p.no_car_share_deprived)
-    hh.car[leaving] = rng.random(len(leaving)) >= no_car
-    model.counters.moved[slots] = True
-    model.counters.households_moved = len(leaving)
+    hh.car[rows] = rng.random(len(rows)) >= no_car
+    c = model.counters
+    c.moved[slots] = True
+    c.households_moved_in = len(rows)
+    c.inmovers = len(slots)
+    c.inmovers_employed = int(np.count_nonzero(res.status[slots] == EMPLOYED))
+    c.inmovers_district_jobs = int(np.count_nonzero(res.employer[slots] >= 0))
+
+
+def job_led_arrivals(model, rows: np.ndarray, q: np.ndarray, rng) -> np.ndarray:
+    """Households moving in for a district job take some of the dwellings `rows`; their
+    first member holds the job (an in-commuter's, which stops being one, or an unfilled
+    vacancy). Returns those members' slots."""
+    p, res, hh, firms = model.p, model.residents, model.households, model.firms
+    n = firms.n
+    g = model.streams.monthly("job_moves", model.month)
+    from_incommuters = g.binomial(firms.incommuters[:n], min(p.incommuter_move_in_rate / 12, 1))
+    from_vacancies = g.binomial(firms.vacancies[:n], min(p.vacancy_move_in_rate, 1.0))
+    firm = np.concatenate([np.repeat(np.arange(n), from_incommuters),
+                           np.repeat(np.arange(n), from_vacancies)])
+    had_job = np.concatenate([np.ones(from_incommuters.sum(), bool),
+                              np.zeros(from_vacancies.sum(), bool)])
+    k = min(len(firm), len(rows))
+    model.counters.households_moved_in_for_work = k
+    if k == 0:
+        return np.zeros(0, np.int64)
+    chosen = rng.permutation(len(firm))[:k]
+    firm, had_job = firm[chosen], had_job[chosen]
+    # Weighted sampling of dwellings without replacement (exponential keys), towards quality.
+    weight = np.exp(p.internal_sorting * (q - q.mean()))[hh.hood[rows]]
+    key = rng.exponential(size=len(rows)) / weight
+    leaders = hh.first[rows[np.argsort(key, kind="stable")[:k]]]
+    np.subtract.at(firms.incommuters, firm[had_job], 1)
+    np.subtract.at(firms.vacancies, firm[~had_job], 1)
+    res.status[leaders], res.reason[leaders], res.attachment[leaders] = EMPLOYED, NO_REASON, 1.0
+    res.spell[leaders] = np.where(had_job, res.spell[leaders], 0)
+    res.employer[leaders], res.work_zone[leaders] = firm, firms.hood[firm]
+    res.wage[leaders] = firms.wage[firm]
+    return leaders
 
 
 def keep_jobs_as_incommuters(model, slots: np.ndarray) -> None:
@@ -87,8 +299,9 @@ def place_inmover_workers(model, workers: np.ndarray, rng) -> None:
     cum = np.cumsum(firms.incommuters[: firms.n])
     to_firm = rng.random(len(workers)) >= ttwa_share
     u = rng.random(len(workers))
-    if cum[-1] == 0:
+    if len(cum) == 0 or cum[-1] == 0:
         to_firm[:] = False
+        cum = np.zeros(1)
     firm = np.searchsorted(cum, u * cum[-1], side="right")[to_firm]
     over = np.bincount(firm, minlength=firms.n) > firms.incommuters[: firms.n]
     to_firm[to_firm] = ~over[firm]

@@ -44,7 +44,13 @@ class MonthCounters:
             (residents, the skills lever's progress hook).
         income: each resident's income this month, GBP (residents).
         moved: resident slots whose household was replaced this month (neighbourhoods).
-        households_moved: households that left (neighbourhoods).
+        households_moved: households that left the district (neighbourhoods).
+        households_moved_within: households that moved to another dwelling in the district.
+        households_moved_in: households that moved into the district (as many as left).
+        households_moved_in_for_work: in-moving households that came for a district job (an
+            in-commuter keeping their job, or a worker taking an unfilled vacancy).
+        inmovers: working-age in-movers this month; inmovers_employed: those of them in
+            work on arrival; inmovers_district_jobs: those working at a district firm.
         one_stop_shop_spend: one stop shop spending this month, GBP (partnership).
     """
 
@@ -69,6 +75,12 @@ class MonthCounters:
     training_completions: int = 0
     income: np.ndarray | None = None
     households_moved: int = 0
+    households_moved_within: int = 0
+    households_moved_in: int = 0
+    households_moved_in_for_work: int = 0
+    inmovers: int = 0
+    inmovers_employed: int = 0
+    inmovers_district_jobs: int = 0
     one_stop_shop_spend: float = 0.0
 
     @classmethod

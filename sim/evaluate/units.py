@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.cohort import PANEL_MONTHS
+from sim.cohort import PANEL_MONTHS, UidIndex
 from sim.evaluate.build import build_model, counterfactual
 from sim.outcomes import run_summary
 from sim.policy.levers import Lever, registry
@@ -181,14 +181,14 @@ class Pair:
             b = build_model(self.against, self.seed, watch=a.tracker.watch,
                             disabled_levers=self.disabled).run()
         firms = assisted_firms(a)
-        bystanders = nonparticipants(a, b)
+        in_a, in_b = nonparticipants(a, b)
         rows = [{"arm": SCENARIO, "seed": self.seed, **run_summary(a),
                  "assisted_jobs": firm_jobs(a, firms),
                  "assisted_incommuter_share": incommuter_share(a, firms),
-                 **employment_of(a, bystanders)},
+                 **employment_of(a, in_a)},
                 {"arm": COMPARISON, "seed": self.seed, **run_summary(b),
                  "assisted_jobs": firm_jobs(b, firms, same_firms_only=True),
-                 "assisted_incommuter_share": float("nan"), **employment_of(b, bystanders)}]
+                 "assisted_incommuter_share": float("nan"), **employment_of(b, in_b)}]
         return Result(pd.DataFrame(rows), monthly_frame([(SCENARIO, a), (COMPARISON, b)]),
                        matched_panel(a, b))
 
@@ -264,15 +264,18 @@ def matched_panel(a, b) -> pd.DataFrame:
         "observed": count()})
 
 
-def nonparticipants(a, b) -> np.ndarray:
-    """Slots of residents who never took a place in run `a`, lived in the district before
-    the programme started, and are still there at the end of both runs: the same people in
-    both (the runs share their burn-in), whose employment shows crowding-out or spillover."""
+def nonparticipants(a, b) -> tuple[np.ndarray, np.ndarray]:
+    """Slots in run `a` and in run `b` of residents who never took a place in run `a`,
+    lived in the district before the programme started, and are still there at the end of
+    both runs: the same people in both (the runs share their burn-in), whose employment
+    shows crowding-out or spillover. People are matched by id: a person who moved within
+    the district may live in different slots in the two runs."""
     res_a, res_b = a.residents, b.residents
-    resident_since = res_a.uid // res_a.n  # the month the person moved in (0: at the start)
-    same = (res_a.uid == res_b.uid) & (resident_since <= a.p.burn_in_months)
+    in_b = UidIndex(res_b.uid).find(res_a.uid)
+    before = res_a.arrived <= a.p.burn_in_months  # there before the programme started
     took_part = np.isin(res_a.uid, a.participants.columns()["uid"])
-    return np.flatnonzero(same & ~took_part)
+    keep = np.flatnonzero((in_b >= 0) & before & ~took_part)
+    return keep, in_b[keep]
 
 
 def employment_of(model, slots: np.ndarray) -> dict:

@@ -248,7 +248,67 @@ def _places():
             *(o(f"wellbeing_{g}", f"well-being, {WHERE[g]}", "0-10", HIGHER, True)
               for g in GROUPS),
             o("mean_health", "mean health of working-age residents", "0-1", HIGHER, True),
-            o("households_moved", "households moving out", "households a month"))
+            o("households_moved", "households moving out of the district", "households a month"))
+
+
+MOVER_GROUPS = {"stayers": "stayers (in the same dwelling since the programme start)",
+                "internal_movers": "internal movers (moved within the district since the "
+                                   "programme start)",
+                "inmovers": "in-movers (arrived in the district since the programme start)"}
+
+
+def mover_groups(model) -> dict:
+    """Masks of stayers, internal movers and in-movers, relative to the programme start
+    (during burn-in: to the start of the run)."""
+    res = model.residents
+    since = model.p.burn_in_months if model.in_programme else 0
+    inmover = res.arrived > since
+    internal = ~inmover & (res.moved_within > since)
+    return {"stayers": ~inmover & ~internal, "internal_movers": internal, "inmovers": inmover}
+
+
+def mobility(model) -> dict:
+    """Residential mobility this month and employment of stayers, internal movers and
+    in-movers (sim.dynamics.places)."""
+    res, c = model.residents, model.counters
+    employed = res.status == EMPLOYED
+    row = {}
+    for name, mask in mover_groups(model).items():
+        n = int(np.count_nonzero(mask))
+        e = int(np.count_nonzero(mask & employed))
+        row[f"residents_{name}"] = n
+        row[f"employed_{name}"] = e
+        row[f"employment_rate_{name}"] = _rate(e, n)
+    row.update({
+        "households_moved_out": int(c.households_moved),
+        "households_moved_within": int(c.households_moved_within),
+        "households_moved_in": int(c.households_moved_in),
+        "households_moved_in_for_work": int(c.households_moved_in_for_work),
+        "inmover_employment_at_arrival": _rate(c.inmovers_employed, c.inmovers),
+        "inmovers_in_district_jobs": int(c.inmovers_district_jobs),
+        "housing_pressure_mean": float(model.housing.excess.mean()),
+    })
+    return row
+
+
+def _mobility():
+    for name, label in MOVER_GROUPS.items():
+        yield o(f"residents_{name}", f"working-age {label}", "residents")
+        yield o(f"employed_{name}", f"{label} in work", "residents")
+        yield o(f"employment_rate_{name}", f"employment rate of {label}", "share", HIGHER)
+    yield o("households_moved_out", "households moving out of the district", "households a month")
+    yield o("households_moved_within", "households moving to another dwelling in the district",
+            "households a month")
+    yield o("households_moved_in", "households moving into the district", "households a month")
+    yield o("households_moved_in_for_work", "households moving into the district for a "
+            "district job (in-commuters keeping theirs, recruits to unfilled vacancies)",
+            "households a month")
+    yield o("inmover_employment_at_arrival", "employment rate of this month's working-age "
+            "in-movers on arrival", "share")
+    yield o("inmovers_in_district_jobs", "this month's in-movers working at a district firm",
+            "residents a month")
+    yield o("housing_pressure_mean", "housing pressure above its first-month level, mean of "
+            "neighbourhoods", "log ratio")
 
 
 def partners(model) -> dict:
@@ -362,6 +422,7 @@ GROUPS_OF_THE_MONTH = (
     Group("businesses", MONTHLY, _businesses, businesses),
     Group("incomes", MONTHLY, _incomes, incomes),
     Group("places", MONTHLY, _places, places),
+    Group("mobility", MONTHLY, lambda: tuple(_mobility()), mobility),
     Group("partners", MONTHLY, _partners, partners),
     Group("programme", MONTHLY, _programme, programme),
     Group("job_entries", MONTHLY, _job_entries, job_entries),
