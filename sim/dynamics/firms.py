@@ -123,7 +123,7 @@ def close_firms(model, rows: np.ndarray, employees: np.ndarray) -> None:
     workers = np.flatnonzero((res.employer >= 0) & closing[np.maximum(res.employer, 0)])
     res.leave_job(workers, UNEMPLOYED)
     model.counters.job_losses += len(workers)
-    model.ttwa.move(-int(firms.incommuters[rows].sum()))  # in-commuters lose their jobs too
+    model.ttwa.unemployed += int(firms.incommuters[rows].sum())  # in-commuters lose theirs too
     firms.alive[rows], firms.death_month[rows] = False, model.month
     firms.incommuters[rows], firms.vacancies[rows], firms.desired[rows] = 0, 0, 0.0
     model.counters.deaths += len(rows)
@@ -155,7 +155,7 @@ def lay_off_excess(model, employees: np.ndarray) -> np.ndarray:
     leaving_incommuters = model.streams["layoffs_incommuters"].binomial(
         firms.incommuters[:n], np.minimum(rate, 1.0))
     firms.incommuters[:n] -= leaving_incommuters.astype(firms.incommuters.dtype)
-    model.ttwa.move(-int(leaving_incommuters.sum()))
+    model.ttwa.unemployed += int(leaving_incommuters.sum())
     return employees - leaving_incommuters - lost
 
 

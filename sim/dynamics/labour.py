@@ -44,8 +44,7 @@ def lay_off_in_ttwa(model) -> None:
     """The TTWA's own month; residents in TTWA jobs share any lay-offs its employers make."""
     res = model.residents
     in_ttwa = residents_in_ttwa_jobs(model)
-    layoff = ttwa_market.own_market(model.p, model.ttwa, int(model.firms.incommuters.sum()),
-                                    len(in_ttwa), model.streams["ttwa"])
+    layoff = ttwa_market.own_market(model.p, model.ttwa, len(in_ttwa), model.streams["ttwa"])
     u = model.streams["ttwa_layoffs"].random(res.n)
     laid_off = in_ttwa[u[in_ttwa] < layoff]
     res.leave_job(laid_off, UNEMPLOYED)
@@ -264,7 +263,8 @@ def hire_outsiders(model, employer: np.ndarray) -> None:
     firms.vacancies[: firms.n] -= hired
     firms.incommuters[: firms.n] += hired
     model.ttwa.vacancies -= len(employer) - len(at_firm)
-    model.ttwa.move(len(employer))
+    model.ttwa.move(len(employer) - len(at_firm))
+    model.ttwa.unemployed -= len(at_firm)
     model.counters.incommuter_hires = len(at_firm)
 
 
@@ -276,7 +276,7 @@ def incommuters_quit(model) -> None:
     leaving = model.streams["incommuters"].binomial(firms.incommuters[:n],
                                                     model.counters.district_quit_rate)
     firms.incommuters[:n] -= leaving.astype(firms.incommuters.dtype)
-    model.ttwa.move(-int(leaving.sum()))
+    model.ttwa.unemployed += int(leaving.sum())
 
 
 def update_wage_offers(model) -> None:
@@ -289,4 +289,5 @@ def update_wage_offers(model) -> None:
     firms.vacancy_months[:n] = np.where(short, firms.vacancy_months[:n] + 1, 0)
     step = np.where(short, p.wage_offer_step, -p.wage_offer_step)
     firms.wage_premium[:n] = np.clip(firms.wage_premium[:n] + step, 0.0, p.wage_offer_max_rise)
-    ttwa.wage_index = labour.wage_level(p, ttwa.wage_index, ttwa.unemployment_rate)
+    ttwa.wage_index = labour.wage_level(p, ttwa.wage_index,
+                                        ttwa.unemployment_rate(int(firms.incommuters.sum())))

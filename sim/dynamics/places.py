@@ -222,8 +222,7 @@ def move_in(model, rows: np.ndarray, q: np.ndarray, excess: np.ndarray) -> None:
     advantaged = rng.random(len(rows)) < advantaged_share[hh.hood[rows]]
     shift = p.pressure_employment_effect * excess[res.hood[slots]]
     people = draw_people(p, np.repeat(~advantaged, hh.size[rows]), rng,
-                         market=(model.ttwa.employment_rate, model.ttwa.unemployment_rate),
-                         shift=shift)
+                         market=market_rates(model), shift=shift)
     for key, value in people.items():
         getattr(res, key)[slots] = value
     res.employer[slots], res.work_zone[slots], res.wage[slots] = NO_EMPLOYER, -1, 0.0
@@ -275,6 +274,12 @@ def job_led_arrivals(model, rows: np.ndarray, q: np.ndarray, rng) -> np.ndarray:
     res.employer[leaders], res.work_zone[leaders] = firm, firms.hood[firm]
     res.wage[leaders] = firms.wage[firm]
     return leaders
+
+
+def market_rates(model) -> tuple[float, float]:
+    """The TTWA's employment and unemployment rates now: where in-movers come from."""
+    incommuters = int(model.firms.incommuters[: model.firms.n].sum())
+    return model.ttwa.employment_rate(incommuters), model.ttwa.unemployment_rate(incommuters)
 
 
 def keep_jobs_as_incommuters(model, slots: np.ndarray) -> None:

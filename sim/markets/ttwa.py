@@ -22,8 +22,10 @@ class Ttwa:
     """Stocks of the rest of the TTWA (people and jobs outside the district).
 
     Attributes:
-        population: working-age people living in the TTWA outside the district.
-        employed: those of them in work, in TTWA jobs or commuting into the district.
+        population: working-age people living in the TTWA outside the district (fixed:
+            migration to and from the district is small against it).
+        employed: those of them in TTWA jobs (in-commuters to district firms are counted by
+            the firms, `Businesses.incommuters`).
         unemployed: those of them unemployed and searching.
         jobs_at_start: TTWA jobs (filled or open) outside the district at the start.
         unemployed_at_start: its unemployed at the start.
@@ -51,26 +53,23 @@ class Ttwa:
         active = population * p.ttwa_activity_rate
         unemployed = active * p.ttwa_unemployment_rate
         employed = active - unemployed
-        filled = employed - incommuters + residents_in_ttwa_jobs
-        return cls(population, employed, unemployed, filled, unemployed)
+        outside = employed - incommuters
+        return cls(population, outside, unemployed, outside + residents_in_ttwa_jobs, unemployed)
 
-    @property
-    def employment_rate(self) -> float:
-        """Working-age employment rate of the rest of the TTWA."""
-        return self.employed / self.population
+    def employment_rate(self, incommuters: int) -> float:
+        """Working-age employment rate of the rest of the TTWA, given the in-commuters."""
+        return (self.employed + incommuters) / self.population
 
-    @property
-    def unemployment_rate(self) -> float:
-        return self.unemployed / max(self.employed + self.unemployed, 1.0)
+    def unemployment_rate(self, incommuters: int) -> float:
+        return self.unemployed / max(self.employed + incommuters + self.unemployed, 1.0)
 
     def move(self, into_work: float) -> None:
-        """`into_work` TTWA people leave unemployment for work (negative: the other way)."""
+        """`into_work` TTWA people leave unemployment for TTWA jobs (negative: the other way)."""
         self.employed += into_work
         self.unemployed -= into_work
 
 
-def own_market(p: Params, ttwa: Ttwa, incommuters: int, residents_in_ttwa_jobs: int,
-               rng) -> float:
+def own_market(p: Params, ttwa: Ttwa, residents_in_ttwa_jobs: int, rng) -> float:
     """The TTWA's jobs and separations this month, before the matching round.
 
     Its jobs follow demand; TTWA employers shed a share of any excess (the district's
@@ -78,7 +77,7 @@ def own_market(p: Params, ttwa: Ttwa, incommuters: int, residents_in_ttwa_jobs: 
     this month (what demand leaves unfilled) and returns the lay-off probability that
     falls on each resident in a TTWA job.
     """
-    outside = max(ttwa.employed - incommuters, 0.0)
+    outside = max(ttwa.employed, 0.0)
     jobs = ttwa.demand * ttwa.jobs_at_start
     excess = max(outside + residents_in_ttwa_jobs - jobs, 0.0)
     layoff_share = min(p.layoff_speed * excess / max(outside + residents_in_ttwa_jobs, 1.0), 1.0)

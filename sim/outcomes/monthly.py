@@ -368,9 +368,10 @@ def labour_market(model) -> dict:
     """The TTWA around the district, job-to-job moves and posted wages."""
     ttwa, firms, f = model.ttwa, model.firms, model.counters
     alive = firms.alive[: firms.n]
+    incommuters = int(firms.incommuters[: firms.n].sum())
     return {
-        "ttwa_unemployment_rate": ttwa.unemployment_rate,
-        "ttwa_employment_rate": ttwa.employment_rate,
+        "ttwa_unemployment_rate": ttwa.unemployment_rate(incommuters),
+        "ttwa_employment_rate": ttwa.employment_rate(incommuters),
         "ttwa_vacancies": int(ttwa.vacancies),
         "labour_demand_index": float(ttwa.demand),
         "wage_index": float(ttwa.wage_index),
