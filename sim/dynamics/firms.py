@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import investment
-from sim.businesses import draw_firm_traits, starting_cash
+from sim.businesses import draw_firm_traits, monthly_costs, starting_cash
 from sim.dynamics.labour import shock_effects
 from sim.markets import goods
 from sim.population import UNEMPLOYED
@@ -149,8 +149,9 @@ def open_firms(model, tradable, hood, size, rng, new_market=False) -> np.ndarray
     pots = (model.counters.pots[0], model.tradable_pot if new_market
             else model.counters.pots[1])
     weight = goods.weights_for_revenue(firms, tradable, revenue, pots)
+    cash = starting_cash(p, monthly_costs(p, size, traits["wage"], traits["productivity"]), rng)
     rows = firms.add(hood=hood, tradable=tradable, birth_month=np.full(len(hood), model.month),
-                     weight=weight, desired=size, cash=starting_cash(p, revenue, rng), **traits)
+                     weight=weight, desired=size, cash=cash, **traits)
     model.counters.births += len(rows)
     for row in rows:
         model.add_business_agent(int(row))
