@@ -8,6 +8,7 @@ born. The Mesa `Business` agents are thin views onto these rows.
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import ndtri
 
 from sim.params import Params
 from sim.space import Neighbourhoods
@@ -71,10 +72,26 @@ def draw_firm_traits(p: Params, tradable: np.ndarray, rng) -> dict:
                 required_skill=required.astype(np.int8))
 
 
-def starting_cash(p: Params, monthly_revenue: np.ndarray, rng) -> np.ndarray:
-    """Cash buffers vary between firms (exponential around the mean) [A], so that firms
-    founded together do not all run out of cash in the same month."""
-    return p.initial_cash_months * monthly_revenue * rng.exponential(1.0, len(monthly_revenue))
+def monthly_costs(p: Params, size: np.ndarray, wage: np.ndarray,
+                  productivity: np.ndarray) -> np.ndarray:
+    """A firm's monthly wage bill at `size` plus its fixed cost (GBP/month)."""
+    return size * wage + p.fixed_cost_workers * productivity
+
+
+def starting_cash(p: Params, costs: np.ndarray, rng) -> np.ndarray:
+    """Start-up capital: `startup_cash_months` months of the firm's costs on average.
+
+    The spread between founders is a gamma with coefficient of variation
+    `startup_cash_cv` (mean 1), so some start thin and some well funded, and a
+    cohort founded together does not run out of cash in the same month.
+    """
+    k = len(costs)
+    if p.startup_cash_cv <= 0:
+        spread = np.ones(k)
+    else:
+        shape = 1.0 / p.startup_cash_cv**2
+        spread = rng.gamma(shape, 1.0 / shape, k)
+    return p.startup_cash_months * costs * spread
 
 
 def location_weights(p: Params, hoods: Neighbourhoods, residents_by_hood: np.ndarray):
@@ -84,18 +101,56 @@ def location_weights(p: Params, hoods: Neighbourhoods, residents_by_hood: np.nda
     return w / w.sum()
 
 
+def size_quantiles(n: int, sigma: float) -> np.ndarray:
+    """`n` firm sizes (before scaling) at the mid-quantiles of LN(0, sigma).
+
+    Using quantiles rather than random draws (a stratified draw) keeps the
+    shape, the micro share and the jobs held by the largest firms the same in
+    every seed; which firm gets which size is random.
+    """
+    q = (np.arange(n) + 0.5) / max(n, 1)
+    return np.exp(sigma * ndtri(q))
+
+
+def sizes_summing_to(raw: np.ndarray, jobs: float) -> np.ndarray:
+    """Whole sizes of at least 1 proportional to `raw` whose sum is as close to `jobs` as
+    rounding allows (the floor at 1 adds jobs, so the scale is found by bisection)."""
+    lo, hi = 0.0, 2.0 * jobs / raw.sum() + 1.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if np.maximum(1, np.round(raw * mid)).sum() > jobs:
+            hi = mid
+        else:
+            lo = mid
+    candidates = [np.maximum(1, np.round(raw * k)).astype(int) for k in (lo, hi)]
+    return min(candidates, key=lambda s: abs(s.sum() - jobs))
+
+
+def initial_sizes(p: Params, tradable: np.ndarray, jobs: float, rng) -> np.ndarray:
+    """Initial employment of each firm: a heavy-tailed (lognormal) distribution whose mean
+    is the district's jobs per firm; tradable firms are `tradable_size_ratio` times larger.
+
+    Each sector takes the quantiles of its own distribution in random order.
+    """
+    raw = np.empty(len(tradable))
+    for sector in (False, True):
+        rows = np.flatnonzero(tradable == sector)
+        scale = p.tradable_size_ratio if sector else 1.0
+        raw[rows] = rng.permutation(size_quantiles(len(rows), p.firm_size_sigma)) * scale
+    return sizes_summing_to(raw, jobs)
+
+
 def initial_businesses(p: Params, hoods: Neighbourhoods, residents_by_hood, rng) -> Businesses:
     """The starting stock: heavy-tailed sizes summing to the district's jobs."""
     n_firms = max(5, int(round(p.businesses_per_100k * p.scale_per_100k)))
     jobs = p.jobs_per_100k * p.scale_per_100k
     tradable = rng.random(n_firms) < p.tradable_share_of_firms
-    raw = rng.lognormal(0.0, p.firm_size_sigma, n_firms) * np.where(
-        tradable, p.tradable_size_ratio, 1.0)
-    size = np.maximum(1, np.round(raw * jobs / raw.sum())).astype(int)
+    size = initial_sizes(p, tradable, jobs, rng)
     hood = rng.choice(hoods.n, size=n_firms, p=location_weights(p, hoods, residents_by_hood))
     firms = Businesses(capacity=int(n_firms * 1.5) + 16)
     traits = draw_firm_traits(p, tradable, rng)
     age = rng.integers(0, 240, n_firms)  # firms of all ages at the start
+    costs = monthly_costs(p, size, traits["wage"], traits["productivity"])
     firms.add(hood=hood, tradable=tradable, birth_month=-age, desired=size.astype(float),
-              cash=starting_cash(p, size * traits["productivity"], rng), **traits)
+              cash=starting_cash(p, costs, rng), **traits)
     return firms

@@ -199,8 +199,11 @@ _p("tradable_share_of_firms", 0.27, 0.1, 0.5, "share", "share of businesses in t
    "(export-base) sectors", "[A] tuned to tradable_share_of_jobs")
 _p("tradable_size_ratio", 1.5, 1.0, 3.0, "ratio", "mean size of tradable relative to "
    "non-tradable firms", "[A]")
-_p("firm_size_sigma", 1.4, 0.5, 2.5, "log units", "dispersion of the lognormal initial size "
-   "distribution (heavy tail)", "[A]; most firms micro [S] ONS UK Business")
+_p("firm_size_sigma", 2.0, 0.5, 3.0, "log units", "dispersion of the lognormal initial size "
+   "distribution; with the mean fixed at jobs per firm it sets the micro share",
+   "[S-derived] about 82% of UK employing businesses have 1-9 employees (BIS Business "
+   "Population Estimates 2013); 2.0 gives 78% at the start and about 81% over the programme "
+   "at 14 jobs per firm; heavy tail as in Axtell 2001 (Science)")
 _p("wage_mean", 1900.0, 1200.0, 3000.0, "GBP/month", "mean gross monthly wage of district "
    "jobs", "[A] ASHE 2010 order of magnitude")
 _p("labour_share", 0.62, 0.4, 0.8, "share", "wage bill as a share of a firm's revenue",
@@ -219,13 +222,27 @@ _p("tradable_erosion", 0.015, 0.0, 0.1, "share/year", "share of the district's e
    "lost each year to competition and obsolescence; new projects replace them", "[A]")
 _p("incommuter_spend_share", 0.08, 0.0, 0.3, "share", "share of in-commuters' wages spent in "
    "the district", "[A]")
-_p("demand_volatility_young", 0.09, 0.0, 0.3, "log sd/month", "monthly volatility of a young "
-   "firm's demand share", "[A] calibrated to business_death_rate_annual; Jovanovic 1982 "
-   "learning [S]")
+_p("demand_volatility_young", 0.18, 0.0, 0.3, "log sd/month", "monthly volatility of a young "
+   "firm's demand share (about 0.6 a year)", "[A] calibrated to firm_survival_5y and "
+   "business_death_rate_annual; young firms' growth is far more dispersed than mature "
+   "firms' (Jovanovic 1982 learning [S])")
 _p("demand_volatility_mature", 0.035, 0.0, 0.2, "log sd/month", "monthly volatility of a "
    "mature firm's demand share", "[A]")
 _p("young_firm_months", 36, 6, 120, "months", "age below which a firm counts as young", "[A]")
-_p("initial_cash_months", 2.0, 0.0, 12.0, "months of revenue", "cash buffer of a firm", "[A]")
+_p("startup_cash_months", 4.0, 0.0, 24.0, "months of costs", "founders' start-up capital (and "
+   "incumbents' cash at the start): mean cash buffer in months of the firm's wage bill and "
+   "fixed cost at its planned size", "[S~] UK start-up surveys put average start-up capital "
+   "at about GBP 6,000 (Santander/OnePoll 2023) to GBP 21,000 (Capital on Tap); a two-job "
+   "start-up costs about GBP 4,300 a month, so 1.5-5 months; calibrated to firm_survival_1y")
+_p("startup_cash_cv", 0.5, 0.0, 3.0, "coefficient of variation", "spread of start-up capital "
+   "between founders (gamma, mean 1)", "[A] among employing start-ups; at 1 (an exponential, "
+   "as before) about 8% of births start with almost nothing and close before they hire")
+_p("exogenous_exit_rate", 0.0045, 0.0, 0.02, "probability/month", "hazard of closing for "
+   "reasons outside the accounts (owner retires, falls ill, moves on) for micro and small "
+   "firms", "[A] calibrated to business_death_rate_annual and firm_survival_5y")
+_p("exit_sale_size", 50.0, 1.0, 1000.0, "employees", "size at which the outside exit hazard is "
+   "halved: owners of larger firms sell them as going concerns (a change of owner is not a "
+   "death in ONS Business Demography)", "[A] 50 = the BIS medium-size threshold")
 _p("dividend_payout_share", 0.25, 0.0, 1.0, "share/month", "share of a firm's cash above its "
    "buffer paid out to its owners each month (in the long run nearly all profit is paid out, "
    "with a lag of about 1 / share months)", "[A]; UK SMEs paid out 46-94% of profits as "
@@ -240,13 +257,13 @@ _p("local_ownership_share", 0.5, 0.0, 1.0, "share", "share of firms' payouts (di
 _p("programme_local_share", 0.4, 0.0, 1.0, "share", "share of regeneration spending (levers, "
    "gap funding, one stop shop) that is spent in district non-tradable businesses and so "
    "enters the local demand pot; the rest is spent outside", "[A]")
-_p("exogenous_exit_rate", 0.0055, 0.0, 0.02, "probability/month", "exit for reasons outside "
-   "the model (retirement, sale)", "[A]")
 _p("birth_rate", 0.1, 0.02, 0.3, "per firm per year", "business births per active firm at "
    "reference demand per firm", "[S] ONS Business Demography: 10-14%")
 _p("entry_demand_elasticity", 2.0, 0.0, 5.0, "elasticity", "response of births to demand per "
    "firm relative to its starting level", "[A]")
-_p("entry_size", 2.0, 1.0, 10.0, "jobs", "planned size of a new firm", "[A]")
+_p("entry_size", 2.0, 1.0, 10.0, "jobs", "planned size of a new firm", "[A] most employer "
+   "births are micro firms of 1-4 employees (ONS Business Demography; not checked against "
+   "the tables)")
 _p("layoff_speed", 0.25, 0.0, 1.0, "share/month", "share of a firm's excess workers laid off "
    "per month", "[A]")
 

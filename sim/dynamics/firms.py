@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sim import investment
-from sim.businesses import draw_firm_traits, starting_cash
+from sim.businesses import draw_firm_traits, monthly_costs, starting_cash
 from sim.dynamics.labour import recession_size
 from sim.markets import goods
 from sim.markets.ttwa import next_demand
@@ -192,7 +192,7 @@ def open_firms(model, tradable, hood, size, rng, new_market=False) -> np.ndarray
     pots = (model.counters.pots[0], model.tradable_pot if new_market
             else model.counters.pots[1])
     weight = goods.weights_for_revenue(firms, tradable, revenue, pots)
-    cash = starting_cash(p, revenue, rng)
+    cash = starting_cash(p, monthly_costs(p, size, traits["wage"], traits["productivity"]), rng)
     model.accounts.book_entry(p, cash)
     rows = firms.add(hood=hood, tradable=tradable, birth_month=np.full(len(hood), model.month),
                      weight=weight, desired=size, cash=cash, **traits)

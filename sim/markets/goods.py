@@ -108,15 +108,24 @@ def pay_dividends(p: Params, firms: Businesses, monthly_costs: np.ndarray) -> np
     return payout
 
 
-def exits(p: Params, firms: Businesses, u: np.ndarray, employees: np.ndarray) -> np.ndarray:
-    """Rows of firms that close: out of cash, or for reasons outside the model.
+def outside_exit_hazard(p: Params, employees: np.ndarray) -> np.ndarray:
+    """Monthly hazard of closing for reasons outside the accounts (the owner retires,
+    falls ill or moves on).
 
-    Exits for outside reasons (the owner retires, sells up) hit micro firms far
-    more than large ones [A]: the hazard is the base rate at 5 employees and
-    falls in proportion to 1 / (1 + employees / 5).
+    It is the same for micro and small firms and falls only for firms of a few dozen
+    employees and more, `exogenous_exit_rate / (1 + employees / exit_sale_size)`: an
+    owner leaving a larger firm usually sells it as a going concern, and a change of
+    owner is not a business death in ONS Business Demography [S]. Small firms'
+    higher death rates come from their accounts (thin cash, volatile demand), not
+    from this hazard.
     """
+    return p.exogenous_exit_rate / (1.0 + employees / p.exit_sale_size)
+
+
+def exits(p: Params, firms: Businesses, u: np.ndarray, employees: np.ndarray) -> np.ndarray:
+    """Rows of firms that close: out of cash, or for reasons outside the model."""
     n = firms.n
-    outside = u[:n] < p.exogenous_exit_rate * 2.0 / (1.0 + employees / 5.0)
+    outside = u[:n] < outside_exit_hazard(p, employees)
     closing = firms.alive[:n] & ((firms.cash[:n] < 0) | outside)
     return np.flatnonzero(closing)
 

@@ -46,11 +46,11 @@ def test_firms_out_of_cash_exit():
     assert goods.exits(P, firms, np.array([0.99, 0.99]), np.array([3, 3])).tolist() == [0]
 
 
-def test_outside_exits_hit_micro_firms_more_than_large_ones():
-    firms = _firms([False] * 2, [1.0, 1.0])
-    firms.cash[:2] = 1e9
-    u = np.full(2, P.exogenous_exit_rate * 1.5)
-    assert goods.exits(P, firms, u, np.array([1, 500])).tolist() == [0]
+def test_outside_exits_spare_large_firms_but_not_micro_ones_more_than_small():
+    firms = _firms([False] * 3, [1.0, 1.0, 1.0])
+    firms.cash[:3] = 1e9
+    u = np.full(3, P.exogenous_exit_rate * 0.8)
+    assert goods.exits(P, firms, u, np.array([1, 9, 500])).tolist() == [0, 1]
 
 
 def test_revenue_is_capped_by_staff_and_fixed_costs_are_paid():
