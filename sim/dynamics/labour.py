@@ -184,14 +184,13 @@ def search_and_match(model) -> None:
 
 def offered_wages(model, firm: np.ndarray, skill: np.ndarray, noise: np.ndarray):
     """The wage each applicant is offered: the firm's posted wage (TTWA jobs: the TTWA's
-    mean with a spread), scaled by the applicant's skill against the job's level."""
-    p, firms = model.p, model.firms
+    mean with a spread), scaled by the applicant's skill against that of a typical worker
+    (so a firm's wage bill stays near its posted wages on average)."""
+    p = model.p
     at_firm = firm >= 0
-    row = np.maximum(firm, 0)
-    posted = np.where(at_firm, posted_wages(model, row),
+    posted = np.where(at_firm, posted_wages(model, np.maximum(firm, 0)),
                       p.ttwa_wage * model.ttwa.wage_index * np.exp(0.2 * noise - 0.02))
-    level = np.where(at_firm, firms.required_skill[row], 2)
-    return posted * labour.skill_pay(p, skill, level)
+    return posted * labour.skill_pay(p, skill, model.ref.skill_of_employed)
 
 
 def posted_wages(model, rows: np.ndarray) -> np.ndarray:

@@ -88,4 +88,5 @@ def initial_references(model) -> References:
         quality_deprived=float(quality[model.hoods.deprived].mean()),
         quality_rest=float(quality[~model.hoods.deprived].mean())
         if (~model.hoods.deprived).any() else 1.0,
+        skill_of_employed=float(model.residents.skill[~workless].mean()),
     )

@@ -104,6 +104,8 @@ class References:
         location_weights: where new firms locate, by neighbourhood (sums to 1).
         quality_deprived: mean neighbourhood quality of deprived neighbourhoods at the start.
         quality_rest: the same for the other neighbourhoods (1 if there are none).
+        skill_of_employed: mean skill level of employed residents at the start, the level
+            posted wages pay for (sim.markets.labour.skill_pay).
     """
 
     nontradable_pot: float
@@ -114,3 +116,4 @@ class References:
     location_weights: np.ndarray = field(repr=False)
     quality_deprived: float = 0.0
     quality_rest: float = 1.0
+    skill_of_employed: float = 2.0

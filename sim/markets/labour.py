@@ -70,8 +70,9 @@ def score_noise(u: np.ndarray) -> np.ndarray:
 
 
 def skill_pay(p: Params, skill, level) -> np.ndarray:
-    """Pay relative to the posted wage of a worker of `skill` in a job of `level`: the return
-    to each qualification level above or below the job's [S~] returns to qualifications."""
+    """Pay relative to the posted wage of a worker of `skill` when the posted wage pays for
+    `level`: the return to each qualification level above or below it [S~] returns to
+    qualifications."""
     return np.exp(p.skill_wage_return * (np.asarray(skill, float) - level))
 
 
