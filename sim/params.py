@@ -160,11 +160,11 @@ _p("employer_stigma", 0.0, 0.0, 1.0, "score units", "score discount employers ap
    "applicants from deprived neighbourhoods", "[A]; 0 = no postcode discrimination")
 _p("skill_screen_penalty", 0.8, 0.0, 3.0, "per level", "fall in an under-qualified "
    "applicant's acceptance log-odds per skill level below the job's requirement", "[A]")
-_p("separation_base", 0.0014, 0.0005, 0.01, "probability/month", "job-to-unemployment hazard "
+_p("separation_base", 0.0012, 0.0005, 0.01, "probability/month", "job-to-unemployment hazard "
    "after the first months of a job", "[A] calibrated to separation_rate_monthly")
 _p("early_tenure_months", 6, 1, 24, "months", "length of the high-churn period of a new job",
    "[S~] DWP: many who leave benefits for work are back within six months")
-_p("early_tenure_hazard", 0.08, 0.0, 0.2, "probability/month", "job-to-unemployment hazard "
+_p("early_tenure_hazard", 0.065, 0.0, 0.2, "probability/month", "job-to-unemployment hazard "
    "in the first months in work after unemployment or inactivity", "[S] NAO 2007 / PAC 2008: "
    "about 40% of New Deal job entrants back on benefits within six months (about 8% a month, "
    "including exits to inactivity)")
@@ -174,7 +174,7 @@ _p("sickness_hazard", 0.1, 0.0, 0.2, "probability/month", "job-to-long-term-sick
    "of a resident at zero health", "[A]")
 _p("sick_health_threshold", 0.45, 0.2, 0.7, "0-1", "health below which residents can fall "
    "long-term sick", "[A]")
-_p("discouragement_rate", 0.02, 0.0, 0.1, "probability/month", "unemployment-to-inactivity "
+_p("discouragement_rate", 0.06, 0.0, 0.1, "probability/month", "unemployment-to-inactivity "
    "hazard of a resident with zero attachment", "[A]")
 _p("activation_sick", 0.0015, 0.0, 0.05, "probability/month", "long-term sick resident at "
    "full health re-entering search", "[A]")
@@ -339,6 +339,11 @@ _p("pressure_adjust", 0.1, 0.01, 1.0, "share/month", "share of the gap to the ho
 _p("priced_out_effect", 1.0, 0.0, 5.0, "per unit of pressure", "rise in the log out-move "
    "probability of households without a worker per unit of excess housing pressure (priced "
    "out)", "[A]")
+_p("deprived_allocation_effect", 1.4, 0.0, 3.0, "log-odds", "fall in the employment odds of "
+   "in-movers to deprived neighbourhoods, where much housing is let by need", "[S~] most new "
+   "social-housing lettings go to households with nobody in work (CORE lettings; Bailey and "
+   "Livingston 2007 on selective migration from deprived areas); size [A] calibrated to "
+   "employment_rate_deprived")
 _p("pressure_employment_effect", 1.0, 0.0, 5.0, "logit per unit of pressure", "rise in the "
    "employment log-odds of in-movers per unit of excess housing pressure (where housing is "
    "scarce, those who can pay are those with jobs)", "[A]")
@@ -419,7 +424,7 @@ _p("alignable_share", 0.01, 0.0, 0.05, "share of mainstream budget", "share of a
 _p("referral_precision_base", 0.6, 0.0, 1.0, "share", "share of programme places that reach "
    "someone the programme fits when partners do not engage; rises to 1 with engagement",
    "[A]")
-_p("business_engagement_cost", 250.0, 0.0, 2000.0, "GBP/month", "time cost to a firm of "
+_p("business_engagement_cost", 130.0, 0.0, 2000.0, "GBP/month", "time cost to a firm of "
    "engaging with the partnership", "[A]")
 _p("brokered_recruit_value", 400.0, 0.0, 3000.0, "GBP per vacancy/month", "value to a firm of "
    "a brokered recruit per open vacancy, when a one stop shop exists", "[A]")

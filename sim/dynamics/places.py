@@ -220,7 +220,8 @@ def move_in(model, rows: np.ndarray, q: np.ndarray, excess: np.ndarray) -> None:
     advantaged_share = rules.advantaged_inmover_share(
         q, model.ref.quality_deprived, model.ref.quality_rest)
     advantaged = rng.random(len(rows)) < advantaged_share[hh.hood[rows]]
-    shift = p.pressure_employment_effect * excess[res.hood[slots]]
+    shift = (p.pressure_employment_effect * excess[res.hood[slots]]
+             - p.deprived_allocation_effect * res.deprived[slots])
     people = draw_people(p, np.repeat(~advantaged, hh.size[rows]), rng,
                          market=market_rates(model), shift=shift)
     for key, value in people.items():
