@@ -444,8 +444,8 @@ _p("diminishing_returns_coverage", 0.5, 0.05, 5.0, "share of eligible", "coverag
    "eligible group at which a programme's effect per participant halves", "[A]")
 _p("employment_support_cost", 600.0, 300.0, 1000.0, "GBP/participant", "job search assistance, "
    "brokerage and outreach", "[A] cost; [S~] Card, Kluve and Weber 2018 profile")
-_p("employment_support_boost", 0.5, 0.0, 2.0, "proportional", "rise in search effectiveness "
-   "during support (3 months), fading after", "[A]; about +2 pp early [S~] CKW 2018")
+_p("employment_support_boost", 0.3, 0.0, 2.0, "proportional", "rise in search effectiveness "
+   "during support (3 months), fading after", "[A] calibrated to employment_support_effect_year1_pp (+2.5 pp [S~] CKW 2018)")
 _p("outreach_share", 0.3, 0.0, 1.0, "share", "share of employment support places used for "
    "outreach to the inactive", "[A]")
 _p("skills_cost", 4000.0, 2000.0, 6000.0, "GBP/place", "training place (mix of short and long "
@@ -455,7 +455,7 @@ _p("training_lock_in", 0.6, 0.0, 1.0, "share", "fall in search effort while on a
    "[A]; lock-in -10 to -20 pp [S~] Wunsch")
 _p("training_completion", 0.7, 0.3, 1.0, "probability", "chance a trainee completes and gains "
    "one skill level", "[A]")
-_p("training_attachment_gain", 0.15, 0.0, 1.0, "share", "share of the gap to full labour-market "
+_p("training_attachment_gain", 0.4, 0.0, 1.0, "share", "share of the gap to full labour-market "
    "attachment that completing a course closes (confidence, routine, networks)", "[A] "
    "calibrated to training_effect_year2_pp")
 _p("employer_involvement_gain", 0.2, 0.0, 1.0, "probability", "extra completion chance when "
