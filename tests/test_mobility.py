@@ -99,21 +99,24 @@ def test_cohort_and_tracker_follow_internal_movers():
         (res.status[where[observable]] == EMPLOYED).astype(np.int8))
 
 
-def inmover_employment(params, rate: float, seed: int = 5) -> float:
+def inmover_employment(params, ttwa_jobs: float, seed: int = 5) -> tuple[float, float]:
+    """In-movers' employment on arrival, and the TTWA's employment rate, when the rest of the
+    TTWA has `ttwa_jobs` times the jobs it starts with (its market then settles there)."""
     model = LocalEconomy(params.replace(pressure_employment_effect=0.0), rng=seed)
-    model.ttwa.employment_rate = rate
+    model.ttwa.jobs_at_start *= ttwa_jobs
     model.run()
     rows = model.records["monthly"]
     arrived = sum(r["households_moved_in"] for r in rows)
     employed = [r["inmover_employment_at_arrival"] for r in rows if r["households_moved_in"]]
     assert arrived > 100
-    return float(np.mean(employed))
+    return float(np.mean(employed)), rows[-1]["ttwa_employment_rate"]
 
 
 def test_inmovers_employment_follows_the_ttwa_market(short_params):
-    high = inmover_employment(short_params, 0.78)
-    low = inmover_employment(short_params, 0.58)
-    assert high - low > 0.08, (high, low)
+    high, ttwa_high = inmover_employment(short_params, 1.0)
+    low, ttwa_low = inmover_employment(short_params, 0.85)
+    assert ttwa_high - ttwa_low > 0.05, (ttwa_high, ttwa_low)
+    assert high - low > 0.04, (high, low)
 
 
 def with_extra_vacancies(model, extra: int) -> None:

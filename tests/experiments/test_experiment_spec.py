@@ -92,7 +92,7 @@ def test_bundled_experiment_files_are_valid():
     ("[factors.search_intensity]", "[factors.search_intensty]",
      "[factors.search_intensty]: unknown factor 'search_intensty'; did you mean "
      "'search_intensity'"),
-    ("high = 0.35", "high = 0.9", "[factors.search_intensity]: key 'high'"),
+    ("high = 0.35", "high = 1.5", "[factors.search_intensity]: key 'high'"),
     ("low = 0.2", "low = 0.5", "key 'low' (0.5) must be below key 'high' (0.35)"),
     ('levels = ["lsp", "coalition"]', 'levels = ["lsp", "coalitoin"]',
      "[factors.regime]: 'coalitoin' is not allowed"),
