@@ -88,7 +88,8 @@ class LocalEconomy(mesa.Model):
         self.firms = initial_businesses(self.p, self.hoods, self.residents_by_hood, setup)
         employ_initial_workers(self, setup)
         self.ttwa = Ttwa.start(self.p, self.residents.n, int(self.firms.incommuters.sum()),
-                               int(np.count_nonzero(self.residents.employer == TTWA_EMPLOYER)))
+                               int(np.count_nonzero(self.residents.employer == TTWA_EMPLOYER)),
+                               self.streams["ttwa"])
         self.ref = initial_references(self)
         self.housing = place_dynamics.HousingPressure(np.zeros(self.hoods.n))
         self.records = {"monthly": [], "business_events": [], "projects": [], "accounts": []}

@@ -13,6 +13,8 @@ only the dwelling columns (`DWELLING_COLUMNS`) stay with the slot.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from sim.params import Params
@@ -203,11 +205,6 @@ def skill_from_uniform(p: Params, u: np.ndarray, deprived_profile: np.ndarray) -
     return (u[:, None] >= np.column_stack([no_qual, cum[:, :-1]])).sum(axis=1).astype(np.int8)
 
 
-def _skill_shares(p: Params, deprived: bool) -> np.ndarray:
-    q0 = p.no_qual_share_rest * (p.no_qual_ratio_deprived if deprived else 1.0)
-    return np.concatenate([[q0], (1 - q0) * _SKILL_SHAPE[deprived]])
-
-
 def ttwa_health(p: Params) -> float:
     """Mean latent health of the TTWA population: the profiles mixed as in the district."""
     return p.deprived_share * p.health_mean_deprived + (1 - p.deprived_share) * p.health_mean_rest
@@ -215,35 +212,37 @@ def ttwa_health(p: Params) -> float:
 
 def ttwa_intercept(p: Params, rate: float) -> float:
     """The log-odds intercept `a` at which the TTWA population (the two profiles mixed by
-    `deprived_share`) has employment rate `rate`: exact over skill levels, health by
-    quadrature over the Beta distribution, the logistic noise integrated exactly."""
-    key = (rate, p.deprived_share, p.no_qual_share_rest, p.no_qual_ratio_deprived,
-           p.health_mean_deprived, p.health_mean_rest)
-    if key not in _INTERCEPTS:
-        from scipy.stats import beta
-
-        grid = (np.arange(64) + 0.5) / 64
-        h_ref = ttwa_health(p)
-        parts = []
-        for deprived, weight in ((True, p.deprived_share), (False, 1 - p.deprived_share)):
-            m = p.health_mean_deprived if deprived else p.health_mean_rest
-            health = beta.ppf(grid, 8 * m, 8 * (1 - m))
-            x = (_SKILL_WEIGHT * (np.arange(5)[:, None] - 2)
-                 + _HEALTH_WEIGHT * (health[None, :] - h_ref))
-            parts.append((x, weight * _skill_shares(p, deprived)[:, None] / len(grid)))
-
-        def rate_at(a):
-            return sum(float((w / (1 + np.exp(-(a + x)))).sum()) for x, w in parts)
-
-        low, high = -10.0, 10.0
-        for _ in range(60):
-            mid = 0.5 * (low + high)
-            low, high = (mid, high) if rate_at(mid) < rate else (low, mid)
-        _INTERCEPTS[key] = 0.5 * (low + high)
-    return _INTERCEPTS[key]
+    `deprived_share`) has employment rate `rate`: exact over skill levels, health over a
+    fixed sample of its Beta distribution, the logistic noise integrated exactly."""
+    x, weight = _ttwa_scores(p.deprived_share, p.no_qual_share_rest, p.no_qual_ratio_deprived,
+                             p.health_mean_deprived, p.health_mean_rest)
+    low, high = -10.0, 10.0
+    for _ in range(50):
+        mid = 0.5 * (low + high)
+        if float((weight / (1 + np.exp(-(mid + x)))).sum()) < rate:
+            low = mid
+        else:
+            high = mid
+    return 0.5 * (low + high)
 
 
-_INTERCEPTS: dict[tuple, float] = {}
+@functools.cache
+def _ttwa_scores(deprived_share, no_qual_rest, no_qual_ratio, health_deprived, health_rest):
+    """Employment scores (without the intercept and the noise) of the TTWA population on a
+    grid: five skill levels times 64 health values per profile, with their weights. The
+    health values are a sorted sample from a fixed seed, not from the run's streams."""
+    sample = np.random.default_rng(20261201)
+    h_ref = deprived_share * health_deprived + (1 - deprived_share) * health_rest
+    xs, weights = [], []
+    for deprived, share, mean in ((True, deprived_share, health_deprived),
+                                  (False, 1 - deprived_share, health_rest)):
+        health = np.sort(sample.beta(8 * mean, 8 * (1 - mean), 64))
+        q0 = no_qual_rest * (no_qual_ratio if deprived else 1.0)
+        skills = np.concatenate([[q0], (1 - q0) * _SKILL_SHAPE[deprived]])
+        xs.append(_SKILL_WEIGHT * (np.arange(5)[:, None] - 2)
+                  + _HEALTH_WEIGHT * (health[None, :] - h_ref))
+        weights.append(np.broadcast_to(share * skills[:, None] / 64, (5, 64)))
+    return np.concatenate([x.ravel() for x in xs]), np.concatenate([w.ravel() for w in weights])
 
 
 def _within_group_rank(score: np.ndarray, group: np.ndarray) -> np.ndarray:

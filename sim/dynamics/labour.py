@@ -111,9 +111,10 @@ def vacancy_slots(model):
 
 
 def split_uniforms(raw: np.ndarray) -> np.ndarray:
-    """Four uniforms in (0, 1) with 16-bit resolution from each 64-bit random integer."""
-    parts = (raw[None, :] >> np.array([0, 16, 32, 48], np.uint64)[:, None]) & np.uint64(0xFFFF)
-    return (parts.astype(np.float64) + 0.5) / 65536.0
+    """Four uniforms in (0, 1) with 16-bit resolution from each 64-bit random integer: row k
+    from bits 16k to 16k + 15 (read as little-endian 16-bit words, whatever the machine)."""
+    parts = np.ascontiguousarray(raw, dtype="<u8").view("<u2").reshape(len(raw), 4).T
+    return (parts + 0.5) / 65536.0
 
 
 def searchers(model, u: np.ndarray):
@@ -203,32 +204,34 @@ def posted_wages(model, rows: np.ndarray) -> np.ndarray:
 def outsider_applicants(model, slot_firm: np.ndarray, n_district: int) -> dict:
     """The TTWA's unemployed who apply this month, at residents' rule (8.5.3), each for one
     open job: a TTWA job, or a district vacancy, each district vacancy weighted by
-    `incommuter_search_weight` against a TTWA one. District employers screen them for skill (no brokerage: it vouches for
-    residents); their score is residents' rule for someone with the other neighbourhoods'
-    profile. Slot -1: no application or screened out."""
-    p, firms, hoods = model.p, model.firms, model.hoods
-    rng = model.streams["incommuters"]
-    # A fixed number of draws a month (twice the starting unemployed, more only if needed),
-    # so paired runs whose TTWA unemployment differs still share their draws.
-    k = max(int(2 * model.ttwa.unemployed_at_start), int(max(model.ttwa.unemployed, 0.0)))
-    health = rng.beta(8 * p.health_mean_rest, 8 * (1 - p.health_mean_rest), k)
-    attachment = (1 - p.attachment_decay) ** rng.geometric(1 / 12, k)
-    eff = labour.search_effectiveness(p, health, attachment)
-    applying = rng.random(k) < p.search_intensity * eff
+    `incommuter_search_weight` against a TTWA one. District employers screen them for skill
+    (no brokerage: it vouches for residents). Slot -1: no application or screened out.
+
+    Every seeker of the TTWA's pool gets this month's draws (two 64-bit numbers, in eight
+    uniforms), searching or not, so paired runs share them."""
+    p, firms = model.p, model.firms
+    searching = int(max(model.ttwa.unemployed, 0.0))
+    seekers = ttwa_market.enough_seekers(p, model.ttwa, searching, model.streams["ttwa"])
+    k = len(seekers["health"])
+    raw = model.streams["incommuters"].bit_generator.random_raw(2 * k)
+    u_apply, u_kind, u_slot, u_screen = split_uniforms(raw[:k])
+    u_noise = split_uniforms(raw[k:])[0]
+    eff = labour.search_effectiveness(p, seekers["health"][:searching],
+                                      seekers["attachment"][:searching])
+    who = np.flatnonzero(u_apply[:searching] < p.search_intensity * eff)
     n_ttwa = len(slot_firm) - n_district
     district_weight = n_district * p.incommuter_search_weight
-    to_district = rng.random(k) * (district_weight + n_ttwa) < district_weight
-    slot = np.where(to_district, np.floor(rng.random(k) * n_district),
-                    n_district + np.floor(rng.random(k) * n_ttwa)).astype(np.int64)
-    skill = labour.profile_skills(p, rng.random(k))
-    firm = slot_firm[np.minimum(slot, max(len(slot_firm) - 1, 0))] if len(slot_firm) else slot
+    to_district = u_kind[who] * (district_weight + n_ttwa) < district_weight
+    slot = np.where(to_district, np.floor(u_slot[who] * n_district),
+                    n_district + np.floor(u_slot[who] * n_ttwa)).astype(np.int64)
+    if len(slot_firm) == 0:
+        return {"slot": np.full(len(who), -1, np.int64), "score": eff[who]}
+    firm = slot_firm[np.minimum(slot, len(slot_firm) - 1)]
     required = np.where(firm >= 0, firms.required_skill[np.maximum(firm, 0)], 0)
-    screened_in = rng.random(k) < labour.acceptance_probability(p, skill, required)
-    searching = np.arange(k) < int(max(model.ttwa.unemployed, 0.0))
-    ok = searching & applying & screened_in & (len(slot_firm) > 0)
-    return {"slot": np.where(ok, slot, -1),
-            "score": eff + labour.score_noise(rng.random(k)),
-            "at_firm": ok & to_district}
+    screened_in = u_screen[who] < labour.acceptance_probability(p, seekers["skill"][who],
+                                                                required)
+    return {"slot": np.where(screened_in, slot, -1),
+            "score": eff[who] + labour.score_noise(u_noise[who])}
 
 
 def hire(model, people: np.ndarray, employer: np.ndarray, zone: np.ndarray,

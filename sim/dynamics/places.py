@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import neighbourhood as rules
+from sim.dynamics.labour import split_uniforms
 from sim.population import EMPLOYED, NO_EMPLOYER, NO_REASON, TTWA_EMPLOYER, draw_people
 
 MAX_CHAIN_ROUNDS = 8  # rounds of internal moves a month; movers without a dwelling wait [A]
@@ -32,10 +33,13 @@ class HousingPressure:
         pressure: log of (ordinary re-lets + job-led demand) over ordinary re-lets,
             smoothed (`pressure_adjust`).
         reference: the level in the first month; effects act on the excess over it.
+        relets: ordinary re-lets a month by neighbourhood (households with a worker moving
+            out at the base rates); fixed, since dwellings never change neighbourhood.
     """
 
     pressure: np.ndarray
     reference: np.ndarray | None = None
+    relets: np.ndarray | None = None
 
     @property
     def excess(self) -> np.ndarray:
@@ -112,12 +116,14 @@ def update_pressure(model, q: np.ndarray, wanting: float) -> None:
     """Housing pressure moves towards log(1 + job-led demand / ordinary re-lets) by
     neighbourhood; job-led demand goes to neighbourhoods by their re-lets and quality."""
     p, hh, hoods = model.p, model.households, model.hoods
-    base_out, _ = rules.move_probabilities(p, hoods.deprived[hh.hood], np.full(hh.n, True),
-                                           np.zeros(hh.n))
-    relets = np.maximum(np.bincount(hh.hood, base_out, hoods.n), 1e-9)
+    housing = model.housing
+    if housing.relets is None:
+        base_out, _ = rules.move_probabilities(p, hoods.deprived[hh.hood], np.full(hh.n, True),
+                                               np.zeros(hh.n))
+        housing.relets = np.maximum(np.bincount(hh.hood, base_out, hoods.n), 1e-9)
+    relets = housing.relets
     weight = relets * np.exp(p.internal_sorting * q)
     target = np.log1p(wanting * weight / weight.sum() / relets)
-    housing = model.housing
     if housing.reference is None:
         housing.pressure[:] = target
         housing.reference = target.copy()
@@ -145,10 +151,14 @@ def chain_moves(model, candidates: np.ndarray, free: np.ndarray, has_worker: np.
     weights = dwelling_weights(model.p, q, excess)
     waiting, free = candidates, free.copy()
     src, dst = [], []
-    for _ in range(MAX_CHAIN_ROUNDS):
+    # One 64-bit draw per dwelling row for every two rounds, split into 16-bit uniforms for
+    # the rows waiting (every row has its own whoever waits, so paired runs keep them).
+    raw = draws.bit_generator.random_raw((MAX_CHAIN_ROUNDS + 1) // 2 * hh.n).reshape(-1, hh.n)
+    for round_ in range(MAX_CHAIN_ROUNDS):
         if len(waiting) == 0 or len(free) == 0:
             break
-        u_pick, u_key = draws.random(hh.n)[waiting], draws.random(hh.n)[waiting]
+        uniforms = split_uniforms(raw[round_ // 2, waiting])
+        u_pick, u_key = uniforms[2 * (round_ % 2)], uniforms[2 * (round_ % 2) + 1]
         choice = np.full(len(waiting), -1, np.int64)
         size_w, size_f = hh.size[waiting], hh.size[free]
         for size in np.unique(size_w):

@@ -84,13 +84,6 @@ def takes_offer(p: Params, wage, current_wage, employed) -> np.ndarray:
     return wage >= reservation
 
 
-def profile_skills(p: Params, u: np.ndarray) -> np.ndarray:
-    """Skill levels (0-4) of people with the other neighbourhoods' profile, from uniforms."""
-    from sim.population import skill_from_uniform
-
-    return skill_from_uniform(p, u, np.zeros(len(u), bool))
-
-
 def wage_level(p: Params, index: float, unemployment_rate: float) -> float:
     """The TTWA's wage level after a month: it closes a twelfth of the gap to the wage curve
     w = (u / u_start)^(-elasticity) [S] Blanchflower and Oswald 1994 (elasticity about 0.1)."""

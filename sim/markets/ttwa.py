@@ -10,7 +10,7 @@ vacancy one takes is gone for the other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,24 +28,26 @@ class Ttwa:
             the firms, `Businesses.incommuters`).
         unemployed: those of them unemployed and searching.
         jobs_at_start: TTWA jobs (filled or open) outside the district at the start.
-        unemployed_at_start: its unemployed at the start.
         demand: labour demand across the TTWA and the district relative to the start.
         vacancies: TTWA jobs open this month (for the matching round).
         wage_index: the TTWA's wage level relative to the start (the wage curve).
+        seekers: health, attachment and skill of its job seekers, drawn once for twice as
+            many as it starts with unemployed (more if unemployment grows beyond that); the
+            first `unemployed` of them search each month.
     """
 
     population: float
     employed: float
     unemployed: float
     jobs_at_start: float
-    unemployed_at_start: float
     demand: float = 1.0
     vacancies: int = 0
     wage_index: float = 1.0
+    seekers: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def start(cls, p: Params, district_residents: int, incommuters: int,
-              residents_in_ttwa_jobs: int) -> Ttwa:
+              residents_in_ttwa_jobs: int, rng=None) -> Ttwa:
         """The TTWA at the start: its people in proportion to the district's, its
         unemployment rate as given, its jobs those its people and the district's TTWA
         workers hold (jobs open in a month are those freed or added since)."""
@@ -54,7 +56,9 @@ class Ttwa:
         unemployed = active * p.ttwa_unemployment_rate
         employed = active - unemployed
         outside = employed - incommuters
-        return cls(population, outside, unemployed, outside + residents_in_ttwa_jobs, unemployed)
+        seekers = job_seekers(p, int(2 * unemployed), rng or np.random.default_rng(0))
+        return cls(population, outside, unemployed, outside + residents_in_ttwa_jobs,
+                   seekers=seekers)
 
     def employment_rate(self, incommuters: int) -> float:
         """Working-age employment rate of the rest of the TTWA, given the in-commuters."""
@@ -67,6 +71,27 @@ class Ttwa:
         """`into_work` TTWA people leave unemployment for TTWA jobs (negative: the other way)."""
         self.employed += into_work
         self.unemployed -= into_work
+
+
+def job_seekers(p: Params, k: int, rng) -> dict:
+    """Traits of `k` TTWA job seekers: health from the other neighbourhoods' Beta, the
+    attachment of someone `Geometric(1/12)` months out of work, a skill level from the
+    other neighbourhoods' profile (sim.population)."""
+    from sim.population import skill_from_uniform
+
+    health = rng.beta(8 * p.health_mean_rest, 8 * (1 - p.health_mean_rest), k)
+    attachment = (1 - p.attachment_decay) ** rng.geometric(1 / 12, k)
+    skill = skill_from_uniform(p, rng.random(k), np.zeros(k, bool))
+    return {"health": health, "attachment": attachment, "skill": skill}
+
+
+def enough_seekers(p: Params, ttwa: Ttwa, searching: int, rng) -> dict:
+    """The pool of job seekers, grown (for good) if more are unemployed than it holds."""
+    have = len(ttwa.seekers["health"])
+    if searching > have:
+        more = job_seekers(p, searching - have, rng)
+        ttwa.seekers = {key: np.concatenate([ttwa.seekers[key], more[key]]) for key in more}
+    return ttwa.seekers
 
 
 def own_market(p: Params, ttwa: Ttwa, residents_in_ttwa_jobs: int, rng) -> float:
