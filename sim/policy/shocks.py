@@ -1,6 +1,6 @@
 """Shocks: things that happen to the district, kept apart from the levers.
 
-* recession: separations up and local and external demand down for a while;
+* recession: local, external and TTWA demand fall for a while and recover slowly;
 * plant_closure: the largest tradable employer closes;
 * tradable_demand: a lasting change in external demand for the district's exports;
 * pot_ends: regeneration money stops early.
