@@ -62,9 +62,9 @@ def _declare_processes() -> None:
         "search": ("sim.dynamics.labour", "whether an unemployed resident applies"),
         "matching": ("sim.dynamics.labour", "zone, vacancy, acceptance and employer noise"),
         "wages": ("sim.dynamics.labour", "spread of TTWA wages offered, one per resident"),
-        "incommuters": ("sim.dynamics.labour", "TTWA job seekers applying for district jobs, "
-                        "in-commuters leaving"),
-        "ttwa": ("sim.markets.ttwa", "the TTWA's own separations, lay-offs and hires"),
+        "incommuters": ("sim.dynamics.labour", "in-commuters leaving their jobs"),
+        "ttwa": ("sim.markets.ttwa", "the TTWA's separations and lay-offs; its job seekers' "
+                 "traits"),
         "ttwa_layoffs": ("sim.dynamics.labour", "which residents in TTWA jobs are laid off"),
         "health": ("sim.dynamics.people", "monthly health noise"),
         "moves": ("sim.dynamics.places", "in-movers' profiles, characteristics, jobs, "
@@ -73,6 +73,8 @@ def _declare_processes() -> None:
     monthly = {
         "firm_demand": ("sim.dynamics.firms", "demand-share shocks, one per firm row"),
         "firm_exit": ("sim.dynamics.firms", "exit draws, one per firm row"),
+        "ttwa_seekers": ("sim.dynamics.labour", "two 64-bit draws per TTWA job seeker: whether "
+                         "they apply, where, the skill screen and score noise"),
         "business_engagement": ("sim.policy.board", "firms' engagement noise, one per row"),
         "move_choices": ("sim.dynamics.places", "whether each dwelling's household moves out, "
                          "within or stays, and internal movers' choices, one per dwelling row"),

@@ -20,7 +20,14 @@ import numpy as np
 
 from sim import neighbourhood as rules
 from sim.dynamics.labour import split_uniforms
-from sim.population import EMPLOYED, NO_EMPLOYER, NO_REASON, TTWA_EMPLOYER, draw_people
+from sim.population import (
+    EMPLOYED,
+    NO_EMPLOYER,
+    NO_REASON,
+    TTWA_EMPLOYER,
+    UNEMPLOYED,
+    draw_people,
+)
 
 MAX_CHAIN_ROUNDS = 8  # rounds of internal moves a month; movers without a dwelling wait [A]
 
@@ -240,6 +247,7 @@ def move_in(model, rows: np.ndarray, q: np.ndarray, excess: np.ndarray) -> None:
     leaders = job_led_arrivals(model, rows, q, rng)
     others = np.setdiff1d(slots[res.status[slots] == EMPLOYED], leaders)
     place_inmover_workers(model, others, rng)
+    join_ttwa(model.ttwa, res, slots, -1)  # they came from the rest of the TTWA
     # Ids depend only on the dwelling slot and the month, so paired runs agree on who is who.
     res.uid[slots] = res.n * model.month + slots
     hh.uid[rows] = hh.n * model.month + rows
@@ -294,12 +302,25 @@ def market_rates(model) -> tuple[float, float]:
 
 
 def keep_jobs_as_incommuters(model, slots: np.ndarray) -> None:
-    """Out-movers who work in the district keep their jobs, now as in-commuters."""
+    """Out-movers who work in the district keep their jobs, now as in-commuters; all of them
+    join the rest of the TTWA, those in TTWA jobs with their job, the unemployed among its
+    unemployed."""
     res, firms = model.residents, model.firms
+    join_ttwa(model.ttwa, res, slots, +1)
     at_firm = slots[res.employer[slots] >= 0]
     firms.incommuters[: firms.n] += np.bincount(res.employer[at_firm], minlength=firms.n).astype(
         firms.incommuters.dtype)
     res.employer[slots], res.work_zone[slots], res.wage[slots] = -1, -1, 0.0
+
+
+def join_ttwa(ttwa, res, slots: np.ndarray, sign: int) -> None:
+    """Book residents `slots` into (sign +1, as they leave) or out of (sign -1, as they
+    arrive) the rest of the TTWA's stocks: its people, those in TTWA jobs, its unemployed."""
+    ttwa.population += sign * len(slots)
+    in_job = np.count_nonzero(res.employer[slots] == TTWA_EMPLOYER)
+    ttwa.employed = max(ttwa.employed + sign * in_job, 0.0)
+    looking = np.count_nonzero(res.status[slots] == UNEMPLOYED)
+    ttwa.unemployed = max(ttwa.unemployed + sign * looking, 0.0)
 
 
 def place_inmover_workers(model, workers: np.ndarray, rng) -> None:
