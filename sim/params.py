@@ -141,7 +141,8 @@ _p("incommuter_search_weight", 0.1, 0.0, 1.0, "ratio", "how likely a TTWA job se
    "apply for a given district vacancy rather than a given TTWA one (distance, knowledge)",
    "[A] calibrated to in_commuter_share_of_jobs")
 _p("ttwa_population_ratio", 5.0, 0.5, 20.0, "ratio", "working-age people in the rest of the "
-   "TTWA per working-age district resident", "[A] a TTWA of about six districts; tuned to mean_commute_km")
+   "TTWA per working-age district resident",
+   "[A] a TTWA of about six districts; tuned to mean_commute_km")
 _p("ttwa_activity_rate", 0.77, 0.6, 0.9, "share", "economic activity rate in the rest of the TTWA",
    "[S] APS 2008-10: working-age activity rate in England about 76-77%")
 _p("ttwa_unemployment_rate", 0.07, 0.02, 0.2, "share", "unemployment rate in the rest of the TTWA "
@@ -445,7 +446,8 @@ _p("diminishing_returns_coverage", 0.5, 0.05, 5.0, "share of eligible", "coverag
 _p("employment_support_cost", 600.0, 300.0, 1000.0, "GBP/participant", "job search assistance, "
    "brokerage and outreach", "[A] cost; [S~] Card, Kluve and Weber 2018 profile")
 _p("employment_support_boost", 0.3, 0.0, 2.0, "proportional", "rise in search effectiveness "
-   "during support (3 months), fading after", "[A] calibrated to employment_support_effect_year1_pp (+2.5 pp [S~] CKW 2018)")
+   "during support (3 months), fading after",
+   "[A] calibrated to employment_support_effect_year1_pp (+2.5 pp [S~] CKW 2018)")
 _p("outreach_share", 0.3, 0.0, 1.0, "share", "share of employment support places used for "
    "outreach to the inactive", "[A]")
 _p("skills_cost", 4000.0, 2000.0, 6000.0, "GBP/place", "training place (mix of short and long "
