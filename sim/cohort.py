@@ -30,19 +30,33 @@ PANEL_MONTHS = 37  # months 0..36 after programme end
 class UidIndex:
     """Where each current resident id lives: built once a month (ids are unique among
     current residents), then `find(uids)` gives their slots, -1 for people no longer in
-    the district."""
+    the district.
+
+    An id is `n_slots * month_of_arrival + slot`, so `uid % n` is the slot a person
+    arrived in; only those who have since moved within the district live elsewhere, and
+    only they need a sorted index (a few per cent of slots, not all of them).
+    """
 
     def __init__(self, uid: np.ndarray):
-        self.order = np.argsort(uid)  # ids are unique: no need for a stable sort
-        self.sorted = uid[self.order]
+        self.uid = np.asarray(uid, np.int64)
+        self.n = len(self.uid)
+        away = np.flatnonzero(self.uid % max(self.n, 1) != np.arange(self.n))
+        order = np.argsort(self.uid[away])
+        self.away_slots, self.away_uids = away[order], self.uid[away][order]
 
     def find(self, uids: np.ndarray) -> np.ndarray:
         uids = np.asarray(uids, np.int64)
-        if len(self.sorted) == 0:
+        if self.n == 0:
             return np.full(len(uids), -1, np.int64)
-        pos = np.minimum(np.searchsorted(self.sorted, uids), len(self.sorted) - 1)
-        found = self.sorted[pos] == uids
-        return np.where(found, self.order[pos], -1).astype(np.int64)
+        home = uids % self.n
+        found = np.where(self.uid[home] == uids, home, -1).astype(np.int64)
+        missing = np.flatnonzero(found < 0)
+        if len(missing) and len(self.away_uids):
+            pos = np.minimum(np.searchsorted(self.away_uids, uids[missing]),
+                             len(self.away_uids) - 1)
+            hit = self.away_uids[pos] == uids[missing]
+            found[missing[hit]] = self.away_slots[pos[hit]]
+        return found
 
 
 def _index(res, where: UidIndex | None) -> UidIndex:
