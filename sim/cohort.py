@@ -114,7 +114,7 @@ class JobEntries:
 
     WINDOW = 6  # months
 
-    def __init__(self, n: int = 0):
+    def __init__(self):
         self.uid = np.zeros(0, np.int64)  # ids of the entrants followed
         self.since = np.zeros(0, np.int32)  # and their month of entry
         self.entered = self.churned = self.sustained = 0

@@ -130,7 +130,7 @@ class LocalEconomy(mesa.Model):
         self.referral_precision = self.p.referral_precision_base
         self.cohort: Cohort | None = None
         self.participants = ParticipantLog()
-        self.job_entries = JobEntries(self.residents.n)
+        self.job_entries = JobEntries()
         empty = np.zeros(0, np.int64)
         self.tracker = Tracker(*(watch if watch is not None else (empty,) * 4))
         self.track_own_participants = watch is None

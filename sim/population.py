@@ -215,7 +215,7 @@ def ttwa_intercept(p: Params, rate: float) -> float:
     `deprived_share`) has employment rate `rate`: exact over skill levels, health over a
     fixed sample of its Beta distribution, the logistic noise integrated exactly."""
     x, weight = _ttwa_scores(p.deprived_share, p.no_qual_share_rest, p.no_qual_ratio_deprived,
-                             p.health_mean_deprived, p.health_mean_rest)
+                             p.health_mean_deprived, p.health_mean_rest, ttwa_health(p))
     low, high = -10.0, 10.0
     for _ in range(50):
         mid = 0.5 * (low + high)
@@ -227,12 +227,12 @@ def ttwa_intercept(p: Params, rate: float) -> float:
 
 
 @functools.cache
-def _ttwa_scores(deprived_share, no_qual_rest, no_qual_ratio, health_deprived, health_rest):
+def _ttwa_scores(deprived_share, no_qual_rest, no_qual_ratio, health_deprived, health_rest,
+                 h_ref):
     """Employment scores (without the intercept and the noise) of the TTWA population on a
     grid: five skill levels times 64 health values per profile, with their weights. The
     health values are a sorted sample from a fixed seed, not from the run's streams."""
     sample = np.random.default_rng(20261201)
-    h_ref = deprived_share * health_deprived + (1 - deprived_share) * health_rest
     xs, weights = [], []
     for deprived, share, mean in ((True, deprived_share, health_deprived),
                                   (False, 1 - deprived_share, health_rest)):

@@ -63,14 +63,13 @@ def wage_bill_by_firm(model) -> WageBill:
     return WageBill(residents, firms.incommuters[: firms.n] * firms.wage[: firms.n])
 
 
-def firm_demand_now(model, wages: WageBill | None = None) -> np.ndarray:
+def firm_demand_now(model, wages: WageBill) -> np.ndarray:
     """Each firm's demand this month; books the month's spending in the accounts.
 
     The non-tradable pot is spent by residents (of their income and of last month's
     payouts from firms they own), in-commuters, mainstream public bodies and the
     programme (sim.accounts)."""
     p, firms, accounts = model.p, model.firms, model.accounts
-    wages = wage_bill_by_firm(model) if wages is None else wages
     incommuter_wages = float(wages.incommuters.sum())
     household_income = float(model.resident_income().sum()) + accounts.capital_income_last
     programme = accounts.programme_spend_now(model)

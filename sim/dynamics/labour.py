@@ -36,14 +36,10 @@ def run_labour_market(model) -> None:
     update_wage_offers(model)
 
 
-def residents_in_ttwa_jobs(model) -> np.ndarray:
-    return np.flatnonzero(model.residents.employer == TTWA_EMPLOYER)
-
-
 def lay_off_in_ttwa(model) -> None:
     """The TTWA's own month; residents in TTWA jobs share any lay-offs its employers make."""
     res = model.residents
-    in_ttwa = residents_in_ttwa_jobs(model)
+    in_ttwa = np.flatnonzero(res.employer == TTWA_EMPLOYER)
     layoff = ttwa_market.own_market(model.p, model.ttwa, len(in_ttwa), model.streams["ttwa"])
     u = model.streams["ttwa_layoffs"].random(res.n)
     laid_off = in_ttwa[u[in_ttwa] < layoff]
@@ -91,8 +87,6 @@ def activate_and_discourage(model, reason_draw: np.ndarray) -> None:
     res.status[start], res.reason[start], res.spell[start] = UNEMPLOYED, 0, 0
     res.status[give_up], res.spell[give_up] = INACTIVE, 0
     res.reason[give_up] = inactivity_reason(p, res.health[give_up], reason_draw[give_up])
-
-
 
 
 def vacancy_slots(model):

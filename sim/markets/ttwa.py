@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.params import Params
+from sim.population import skill_from_uniform
 
 
 @dataclass(slots=True)
@@ -22,8 +23,8 @@ class Ttwa:
     """Stocks of the rest of the TTWA (people and jobs outside the district).
 
     Attributes:
-        population: working-age people living in the TTWA outside the district (fixed:
-            migration to and from the district is small against it).
+        population: working-age people living in the TTWA outside the district (movers
+            to and from the district leave and join it, sim.dynamics.places.join_ttwa).
         employed: those of them in TTWA jobs (in-commuters to district firms are counted by
             the firms, `Businesses.incommuters`).
         unemployed: those of them unemployed and searching.
@@ -47,7 +48,7 @@ class Ttwa:
 
     @classmethod
     def start(cls, p: Params, district_residents: int, incommuters: int,
-              residents_in_ttwa_jobs: int, rng=None) -> Ttwa:
+              residents_in_ttwa_jobs: int, rng) -> Ttwa:
         """The TTWA at the start: its people in proportion to the district's, its
         unemployment rate as given, its jobs those its people and the district's TTWA
         workers hold (jobs open in a month are those freed or added since)."""
@@ -56,7 +57,7 @@ class Ttwa:
         unemployed = active * p.ttwa_unemployment_rate
         employed = active - unemployed
         outside = employed - incommuters
-        seekers = job_seekers(p, int(2 * unemployed), rng or np.random.default_rng(0))
+        seekers = job_seekers(p, int(2 * unemployed), rng)
         return cls(population, outside, unemployed, outside + residents_in_ttwa_jobs,
                    seekers=seekers)
 
@@ -77,8 +78,6 @@ def job_seekers(p: Params, k: int, rng) -> dict:
     """Traits of `k` TTWA job seekers: health from the other neighbourhoods' Beta, the
     attachment of someone `Geometric(1/12)` months out of work, a skill level from the
     other neighbourhoods' profile (sim.population)."""
-    from sim.population import skill_from_uniform
-
     health = rng.beta(8 * p.health_mean_rest, 8 * (1 - p.health_mean_rest), k)
     attachment = (1 - p.attachment_decay) ** rng.geometric(1 / 12, k)
     skill = skill_from_uniform(p, rng.random(k), np.zeros(k, bool))

@@ -11,7 +11,8 @@ INCOMMUTERS, RESIDENTS_IN_TTWA_JOBS = 1_000, 2_000
 
 def start():
     return ttwa.Ttwa.start(P, district_residents=10_000, incommuters=INCOMMUTERS,
-                           residents_in_ttwa_jobs=RESIDENTS_IN_TTWA_JOBS)
+                           residents_in_ttwa_jobs=RESIDENTS_IN_TTWA_JOBS,
+                           rng=np.random.default_rng(7))
 
 
 def month(market, demand, rng):
