@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 
 from sim import investment
 from sim.businesses import draw_firm_traits, monthly_costs, starting_cash
-from sim.dynamics.labour import recession_size
+from sim.dynamics.labour import leave_job, recession_size
 from sim.markets import goods
 from sim.markets.ttwa import next_demand
-from sim.population import UNEMPLOYED
+from sim.population import NO_REASON, UNEMPLOYED
 
 
 def update_businesses(model) -> None:
@@ -22,9 +23,11 @@ def update_businesses(model) -> None:
     model.tradable_pot *= 1 - p.tradable_erosion / 12
     apply_business_shocks(model)
     start_due_projects(model)
-    wages = wage_bill_by_firm(model)
+    resident_workers, resident_wages = _resident_workers_and_wages(
+        model.residents.employer, model.residents.wage, firms.n)
+    wages = WageBill(resident_wages, firms.incommuters[: firms.n] * firms.wage[: firms.n])
     demand = firm_demand_now(model, wages)
-    employees = employees_by_firm(model)
+    employees = resident_workers + firms.incommuters[: firms.n]
     fixed = goods.fixed_costs(p, firms)
     revenue = goods.settle_accounts(p, firms, demand, employees, wages.total)
     payout = goods.pay_dividends(p, firms, wages.total + fixed)
@@ -54,13 +57,17 @@ class WageBill(NamedTuple):
         return self.residents + self.incommuters
 
 
-def wage_bill_by_firm(model) -> WageBill:
-    """The one place firms' wage bills are computed: residents are paid their own wage
-    (`residents.wage`), in-commuters the firm's wage."""
-    res, firms = model.residents, model.firms
-    at_firm = res.employer >= 0
-    residents = np.bincount(res.employer[at_firm], res.wage[at_firm], minlength=firms.n)
-    return WageBill(residents, firms.incommuters[: firms.n] * firms.wage[: firms.n])
+@njit(cache=True)
+def _resident_workers_and_wages(employer, wage, n_firms):
+    """Resident workers and their wages by district firm: the one place firms' wage bills
+    are counted (residents are paid their own wage; in-commuters the firm's, `WageBill`)."""
+    workers = np.zeros(n_firms, np.int64)
+    wages = np.zeros(n_firms)
+    for i in range(len(employer)):
+        if employer[i] >= 0:
+            workers[employer[i]] += 1
+            wages[employer[i]] += wage[i]
+    return workers, wages
 
 
 def firm_demand_now(model, wages: WageBill) -> np.ndarray:
@@ -100,14 +107,10 @@ def apply_business_shocks(model) -> None:
                 close_firms(model, np.array([largest]), employees)
 
 
-def resident_workers_by_firm(model) -> np.ndarray:
-    res = model.residents
-    at_firm = res.employer >= 0
-    return np.bincount(res.employer[at_firm], minlength=model.firms.n)
-
-
 def employees_by_firm(model) -> np.ndarray:
-    return resident_workers_by_firm(model) + model.firms.incommuters[: model.firms.n]
+    res, firms = model.residents, model.firms
+    workers, _ = _resident_workers_and_wages(res.employer, res.wage, firms.n)
+    return workers + firms.incommuters[: firms.n]
 
 
 def close_firms(model, rows: np.ndarray, employees: np.ndarray) -> None:
@@ -117,11 +120,10 @@ def close_firms(model, rows: np.ndarray, employees: np.ndarray) -> None:
     firms, res = model.firms, model.residents
     sizes = employees[rows]
     model.accounts.book_exit(model.p, firms.cash[rows])
-    closing = np.zeros(firms.n, bool)
-    closing[rows] = True
-    workers = np.flatnonzero((res.employer >= 0) & closing[np.maximum(res.employer, 0)])
-    res.leave_job(workers, UNEMPLOYED)
-    model.counters.job_losses += len(workers)
+    closing = np.zeros(firms.n)
+    closing[rows] = 1.0
+    lost = leave_jobs_at_firms(res, closing, np.zeros(res.n))
+    model.counters.job_losses += int(lost.sum())
     model.ttwa.unemployed += int(firms.incommuters[rows].sum())  # in-commuters lose theirs too
     firms.alive[rows], firms.death_month[rows] = False, model.month
     firms.incommuters[rows], firms.vacancies[rows], firms.desired[rows] = 0, 0, 0.0
@@ -145,17 +147,31 @@ def lay_off_excess(model, employees: np.ndarray) -> np.ndarray:
     excess = employees - firms.desired[:n]
     rate = np.where((excess >= 1) & firms.alive[:n],
                     p.layoff_speed * excess / np.maximum(employees, 1), 0.0)
-    u = model.streams["layoffs"].random(res.n)
-    at_firm = res.employer >= 0
-    laid_off = np.flatnonzero(at_firm & (u < rate[np.maximum(res.employer, 0)]))
-    lost = np.bincount(res.employer[laid_off], minlength=n)
-    res.leave_job(laid_off, UNEMPLOYED)
-    model.counters.job_losses += len(laid_off)
+    lost = leave_jobs_at_firms(res, rate, model.streams["layoffs"].random(res.n))
+    model.counters.job_losses += int(lost.sum())
     leaving_incommuters = model.streams["layoffs_incommuters"].binomial(
         firms.incommuters[:n], np.minimum(rate, 1.0))
     firms.incommuters[:n] -= leaving_incommuters.astype(firms.incommuters.dtype)
     model.ttwa.unemployed += int(leaving_incommuters.sum())
     return employees - leaving_incommuters - lost
+
+
+def leave_jobs_at_firms(res, rate: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Residents working for district firms lose their job to unemployment where their draw
+    `u` is below their firm's `rate`; returns the jobs lost by firm."""
+    return _leave_jobs_at_firms(rate, u, res.status, res.reason, res.spell, res.employer,
+                                res.work_zone, res.wage)
+
+
+@njit(cache=True)
+def _leave_jobs_at_firms(rate, u, status, reason, spell, employer, work_zone, wage):
+    lost = np.zeros(len(rate), np.int64)
+    for i in range(len(employer)):
+        firm = employer[i]
+        if firm >= 0 and u[i] < rate[firm]:
+            lost[firm] += 1
+            leave_job(i, status, reason, spell, employer, work_zone, wage, UNEMPLOYED, NO_REASON)
+    return lost
 
 
 def set_vacancies(model, employees: np.ndarray) -> None:

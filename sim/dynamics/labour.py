@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from sim.markets import labour
 from sim.markets import ttwa as ttwa_market
 from sim.policy import shocks
 from sim.population import (
-    CARING,
     EMPLOYED,
     INACTIVE,
-    OTHER,
+    NO_EMPLOYER,
+    NO_REASON,
     SICK,
-    STUDENT,
     TTWA_EMPLOYER,
     UNEMPLOYED,
     inactivity_reason,
@@ -27,66 +27,79 @@ def recession_size(model) -> float:
 
 
 def run_labour_market(model) -> None:
-    reason_draw = model.streams["inactivity_reason"].random(model.residents.n)
-    lay_off_in_ttwa(model)
-    separate(model, reason_draw)
-    activate_and_discourage(model, reason_draw)
+    exits_and_entries(model)
     search_and_match(model)
     incommuters_quit(model)
     update_wage_offers(model)
 
 
-def lay_off_in_ttwa(model) -> None:
-    """The TTWA's own month; residents in TTWA jobs share any lay-offs its employers make."""
-    res = model.residents
-    in_ttwa = np.flatnonzero(res.employer == TTWA_EMPLOYER)
-    layoff = ttwa_market.own_market(model.p, model.ttwa, len(in_ttwa), model.streams["ttwa"])
-    u = model.streams["ttwa_layoffs"].random(res.n)
-    laid_off = in_ttwa[u[in_ttwa] < layoff]
-    res.leave_job(laid_off, UNEMPLOYED)
-    model.counters.job_losses += len(laid_off)
-
-
-def separate(model, reason_draw: np.ndarray) -> None:
-    """Exits from work: to unemployment (with early-tenure churn), sickness, other inactivity."""
-    p, res = model.p, model.residents
-    u = model.streams["separation"].random(res.n)
-    emp = np.flatnonzero(res.status == EMPLOYED)
-    to_unemployed, to_sick, to_inactive = labour.separation_hazards(
-        p, res.spell[emp], res.health[emp])
-    to_u, to_sick, to_inactive = labour.split_by_hazards(u[emp], to_unemployed, to_sick,
-                                                         to_inactive)
-    at_district_firm = res.employer[emp] >= 0
-    leaving = to_u | to_sick | to_inactive
-    model.counters.district_quit_rate = (
-        np.count_nonzero(leaving & at_district_firm) / max(np.count_nonzero(at_district_firm), 1))
-    res.leave_job(emp[to_u], UNEMPLOYED)
-    res.leave_job(emp[to_sick], INACTIVE, SICK)
-    leavers = emp[to_inactive]
-    res.leave_job(leavers, INACTIVE, other_reason(p, reason_draw[leavers]))
-
-
-def other_reason(p, u: np.ndarray) -> np.ndarray:
-    """Caring, study or other, by LFS shares, from a uniform draw."""
-    return np.select([u < p.caring_share, u < p.caring_share + p.student_share],
-                     [CARING, STUDENT], OTHER).astype(np.int8)
-
-
-def activate_and_discourage(model, reason_draw: np.ndarray) -> None:
-    """The inactive re-enter search; the unemployed with fading attachment give up."""
-    p, res = model.p, model.residents
-    u = model.streams["activation"].random(res.n)
-    inactive = np.flatnonzero(res.status == INACTIVE)
-    unemployed = np.flatnonzero(res.status == UNEMPLOYED)
-    boost = res.activation_boost[inactive] * np.where(
-        res.childcare_left[inactive] > 0, p.childcare_activation, 1.0)
-    start = inactive[u[inactive] < boost * labour.activation_probability(
-        p, res.reason[inactive], res.health[inactive], res.attachment[inactive])]
-    give_up = unemployed[u[unemployed] < labour.discouragement_probability(
-        p, res.attachment[unemployed])]
-    res.status[start], res.reason[start], res.spell[start] = UNEMPLOYED, 0, 0
-    res.status[give_up], res.spell[give_up] = INACTIVE, 0
+def exits_and_entries(model) -> None:
+    """The month's moves between states before search, each resident in turn: lay-offs in
+    TTWA jobs (the TTWA's own month decides their rate), exits from work (to unemployment,
+    with early-tenure churn, to sickness or other inactivity), the inactive re-entering
+    search and the unemployed with fading attachment giving up."""
+    p, res, c = model.p, model.residents, model.counters
+    in_ttwa = int(np.count_nonzero(res.employer == TTWA_EMPLOYER))
+    ttwa_layoff = ttwa_market.own_market(p, model.ttwa, in_ttwa, model.streams["ttwa"])
+    reason_draw = model.streams["inactivity_reason"].random(res.n)
+    u_ttwa = model.streams["ttwa_layoffs"].random(res.n)
+    u_exit = model.streams["separation"].random(res.n)
+    u_entry = model.streams["activation"].random(res.n)
+    laid_off, at_firms, quits, give_up = _exits_and_entries(
+        labour.rates(p), res.status, res.reason, res.spell, res.employer, res.work_zone,
+        res.wage, res.health, res.attachment, res.activation_boost, res.childcare_left,
+        ttwa_layoff, u_ttwa, u_exit, u_entry, reason_draw)
+    c.job_losses += laid_off
+    c.district_quit_rate = quits / max(at_firms, 1)
     res.reason[give_up] = inactivity_reason(p, res.health[give_up], reason_draw[give_up])
+
+
+@njit(cache=True)
+def leave_job(i, status, reason, spell, employer, work_zone, wage, new_status, why):
+    """Resident `i` leaves work for `new_status` (compiled `Residents.leave_job`)."""
+    status[i], reason[i], spell[i] = new_status, why, 0
+    employer[i], work_zone[i], wage[i] = NO_EMPLOYER, -1, 0.0
+
+
+@njit(cache=True)
+def _exits_and_entries(r, status, reason, spell, employer, work_zone, wage, health, attachment,
+                       activation_boost, childcare_left, ttwa_layoff, u_ttwa, u_exit, u_entry,
+                       reason_draw):
+    """`exits_and_entries` for every resident. Returns (residents laid off from TTWA jobs,
+    residents in district jobs before exits, those of them leaving work, the slots of the
+    unemployed who gave up: their reason is set by the caller)."""
+    laid_off = at_firms = quits = 0
+    give_up = np.empty(len(status), np.int64)
+    n_give_up = 0
+    job = (status, reason, spell, employer, work_zone, wage)
+    for i in range(len(status)):
+        if status[i] == EMPLOYED and employer[i] == TTWA_EMPLOYER and u_ttwa[i] < ttwa_layoff:
+            leave_job(i, *job, UNEMPLOYED, NO_REASON)
+            laid_off += 1
+        if status[i] == EMPLOYED:
+            to_u, to_sick, to_other = labour.separation_hazards(r, spell[i], health[i])
+            event = labour.competing_event(u_exit[i], to_u, to_sick, to_other)
+            if employer[i] >= 0:
+                at_firms += 1
+                quits += event > 0
+            if event == 1:
+                leave_job(i, *job, UNEMPLOYED, NO_REASON)
+            elif event == 2:
+                leave_job(i, *job, INACTIVE, SICK)
+            elif event == 3:
+                leave_job(i, *job, INACTIVE, labour.other_reason(r, reason_draw[i]))
+        if status[i] == INACTIVE:
+            boost = np.float64(activation_boost[i]) * (
+                r.childcare_activation if childcare_left[i] > 0 else 1.0)
+            if u_entry[i] < boost * labour.activation_probability(r, reason[i], health[i],
+                                                                   attachment[i]):
+                status[i], reason[i], spell[i] = UNEMPLOYED, NO_REASON, 0
+        elif status[i] == UNEMPLOYED:
+            if u_entry[i] < labour.discouragement_probability(r, attachment[i]):
+                status[i], spell[i] = INACTIVE, 0
+                give_up[n_give_up] = i
+                n_give_up += 1
+    return laid_off, at_firms, quits, give_up[:n_give_up]
 
 
 def vacancy_slots(model):

@@ -8,12 +8,6 @@ from sim import residents as rules
 from sim.policy.levers.common import release, run_down
 
 
-def household_income_per_adult(model) -> np.ndarray:
-    res, hh = model.residents, model.households
-    total = np.bincount(res.household, model.counters.income, hh.n)
-    return total / hh.size
-
-
 def progress_programmes(model) -> None:
     """Programmes run down; each lever's `progress` hook (in lever order) sees the residents
     whose enrolment on it ends this month (skills: training completion; wage subsidy and
@@ -31,9 +25,7 @@ def progress_programmes(model) -> None:
 def update_residents(model) -> None:
     p, res, hoods = model.p, model.residents, model.hoods
     progress_programmes(model)
-    rules.update_health(p, res, hoods,
-                        model.streams["health"].standard_normal(res.n, dtype=np.float32))
-    rules.update_attachment(p, res)
-    res.spell += 1
-    model.counters.income = model.resident_income()
-    rules.update_wellbeing(p, res, household_income_per_adult(model), hoods)
+    z = model.streams["health"].standard_normal(res.n, dtype=np.float32)
+    model.counters.income, per_adult = rules.update_month(p, res, hoods, z,
+                                                          model.households.size)
+    rules.update_wellbeing(p, res, per_adult, hoods)

@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from sim import neighbourhood as rules
-from sim.dynamics.labour import split_uniforms
 from sim.population import (
     EMPLOYED,
     NO_EMPLOYER,
@@ -156,39 +156,72 @@ def chain_moves(model, candidates: np.ndarray, free: np.ndarray, has_worker: np.
     """
     hh = model.households
     weights = dwelling_weights(model.p, q, excess)
-    waiting, free = candidates, free.copy()
-    src, dst = [], []
     # One 64-bit draw per dwelling row for every two rounds, split into 16-bit uniforms for
     # the rows waiting (every row has its own whoever waits, so paired runs keep them).
     raw = draws.bit_generator.random_raw((MAX_CHAIN_ROUNDS + 1) // 2 * hh.n).reshape(-1, hh.n)
-    for round_ in range(MAX_CHAIN_ROUNDS):
+    return _chain_rounds(candidates.astype(np.int64), free.astype(np.int64), hh.size, hh.hood,
+                         has_worker, weights[False], weights[True], raw, MAX_CHAIN_ROUNDS)
+
+
+@njit(cache=True)
+def _uniform16(raw, k):
+    """The k-th 16-bit uniform of a 64-bit draw, as `split_uniforms` reads it."""
+    return (((raw >> np.uint64(16 * k)) & np.uint64(0xFFFF)) + 0.5) / 65536.0
+
+
+@njit(cache=True)
+def _chain_rounds(waiting, free, size, hood, has_worker, weight_workless, weight_worker, raw,
+                  rounds):
+    """The rounds of `chain_moves`. In a round each waiting household draws a free dwelling
+    of its size (cumulative weights over the free dwellings in their current order), the
+    lowest key wins each dwelling (ties: the earlier waiting household); the dwellings left
+    free stay in ascending order and the winners' old dwellings join at the end."""
+    n = len(size)
+    src = np.empty(len(waiting), np.int64)
+    dst = np.empty(len(waiting), np.int64)
+    moved = 0
+    best_key = np.full(n, 2.0)
+    best_at = np.full(n, -1, np.int64)
+    max_size = size.max() + 1 if n else 1
+    for round_ in range(rounds):
         if len(waiting) == 0 or len(free) == 0:
             break
-        uniforms = split_uniforms(raw[round_ // 2, waiting])
-        u_pick, u_key = uniforms[2 * (round_ % 2)], uniforms[2 * (round_ % 2) + 1]
+        row, word = round_ // 2, 2 * (round_ % 2)
         choice = np.full(len(waiting), -1, np.int64)
-        size_w, size_f = hh.size[waiting], hh.size[free]
-        for size in np.unique(size_w):
-            options = free[size_f == size]
+        for s in range(max_size):
+            options = free[size[free] == s]
             if len(options) == 0:
                 continue
             for worker in (False, True):
-                who = np.flatnonzero((size_w == size) & (has_worker[waiting] == worker))
-                cum = np.cumsum(weights[worker][hh.hood[options]])
-                pick = np.searchsorted(cum, u_pick[who] * cum[-1], side="right")
-                choice[who] = options[np.minimum(pick, len(options) - 1)]
-        ok = np.flatnonzero(choice >= 0)
-        order = ok[np.lexsort((u_key[ok], choice[ok]))]
-        _, first = np.unique(choice[order], return_index=True)
-        win = order[first]
-        src.append(waiting[win])
-        dst.append(choice[win])
-        free = np.concatenate([np.setdiff1d(free, choice[win]), waiting[win]])
-        stay = np.ones(len(waiting), bool)
-        stay[win] = False
-        waiting = waiting[stay]
-    empty = np.zeros(0, np.int64)
-    return (np.concatenate(src) if src else empty), (np.concatenate(dst) if dst else empty)
+                weight = weight_worker if worker else weight_workless
+                cum = np.cumsum(weight[hood[options]])
+                for i in range(len(waiting)):
+                    h = waiting[i]
+                    if size[h] != s or has_worker[h] != worker:
+                        continue
+                    target = _uniform16(raw[row, h], word) * cum[-1]
+                    pick = np.searchsorted(cum, target, side="right")
+                    choice[i] = options[min(pick, len(options) - 1)]
+        for i in range(len(waiting)):
+            d = choice[i]
+            if d < 0:
+                continue
+            key = _uniform16(raw[row, waiting[i]], word + 1)
+            if key < best_key[d]:
+                best_key[d], best_at[d] = key, i
+        won = np.unique(choice[choice >= 0])
+        stays = np.ones(len(waiting), np.bool_)
+        taken = np.zeros(n, np.bool_)
+        for d in won:
+            i = best_at[d]
+            src[moved], dst[moved] = waiting[i], d
+            moved += 1
+            stays[i], taken[d] = False, True
+            best_key[d], best_at[d] = 2.0, -1
+        left = np.sort(free[~taken[free]])
+        free = np.concatenate((left, waiting[~stays][np.argsort(choice[~stays])]))
+        waiting = waiting[stays]
+    return src[:moved], dst[:moved]
 
 
 def move_between_dwellings(model, src_rows: np.ndarray, dst_rows: np.ndarray) -> None:

@@ -6,51 +6,100 @@ numbers without a model. Probabilities are monthly.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+from numba import njit
 
 from sim.params import Params
 from sim.population import CARING, OTHER, SICK, STUDENT
 
 
-def separation_hazards(p: Params, tenure: np.ndarray, health: np.ndarray):
-    """Monthly hazards of leaving work for unemployment, long-term sickness and other inactivity.
+class Rates(NamedTuple):
+    """The parameters of the monthly exits and entries, as plain numbers for compiled rules."""
+
+    early_tenure_months: float
+    early_tenure_hazard: float
+    separation_base: float
+    sick_health_threshold: float
+    sickness_hazard: float
+    exit_to_inactivity: float
+    activation_sick: float
+    activation_caring: float
+    activation_student: float
+    activation_other: float
+    childcare_activation: float
+    discouragement_rate: float
+    caring_share: float
+    student_share: float
+
+
+def rates(p: Params) -> Rates:
+    return Rates(*(float(getattr(p, name)) for name in Rates._fields))
+
+
+@njit(cache=True)
+def separation_hazards(r: Rates, months_in_work, health):
+    """Monthly hazards of leaving work for unemployment, long-term sickness and other
+    inactivity (health is float32, as residents keep it).
 
     Early-tenure churn: about 40% of those who enter work from benefits are back on them
     within six months [S] NAO 2007, so a job held fewer than `early_tenure_months` months
     (months in work: a job-to-job move does not restart them) ends at its own hazard;
     sickness exits rise as health falls below a threshold.
     """
-    to_unemployed = np.where(tenure < p.early_tenure_months, p.early_tenure_hazard,
-                             p.separation_base)
-    shortfall = np.clip((p.sick_health_threshold - health) / p.sick_health_threshold, 0.0, 1.0)
-    to_sick = p.sickness_hazard * shortfall
-    return to_unemployed, to_sick, np.full(len(tenure), p.exit_to_inactivity)
+    to_unemployed = (r.early_tenure_hazard if months_in_work < r.early_tenure_months
+                     else r.separation_base)
+    threshold = np.float32(r.sick_health_threshold)
+    shortfall = min(max((threshold - health) / threshold, np.float32(0.0)), np.float32(1.0))
+    return to_unemployed, np.float32(r.sickness_hazard) * shortfall, r.exit_to_inactivity
 
 
-def split_by_hazards(u: np.ndarray, *hazards: np.ndarray) -> list[np.ndarray]:
-    """Masks of competing events from one uniform draw each: u below the stacked hazards."""
-    masks, low = [], np.zeros(len(u))
-    for h in hazards:
-        high = low + h
-        masks.append((u >= low) & (u < high))
-        low = high
-    return masks
+@njit(cache=True)
+def competing_event(u, first, second, third) -> int:
+    """Which of three competing events a uniform draw picks (1, 2, 3; 0: none): u below the
+    stacked hazards."""
+    high = first
+    if u < high:
+        return 1
+    high += np.float64(second)
+    if u < high:
+        return 2
+    return 3 if u < high + third else 0
 
 
-def activation_probability(p: Params, reason, health, attachment) -> np.ndarray:
+@njit(cache=True)
+def other_reason(r: Rates, u) -> int:
+    """Why someone leaving work for other inactivity is inactive: caring, study or other, by
+    LFS shares, from a uniform draw."""
+    if u < r.caring_share:
+        return CARING
+    return STUDENT if u < r.caring_share + r.student_share else OTHER
+
+
+@njit(cache=True)
+def activation_probability(r: Rates, reason, health, attachment):
     """Inactive residents re-entering search: by reason, health and attachment."""
-    base = np.select(
-        [reason == SICK, reason == CARING, reason == STUDENT, reason == OTHER],
-        [p.activation_sick * np.clip((health - p.sick_health_threshold) /
-                                     (1 - p.sick_health_threshold), 0.0, 1.0),
-         np.full(len(reason), p.activation_caring), np.full(len(reason), p.activation_student),
-         np.full(len(reason), p.activation_other)], 0.0)
-    return base * (0.5 + 0.5 * attachment)
+    if reason == SICK:
+        recovered = (health - np.float32(r.sick_health_threshold)) / np.float32(
+            1 - r.sick_health_threshold)
+        base = np.float64(np.float32(r.activation_sick)
+                          * min(max(recovered, np.float32(0.0)), np.float32(1.0)))
+    elif reason == CARING:
+        base = r.activation_caring
+    elif reason == STUDENT:
+        base = r.activation_student
+    elif reason == OTHER:
+        base = r.activation_other
+    else:
+        base = 0.0
+    return base * (np.float32(0.5) + np.float32(0.5) * attachment)
 
 
-def discouragement_probability(p: Params, attachment: np.ndarray) -> np.ndarray:
+@njit(cache=True)
+def discouragement_probability(r: Rates, attachment):
     """Unemployed residents giving up search, more likely as attachment fades."""
-    return p.discouragement_rate * (1.0 - attachment)
+    return np.float32(r.discouragement_rate) * (np.float32(1.0) - attachment)
 
 
 def search_effectiveness(p: Params, health, attachment) -> np.ndarray:

@@ -30,35 +30,43 @@ def test_pick_winners_never_fills_a_slot_twice_on_random_input():
         assert score[applicants].max() == score[winners[slot[winners] == s]][0]
 
 
-def test_split_by_hazards_gives_disjoint_events_at_their_rates():
+R = labour.rates(P)
+
+
+def test_competing_events_are_disjoint_and_at_their_rates():
     rng = np.random.default_rng(1)
-    u = rng.random(200_000)
-    a, b, c = labour.split_by_hazards(u, np.full(len(u), 0.1), np.full(len(u), 0.2),
-                                      np.full(len(u), 0.05))
-    assert not (a & b).any() and not (b & c).any() and not (a & c).any()
-    assert abs(a.mean() - 0.1) < 0.005 and abs(b.mean() - 0.2) < 0.005
-    assert abs(c.mean() - 0.05) < 0.005
+    events = np.array([labour.competing_event(u, 0.1, np.float32(0.2), 0.05)
+                       for u in rng.random(100_000)])
+    for event, rate in ((0, 0.65), (1, 0.1), (2, 0.2), (3, 0.05)):
+        assert abs((events == event).mean() - rate) < 0.005
 
 
 def test_new_jobs_separate_more_often_than_established_ones():
-    to_u, _, _ = labour.separation_hazards(P, np.array([0, 3, 6, 60]), np.full(4, 0.8))
+    to_u = [labour.separation_hazards(R, months, np.float32(0.8))[0] for months in (0, 3, 6, 60)]
     assert to_u[0] == to_u[1] > to_u[2] == to_u[3]
     assert to_u[0] == P.early_tenure_hazard and to_u[3] == P.separation_base
 
 
 def test_sickness_exits_rise_as_health_falls_and_vanish_above_threshold():
-    _, to_sick, _ = labour.separation_hazards(P, np.zeros(3, int), np.array([0.1, 0.3, 0.9]))
+    to_sick = [labour.separation_hazards(R, 0, np.float32(h))[1] for h in (0.1, 0.3, 0.9)]
     assert to_sick[0] > to_sick[1] > 0 and to_sick[2] == 0
 
 
 def test_activation_depends_on_reason_health_and_attachment():
-    reason = np.array([SICK, SICK, CARING, STUDENT, OTHER, OTHER])
-    health = np.array([0.2, 0.9, 0.5, 0.5, 0.5, 0.5])
-    attach = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.0])
-    prob = labour.activation_probability(P, reason, health, attach)
+    cases = [(SICK, 0.2, 1.0), (SICK, 0.9, 1.0), (CARING, 0.5, 1.0), (STUDENT, 0.5, 1.0),
+             (OTHER, 0.5, 1.0), (OTHER, 0.5, 0.0)]
+    prob = np.array([labour.activation_probability(R, reason, np.float32(h), np.float32(a))
+                     for reason, h, a in cases])
     assert prob[0] == 0 < prob[1]
     assert prob[4] == 2 * prob[5]
     assert ((prob >= 0) & (prob <= 1)).all()
+
+
+def test_other_inactivity_reasons_follow_the_lfs_shares():
+    u = np.random.default_rng(2).random(50_000)
+    reasons = np.array([labour.other_reason(R, x) for x in u])
+    assert abs((reasons == CARING).mean() - P.caring_share) < 0.01
+    assert abs((reasons == STUDENT).mean() - P.student_share) < 0.01
 
 
 def test_search_effectiveness_falls_with_attachment_and_health_only():
