@@ -148,18 +148,20 @@ class Accounts:
                 + float(model.counters.one_stop_shop_spend))
 
     def book_demand(self, model, parts: dict[str, float], factor: float,
-                    household_income: float, programme: float, incommuter_wages: float,
+                    resident_income: float, programme: float, incommuter_wages: float,
                     resident_wages: float) -> None:
         """Households' income and spending, public and programme spending, and the local
-        demand pot (`parts` from goods.local_spending_parts, times the recession `factor`)."""
+        demand pot (`parts` from goods.local_spending_parts, times the recession `factor`).
+        `resident_income` is residents' wages and benefits (households add last month's
+        capital income)."""
         p, res = model.p, model.residents
         employed = res.status == EMPLOYED
         ttwa = float(res.wage[employed & (res.employer == TTWA_EMPLOYER)].sum())
         benefits = float(np.count_nonzero(~employed)) * p.benefit_per_month
         self.add("wages_ttwa_residents", ttwa)
         self.add("benefits", benefits)
-        self.memo["household_income_gap"] += (float(model.resident_income().sum())
-                                              - (resident_wages + ttwa + benefits))
+        self.memo["household_income_gap"] += resident_income - (resident_wages + ttwa + benefits)
+        household_income = resident_income + self.capital_income_last
         # households: the recession's cut in local spending is saved, not spent elsewhere
         self.add("household_local_spending", factor * parts["households"])
         self.add("household_outside_spending", (1 - p.local_spend_share) * household_income)

@@ -78,14 +78,15 @@ def firm_demand_now(model, wages: WageBill) -> np.ndarray:
     programme (sim.accounts)."""
     p, firms, accounts = model.p, model.firms, model.accounts
     incommuter_wages = float(wages.incommuters.sum())
-    household_income = float(model.resident_income().sum()) + accounts.capital_income_last
+    resident_income = float(model.resident_income().sum())
+    household_income = resident_income + accounts.capital_income_last
     programme = accounts.programme_spend_now(model)
     parts = goods.local_spending_parts(p, household_income, incommuter_wages,
                                        model.public_spend, programme)
     pot_nt = sum(parts.values())
     model.counters.pots = (pot_nt, model.tradable_pot)
     factor = model.ttwa.demand
-    accounts.book_demand(model, parts, factor, household_income, programme, incommuter_wages,
+    accounts.book_demand(model, parts, factor, resident_income, programme, incommuter_wages,
                          float(wages.residents.sum()))
     return goods.firm_demand(firms, (pot_nt * factor, model.tradable_pot * factor))
 

@@ -221,25 +221,25 @@ def outsider_applicants(model, slot_firm: np.ndarray, n_district: int) -> dict:
     seekers = ttwa_market.enough_seekers(p, model.ttwa, searching, model.streams["ttwa"])
     k = len(seekers["health"])
     raw = model.streams.monthly("ttwa_seekers", model.month).bit_generator.random_raw(2 * k)
-    u_apply, u_kind, u_slot, u_screen = split_uniforms(raw[:k])
-    u_noise = split_uniforms(raw[k:])[0]
+    u_apply = ((raw[:searching] & np.uint64(0xFFFF)) + 0.5) / 65536.0  # split_uniforms' first
     eff = labour.search_effectiveness(p, seekers["health"][:searching],
                                       seekers["attachment"][:searching])
-    who = np.flatnonzero(u_apply[:searching] < p.search_intensity * eff)
+    who = np.flatnonzero(u_apply < p.search_intensity * eff)
+    _, u_kind, u_slot, u_screen = split_uniforms(raw[who])
+    u_noise = split_uniforms(raw[k + who])[0]
     n_ttwa = len(slot_firm) - n_district
     district_weight = n_district * p.incommuter_search_weight
-    to_district = u_kind[who] * (district_weight + n_ttwa) < district_weight
-    slot = np.where(to_district, np.floor(u_slot[who] * n_district),
-                    n_district + np.floor(u_slot[who] * n_ttwa)).astype(np.int64)
+    to_district = u_kind * (district_weight + n_ttwa) < district_weight
+    slot = np.where(to_district, np.floor(u_slot * n_district),
+                    n_district + np.floor(u_slot * n_ttwa)).astype(np.int64)
     slot[(to_district & (n_district == 0)) | (~to_district & (n_ttwa == 0))] = -1
     if len(slot_firm) == 0:
         return {"slot": np.full(len(who), -1, np.int64), "score": eff[who]}
     firm = slot_firm[np.clip(slot, 0, len(slot_firm) - 1)]
     required = np.where(firm >= 0, firms.required_skill[np.maximum(firm, 0)], 0)
-    screened_in = u_screen[who] < labour.acceptance_probability(p, seekers["skill"][who],
-                                                                required)
+    screened_in = u_screen < labour.acceptance_probability(p, seekers["skill"][who], required)
     return {"slot": np.where(screened_in & (slot >= 0), slot, -1),
-            "score": eff[who] + labour.score_noise(u_noise[who])}
+            "score": eff[who] + labour.score_noise(u_noise)}
 
 
 def hire(model, people: np.ndarray, employer: np.ndarray, zone: np.ndarray,

@@ -93,8 +93,12 @@ def move_households(model) -> None:
     wanting = job_led_demand(model)
     update_pressure(model, q, float(wanting.sum()))
     excess = model.housing.excess
-    p_out, p_within = rules.move_probabilities(p, hoods.deprived[hh.hood], has_worker,
-                                               excess[hh.hood])
+    # The chances depend only on the neighbourhood and on having a worker: a table, gathered.
+    out_table, within_table = rules.move_probabilities(p, hoods.deprived[None, :],
+                                                       np.array([[False], [True]]),
+                                                       excess[None, :])
+    cell = has_worker.view(np.int8) * hoods.n + hh.hood
+    p_out, p_within = out_table.ravel()[cell], within_table.ravel()[cell]
     leaving = np.flatnonzero(u < p_out)
     within = np.flatnonzero((u >= p_out) & (u < p_out + p_within))
     c = model.counters

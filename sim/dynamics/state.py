@@ -52,6 +52,8 @@ class MonthCounters:
         inmovers: working-age in-movers this month; inmovers_employed: those of them in
             work on arrival; inmovers_district_jobs: those working at a district firm.
         one_stop_shop_spend: one stop shop spending this month, GBP (partnership).
+        tally: the month's counts over residents, for its outcomes (observation,
+            sim.outcomes.monthly.Tally).
     """
 
     moved: np.ndarray
@@ -74,6 +76,7 @@ class MonthCounters:
     subsidised_hires: int = 0
     training_completions: int = 0
     income: np.ndarray | None = None
+    tally: object = None
     households_moved: int = 0
     households_moved_within: int = 0
     households_moved_in: int = 0

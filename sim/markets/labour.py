@@ -163,15 +163,19 @@ def choose_zones(cdf: np.ndarray, row: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.where(cdf[row, -1] > 0, np.minimum(zone, n_zones - 1), -1)
 
 
+@njit(cache=True)
 def pick_winners(slot: np.ndarray, score: np.ndarray) -> np.ndarray:
-    """Applicants (indices) who win their slot: the best score among its applicants.
+    """Applicants (indices) who win their slot: the best score among its applicants (ties:
+    the earlier applicant), in slot order.
 
     Each slot is filled at most once; slot < 0 means the application failed.
     """
-    valid = np.flatnonzero(slot >= 0)
-    order = valid[np.lexsort((-score[valid], slot[valid]))]
-    _, first = np.unique(slot[order], return_index=True)
-    return order[first]
+    best = np.full(slot.max() + 1 if len(slot) else 0, -1, np.int64)
+    for i in range(len(slot)):
+        s = slot[i]
+        if s >= 0 and (best[s] < 0 or score[i] > score[best[s]]):
+            best[s] = i
+    return best[best >= 0]
 
 
 def acceptance_probability(p: Params, skill, required, brokered=0.0) -> np.ndarray:

@@ -9,7 +9,10 @@ meaningful). Group columns come as `<name>_district`, `<name>_deprived` and
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+from numba import njit
 
 from sim.agents.public_body import PARTNERS
 from sim.cohort import HORIZONS
@@ -28,15 +31,96 @@ def _rate(num: float, den: float) -> float:
     return float(num / den) if den > 0 else float("nan")
 
 
-def status_counts(model) -> np.ndarray:
-    """Counts [group (deprived=1, rest=0), status] of working-age residents."""
-    res = model.residents
-    deprived = res.deprived.view(np.int8)
-    return np.bincount(deprived * 3 + res.status, minlength=6).reshape(2, 3)
+class Tally(NamedTuple):
+    """Counts and sums over residents at the end of a month, from one pass (`tally`).
+
+    Attributes:
+        status: [deprived (1) or not (0), status] residents.
+        flows: [last month's status, status] of residents whose household did not change.
+        sick_inactive_deprived, inactive_deprived, long_term_unemployed, students: residents.
+        at_firm: resident workers by district firm.
+        in_ttwa_jobs, employed: residents.
+        commute_km, wages: sums over employed residents.
+        household_income, household_workers: by household.
+        wellbeing: sums [rest, deprived]; health: sum over residents.
+        movers, movers_employed: [stayers, internal movers, in-movers] (`mover_groups`).
+        on_programme: residents on a programme.
+    """
+
+    status: np.ndarray
+    flows: np.ndarray
+    sick_inactive_deprived: int
+    inactive_deprived: int
+    long_term_unemployed: int
+    students: int
+    at_firm: np.ndarray
+    in_ttwa_jobs: int
+    employed: int
+    commute_km: float
+    wages: float
+    household_income: np.ndarray
+    household_workers: np.ndarray
+    wellbeing: np.ndarray
+    health: float
+    movers: np.ndarray
+    movers_employed: np.ndarray
+    on_programme: int
+
+
+def tally(model) -> Tally:
+    res, c = model.residents, model.counters
+    since = model.p.burn_in_months if model.in_programme else 0
+    return Tally(*_tally(res.status, model.prev_status, c.moved, res.deprived, res.reason,
+                         res.spell, res.employer, res.work_zone, res.hood, model.hoods.distance,
+                         res.wage, res.household, c.income, res.wellbeing, res.health,
+                         res.arrived, res.moved_within, res.programme, since, model.firms.n,
+                         model.households.n))
+
+
+@njit(cache=True)
+def _tally(status, prev_status, moved, deprived, reason, spell, employer, work_zone, hood,
+           distance, wage, household, income, wellbeing, health, arrived, moved_within,
+           programme, since, n_firms, n_households):
+    counts, flow = np.zeros((2, 3), np.int64), np.zeros((3, 3), np.int64)
+    sick = inactive_dep = ltu = students = in_ttwa = employed = on_programme = 0
+    at_firm = np.zeros(n_firms, np.int64)
+    hh_income, hh_workers = np.zeros(n_households), np.zeros(n_households, np.int64)
+    wb, movers, movers_employed = np.zeros(2), np.zeros(3, np.int64), np.zeros(3, np.int64)
+    commute = wages = health_sum = 0.0
+    for i in range(len(status)):
+        s, d = status[i], 1 if deprived[i] else 0
+        counts[d, s] += 1
+        if not moved[i]:
+            flow[prev_status[i], s] += 1
+        if s == INACTIVE:
+            inactive_dep += d
+            sick += d and reason[i] == SICK
+            students += reason[i] == STUDENT
+        elif s == UNEMPLOYED:
+            ltu += spell[i] >= 12
+        else:
+            employed += 1
+            commute += distance[hood[i], work_zone[i]]
+            wages += wage[i]
+            hh_workers[household[i]] += 1
+        if employer[i] >= 0:
+            at_firm[employer[i]] += 1
+        elif employer[i] == TTWA_EMPLOYER:
+            in_ttwa += 1
+        hh_income[household[i]] += income[i]
+        wb[d] += wellbeing[i]
+        health_sum += health[i]
+        group = 2 if arrived[i] > since else (1 if moved_within[i] > since else 0)
+        movers[group] += 1
+        movers_employed[group] += s == EMPLOYED
+        on_programme += programme[i] >= 0
+    return (counts, flow, sick, inactive_dep, ltu, students, at_firm, in_ttwa, employed,
+            commute, wages, hh_income, hh_workers, wb, health_sum, movers, movers_employed,
+            on_programme)
 
 
 def labour_rates(model) -> dict:
-    counts = status_counts(model)
+    counts = model.counters.tally.status
     groups = {"district": counts.sum(axis=0), "deprived": counts[1], "rest": counts[0]}
     row = {}
     for g, (e, u, i) in groups.items():
@@ -62,10 +146,7 @@ def _labour_rates():
 
 def flows(model) -> dict:
     """Transitions between labour states since last month (stayers only; movers excluded)."""
-    res = model.residents
-    stay = ~model.counters.moved
-    prev, now = model.prev_status[stay], res.status[stay]
-    matrix = np.bincount(prev * 3 + now, minlength=9).reshape(3, 3)
+    matrix = model.counters.tally.flows
     row = {f"flow_{STATES[a]}_{STATES[b]}": int(matrix[a, b])
            for a in STATES for b in STATES if a != b}
     row["job_finding_rate"] = _rate(matrix[UNEMPLOYED, EMPLOYED], matrix[UNEMPLOYED].sum())
@@ -86,16 +167,13 @@ def _flows():
 
 
 def inactivity_detail(model) -> dict:
-    res = model.residents
-    dep = res.deprived
-    inactive_dep = (res.status == INACTIVE) & dep
-    unemployed = res.status == UNEMPLOYED
+    t = model.counters.tally
     return {
-        "long_term_sick_share_of_inactive_deprived": _rate(
-            np.count_nonzero(inactive_dep & (res.reason == SICK)), np.count_nonzero(inactive_dep)),
-        "long_term_unemployed_share": _rate(
-            np.count_nonzero(unemployed & (res.spell >= 12)), np.count_nonzero(unemployed)),
-        "students": int(np.count_nonzero((res.status == INACTIVE) & (res.reason == STUDENT))),
+        "long_term_sick_share_of_inactive_deprived": _rate(t.sick_inactive_deprived,
+                                                           t.inactive_deprived),
+        "long_term_unemployed_share": _rate(t.long_term_unemployed,
+                                            t.status[:, UNEMPLOYED].sum()),
+        "students": int(t.students),
     }
 
 
@@ -111,11 +189,9 @@ def _inactivity_detail():
 
 def jobs(model) -> dict:
     """District jobs by sector and who holds them; vacancies and the fill rate."""
-    res, firms, f = model.residents, model.firms, model.counters
-    n = firms.n
-    at_firm = res.employer >= 0
-    residents_at = np.bincount(res.employer[at_firm], minlength=n)
-    total = residents_at + firms.incommuters[:n]
+    firms, f = model.firms, model.counters
+    n, t = firms.n, model.counters.tally
+    total = t.at_firm + firms.incommuters[:n]
     tradable = firms.tradable[:n]
     jobs_total = int(total.sum())
     hires = f.resident_hires + f.incommuter_hires
@@ -125,14 +201,14 @@ def jobs(model) -> dict:
         "jobs_nontradable": int(total[~tradable].sum()),
         "tradable_share_of_jobs": _rate(total[tradable].sum(), jobs_total),
         "in_commuter_share_of_jobs": _rate(firms.incommuters[:n].sum(), jobs_total),
-        "residents_in_ttwa_jobs": int(np.count_nonzero(res.employer == TTWA_EMPLOYER)),
+        "residents_in_ttwa_jobs": int(t.in_ttwa_jobs),
         "vacancies": int(f.vacancies),
         "hires_residents": int(f.resident_hires),
         "hires_incommuters": int(f.incommuter_hires),
         "hires_residents_ttwa": int(f.resident_hires_ttwa),
         "hires_job_to_job": int(f.resident_hires_job_to_job),
         "fill_rate": _rate(hires, f.vacancies),
-        "mean_commute_km": commute_km(model),
+        "mean_commute_km": _rate(t.commute_km, t.employed),
         "micro_firm_share": _rate(np.count_nonzero((total >= 1) & (total <= 9)),
                                   np.count_nonzero(total >= 1)),
     }
@@ -158,12 +234,6 @@ def _jobs():
             o("mean_commute_km", "mean commute of employed residents", "km"),
             o("micro_firm_share", "share of employing businesses with 1-9 employees",
               "share"))
-
-
-def commute_km(model) -> float:
-    res = model.residents
-    working = np.flatnonzero(res.status == EMPLOYED)
-    return float(model.hoods.distance[res.hood[working], res.work_zone[working]].mean())
 
 
 def businesses(model) -> dict:
@@ -200,14 +270,11 @@ def _businesses():
 
 
 def incomes(model) -> dict:
-    res = model.residents
-    working = res.status == EMPLOYED
-    hh_income = np.bincount(res.household, model.counters.income, model.households.n)
-    workless = np.bincount(res.household, working, model.households.n) == 0
+    t = model.counters.tally
     return {
-        "mean_wage": float(res.wage[working].mean()) if working.any() else float("nan"),
-        "mean_household_income": float(hh_income.mean()),
-        "workless_household_share": float(workless.mean()),
+        "mean_wage": _rate(t.wages, t.employed),
+        "mean_household_income": float(t.household_income.mean()),
+        "workless_household_share": float(np.mean(t.household_workers == 0)),
     }
 
 
@@ -219,18 +286,18 @@ def _incomes():
 
 
 def places(model) -> dict:
-    hoods, res = model.hoods, model.residents
+    hoods, t = model.hoods, model.counters.tally
     dep = hoods.deprived
-    wb_dep = res.deprived
+    by_group = t.status.sum(axis=1)
     row = {
         "crime_deprived": float(hoods.crime[dep].mean()),
         "crime_rest": float(hoods.crime[~dep].mean()) if (~dep).any() else float("nan"),
         "environment_deprived": float(hoods.environment[dep].mean()),
         "environment_rest": float(hoods.environment[~dep].mean()) if (~dep).any() else float("nan"),
-        "wellbeing_district": float(res.wellbeing.mean()),
-        "wellbeing_deprived": float(res.wellbeing[wb_dep].mean()),
-        "wellbeing_rest": float(res.wellbeing[~wb_dep].mean()) if (~wb_dep).any() else float("nan"),
-        "mean_health": float(res.health.mean()),
+        "wellbeing_district": _rate(t.wellbeing.sum(), by_group.sum()),
+        "wellbeing_deprived": _rate(t.wellbeing[1], by_group[1]),
+        "wellbeing_rest": _rate(t.wellbeing[0], by_group[0]),
+        "mean_health": _rate(t.health, by_group.sum()),
         "households_moved": int(model.counters.households_moved),
     }
     return row
@@ -257,25 +324,15 @@ MOVER_GROUPS = {"stayers": "stayers (in the same dwelling since the programme st
                 "inmovers": "in-movers (arrived in the district since the programme start)"}
 
 
-def mover_groups(model) -> dict:
-    """Masks of stayers, internal movers and in-movers, relative to the programme start
-    (during burn-in: to the start of the run)."""
-    res = model.residents
-    since = model.p.burn_in_months if model.in_programme else 0
-    inmover = res.arrived > since
-    internal = ~inmover & (res.moved_within > since)
-    return {"stayers": ~inmover & ~internal, "internal_movers": internal, "inmovers": inmover}
-
-
 def mobility(model) -> dict:
     """Residential mobility this month and employment of stayers, internal movers and
     in-movers (sim.dynamics.places)."""
-    res, c = model.residents, model.counters
-    employed = res.status == EMPLOYED
+    c = model.counters
     row = {}
-    for name, mask in mover_groups(model).items():
-        n = int(np.count_nonzero(mask))
-        e = int(np.count_nonzero(mask & employed))
+    # stayers, internal movers and in-movers relative to the programme start (during burn-in:
+    # to the start of the run)
+    for name, n, e in zip(MOVER_GROUPS, c.tally.movers.tolist(), c.tally.movers_employed.tolist(),
+                          strict=True):
         row[f"residents_{name}"] = n
         row[f"employed_{name}"] = e
         row[f"employment_rate_{name}"] = _rate(e, n)
@@ -339,7 +396,7 @@ def programme(model) -> dict:
     row["gap_funding"] = float(f.gap_funding)
     row["subsidised_hires"] = int(f.subsidised_hires)
     row["training_completions"] = int(f.training_completions)
-    row["on_programme"] = int(np.count_nonzero(model.residents.programme >= 0))
+    row["on_programme"] = int(f.tally.on_programme)
     row["referral_precision"] = float(model.referral_precision)
     shares = model.cohort.shares() if model.cohort is not None else dict.fromkeys(
         (f"reengaged_{k}m_share" for k in HORIZONS), float("nan"))
@@ -434,6 +491,7 @@ GROUPS_OF_THE_MONTH = (
 def monthly_row(model) -> dict:
     """Everything observed at the end of a month, as one flat dict."""
     row = {"month": model.month, "phase": "programme" if model.in_programme else "burn_in"}
+    model.counters.tally = tally(model)
     for group in GROUPS_OF_THE_MONTH:
         row.update(group.compute(model))
     return row
