@@ -17,7 +17,7 @@ from exp_helpers import env_with_test_doubles, function_experiment
 from sim.experiments import read_runs, run_study, study_status
 from sim.experiments.store import shards
 
-SLOW = function_experiment("slow", n=40, name="slow", extra="[fixed]\nseconds = 0.02\n"
+SLOW = function_experiment("slow", n=40, name="slow", extra="[fixed]\nseconds = 0.05\n"
                            ).replace("seed = 1", "seed = 1\nreplicates = 3")
 
 
