@@ -113,16 +113,22 @@ class LocalEconomy(mesa.Model):
         self._create_partners()
 
     def _create_partners(self) -> None:
+        """Partners with dispositions, initial engagement and trust drawn from the `partners`
+        stream, so partnerships differ by seed."""
         centre = self.hood_cells[int(np.argmin(np.hypot(self.hoods.x, self.hoods.y)))]
         spend = self.p.mainstream_per_resident * self.p.n_residents_all_ages
         rng = self.streams["partners"]
         fr = min(self.p.free_rider_share, 1 - self.p.conditional_share)
         mix = [self.p.conditional_share, fr, 1 - self.p.conditional_share - fr]
+        dispositions = [DISPOSITIONS[rng.choice(3, p=mix)] for _ in PARTNERS]
+        spread = self.p.initial_spread * rng.uniform(-1.0, 1.0, size=(2, len(PARTNERS)))
+        engagement = np.clip(self.p.initial_engagement + spread[0], 0.0, 1.0)
+        trust = np.clip(self.p.initial_trust + spread[1], 0.0, 1.0)
         self.partners = [
             PublicBody(self, name, main * spend, stream * self.p.regeneration_budget,
-                       registry.remit_of(name, self.levers), kpi,
-                       DISPOSITIONS[rng.choice(3, p=mix)], centre)
-            for name, (main, stream, kpi) in PARTNERS.items()]
+                       registry.remit_of(name, self.levers), kpi, dispositions[i],
+                       float(engagement[i]), float(trust[i]), centre)
+            for i, (name, (main, stream, kpi)) in enumerate(PARTNERS.items())]
         self.board = Partnership(self, self.policy)
 
     def _create_programme_state(self, watch) -> None:

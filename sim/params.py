@@ -392,33 +392,48 @@ _p("growth_weight", 0.4, 0.0, 1.0, "0-1", "coalition: weight of economic growth 
 _p("reward_grant_share", 0.025, 0.0, 0.1, "share of pot", "coalition: reward grant on shared "
    "targets, paid to partners by engagement when the target improved over the year",
    "[A]; local PSA reward grants [S~]")
-_p("performance_pressure", 0.3, 0.0, 1.0, "0-1", "coalition: pressure on partners from shared "
-   "performance targets, added to the pay-off of engaging", "[A]; costly sanctions sustain "
-   "co-operation [S] Fehr and Gachter 2000")
 _p("one_stop_shop_budget", 0.5e6, 0.0, 50e6, "GBP/year", "coalition: cost of the one stop shop "
    "for investors and residents, taken off the top of the pot (0 = none)", "[A]")
 _p("conditional_share", 0.5, 0.0, 1.0, "share", "partners who are conditional co-operators",
    "[S] Fischbacher, Gachter and Fehr 2001")
 _p("free_rider_share", 0.33, 0.0, 1.0, "share", "partners who are free riders (the rest are "
    "hump-shaped)", "[S] Fischbacher, Gachter and Fehr 2001")
-_p("cooperation_slope", 0.85, 0.6, 1.0, "ratio", "how far a conditional co-operator matches the "
-   "others' mean engagement", "[A]; imperfect conditional co-operation [S] Fischbacher and "
-   "Gachter 2010")
+_p("cooperation_slope", 0.85, 0.6, 1.0, "ratio", "how far a hump-shaped partner matches the "
+   "others' mean engagement while fewer than half engage", "[A]; imperfect conditional "
+   "co-operation [S] Fischbacher and Gachter 2010")
+_p("cooperation_threshold", 0.25, 0.1, 0.6, "0-1", "others' mean engagement above which a "
+   "conditional co-operator engages and below which it withdraws (its tipping point)",
+   "[A]; threshold models of collective action [S] Granovetter 1978; LSPs in virtuous and "
+   "vicious circles [S] ODPM national evaluation of LSPs 2006, Geddes, Davies and Fuller 2007")
+_p("cooperation_width", 0.08, 0.01, 0.3, "0-1", "width of a conditional co-operator's "
+   "threshold: others' engagement this far above it gives 73% of full engagement", "[A]")
 _p("engagement_learning_rate", 0.2, 0.05, 0.4, "share/quarter", "share of the gap to its target "
    "engagement a partner closes each quarter", "[A]")
-_p("transaction_cost", 0.03, 0.01, 0.08, "share of stream per unit engagement", "cost to a "
-   "partner of engaging fully, as a share of its own stream", "[A]")
+_p("transaction_cost", 0.03, 0.01, 0.08, "share of stream per unit engagement squared",
+   "staff time of engaging: a partner engaging at e pays transaction_cost x e^2 of its own "
+   "stream a year", "[A]")
 _p("joint_benefit", 0.02, 0.0, 0.1, "share of stream per unit engagement", "a partner's own "
-   "share of the benefit of joint work (a public good) under either regime", "[A]")
-_p("pot_access_value", 0.06, 0.0, 0.2, "share of stream", "coalition: value to a partner of "
-   "delivery contracts from the pot per unit of engagement, at full pooling", "[A]")
-_p("mission_tolerance", 0.3, 0.0, 1.0, "share", "shortfall between what a partner puts into the "
-   "pot and what its mission gets back that it accepts before trust falls", "[A]")
+   "gain from joint work when fully engaged and every other partner is (it scales with the "
+   "others' engagement and the partner's trust), under either regime", "[A]")
+_p("contract_margin", 0.1, 0.0, 0.5, "share of money delivered", "a partner's own gain per GBP "
+   "of regeneration money it delivers on its remit (overheads recovered, mission served); "
+   "values the coalition's delivery contracts and reward grant", "[A]")
+_p("mission_tolerance", 0.3, 0.0, 1.0, "share", "shortfall between a partner's stream and the "
+   "money its mission gets back that it accepts before trust falls", "[A]")
 _p("trust_rate", 0.1, 0.0, 0.5, "per quarter", "speed at which trust responds to shared gains "
    "and to an unfunded mission", "[A]")
-_p("initial_engagement", 0.3, 0.0, 1.0, "0-1", "partners' engagement when the programme "
+_p("trust_collapse_quarters", 3, 1, 12, "quarters", "quarters in a row of a mission "
+   "shortfall (beyond mission_tolerance) before a partner's trust collapses",
+   "[A]; virtuous and vicious circles [S] ODPM national evaluation of LSPs 2006")
+_p("trust_collapse_share", 0.5, 0.0, 1.0, "share", "share of its trust a partner loses when "
+   "it collapses", "[A]")
+_p("initial_engagement", 0.3, 0.0, 1.0, "0-1", "partners' mean engagement when the programme "
    "starts", "[A]")
-_p("initial_trust", 0.5, 0.0, 1.0, "0-1", "partners' trust when the programme starts", "[A]")
+_p("initial_trust", 0.5, 0.0, 1.0, "0-1", "partners' mean trust when the programme starts",
+   "[A]")
+_p("initial_spread", 0.15, 0.0, 0.5, "0-1", "half-width of the uniform spread of each "
+   "partner's initial engagement and trust around their means, drawn per seed", "[A]; LSPs "
+   "started from very different local contexts [S] ODPM national evaluation of LSPs 2006")
 _p("alignable_share", 0.01, 0.0, 0.05, "share of mainstream budget", "share of a fully engaged "
    "and trusting partner's mainstream budget it bends to deprived neighbourhoods", "[A]; Total "
    "Place found most spending not aligned [S~]")

@@ -50,7 +50,7 @@ def undeclare(name: str) -> None:
 def _declare_processes() -> None:
     per_run = {
         "setup": ("sim.model", "neighbourhoods, households, residents, firms, initial jobs"),
-        "partners": ("sim.model", "partners' dispositions"),
+        "partners": ("sim.model", "partners' dispositions, initial engagement and trust"),
         "layoffs": ("sim.dynamics.firms", "which residents firms above their size lay off"),
         "layoffs_incommuters": ("sim.dynamics.firms", "how many in-commuters are laid off"),
         "firm_births": ("sim.dynamics.firms", "business births: counts, places, traits"),

@@ -45,7 +45,7 @@ DEFAULT_SOURCE = "sim/data/default.toml (embedded)"
 ALLOWED_KEYS = ("name", "description", "preset", "seed", "params", "policy", "shocks",
                 "optimise")
 FREE_SETTINGS = ("targeting", "growth_weight", "pooled_share", "reward_grant_share",
-                 "performance_pressure", "one_stop_shop_budget")
+                 "one_stop_shop_budget")
 
 
 class ScenarioError(ValueError):

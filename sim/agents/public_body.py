@@ -31,7 +31,7 @@ class PublicBody(FixedAgent):
     """A public body: mainstream budget, regeneration stream, remit, KPI, engagement, trust."""
 
     def __init__(self, model, name: str, mainstream_budget: float, stream: float, remit, kpi: str,
-                 disposition: str, cell):
+                 disposition: str, engagement: float, trust: float, cell):
         super().__init__(model)
         self.name = name
         self.mainstream_budget = mainstream_budget  # GBP / year
@@ -39,8 +39,9 @@ class PublicBody(FixedAgent):
         self.remit = tuple(remit)
         self.kpi = kpi
         self.disposition = disposition
-        self.engagement = model.p.initial_engagement
-        self.trust = model.p.initial_trust
+        self.engagement = engagement  # 0-1, drawn per seed (sim.model)
+        self.trust = trust  # 0-1, drawn per seed
+        self.shortfall_quarters = 0  # quarters in a row its mission was short of money
         self.funding_received = stream  # GBP / year it delivers; compared with its stream
         self.cell = cell
 
@@ -55,6 +56,7 @@ class Partnership(Agent):
         self.pot = 0.0  # GBP / year pooled (coalition)
         self.one_stop_shop = False
         self.reward_reserve = 0.0
+        self.reward_paid = 0.0  # GBP: the last reward grant actually paid to partners
         self.allocation = None  # [partner, lever] GBP / year, set each programme year
         self.aligned = None  # [partner, lever] GBP / year of bent mainstream money
         self.target_last_year = None

@@ -25,9 +25,7 @@ def update_partnership(model) -> None:
         return
     partners, board = model.partners, model.board
     if (t - 1) % 3 == 0 and t > 1:
-        shared_gain = (model.shared_target() - board.target_last_quarter) * 50
-        engagement.update_trust(model.p, partners, shared_gain)
-        engagement.update_engagement(model.p, partners, board.regime)
+        update_engagement_and_trust(model, t)
     if (t - 1) % 3 == 0:
         board.target_last_quarter = model.shared_target()
     if (t - 1) % 12 == 0:
@@ -35,6 +33,21 @@ def update_partnership(model) -> None:
     money_flows(model, t)
     model.referral_precision = engagement.referral_precision(model.p, partners)
     engage_businesses(model)
+
+
+def update_engagement_and_trust(model, t: int) -> None:
+    """A quarter's trust (the shared target's movement, missions' funding), then engagement
+    (what each partner would deliver at each level it might choose; nothing once the pot
+    has ended)."""
+    p, partners, board = model.p, model.partners, model.board
+    shared_gain = (model.shared_target() - board.target_last_quarter) * 50  # 2 points = 1
+    engagement.update_trust(p, partners, shared_gain)
+    grid = engagement.ENGAGEMENT_GRID
+    money = board.regime.money_by_engagement(p, model.policy, partners, model.levers,
+                                             board.reward_paid, grid)
+    if shocks.started(model.shocks, "pot_ends", t):
+        money = np.zeros_like(money)
+    engagement.update_engagement(p, partners, money)
 
 
 def allocate_year(model) -> None:
@@ -45,6 +58,7 @@ def allocate_year(model) -> None:
         improved = model.shared_target() > (board.target_last_year or 0.0)
         allocation += regimes.pay_reward(p, model.policy, partners, model.levers,
                                          board.reward_reserve, improved)
+        board.reward_paid = board.reward_reserve if improved else 0.0
     board.reward_reserve = reward
     board.target_last_year = model.shared_target()
     board.allocation = allocation

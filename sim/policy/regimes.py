@@ -15,9 +15,9 @@ pound is attributed to a lever and to the partner that delivers it.
 
 Each regime is an object (`NONE`, `LSP`, `COALITION`) that answers, as methods and
 attributes, everything that differs between regimes: whether money flows, the year's
-allocation, the pot, whether a one stop shop exists and the partners' incentives to
-engage (sim.policy.engagement). A scenario names its regime; `lookup(name)` gives the
-object.
+allocation, the pot, whether a one stop shop exists and the money a partner would
+deliver at each engagement it might choose (sim.policy.engagement weighs it). A
+scenario names its regime; `lookup(name)` gives the object.
 """
 
 from __future__ import annotations
@@ -69,6 +69,26 @@ def delivery_shares(remit: np.ndarray, engagement: np.ndarray) -> np.ndarray:
     return weights / weights.sum(axis=0, keepdims=True)
 
 
+def own_share_by_engagement(own_weight: np.ndarray, others: np.ndarray,
+                            grid: np.ndarray) -> np.ndarray:
+    """Share [..., g] a partner would get of money shared by engagement if its own engagement
+    were `grid[g]` and the others' weights stayed `others` (a 0 own weight gets nothing)."""
+    own = own_weight[..., None] * np.maximum(grid, 1e-6)
+    total = own + others[..., None]
+    return np.divide(own, total, out=np.zeros_like(own), where=own > 0)
+
+
+def pot_split(p: Params, streams: np.ndarray, mix: np.ndarray, levers):
+    """A coalition's pot: pooled money by partner, one stop shop, reward reserve (GBP/yr)
+    and the board's money by lever B[l] (GBP/yr), tilted by the growth weight."""
+    pooled = streams * p.pooled_share
+    pot = pooled.sum()
+    one_stop_shop = min(p.one_stop_shop_budget, pot)
+    reward = (pot - one_stop_shop) * p.reward_grant_share
+    board = (pot - one_stop_shop - reward) * growth_tilted_mix(p, mix, levers)
+    return pooled, one_stop_shop, reward, board
+
+
 @dataclass(frozen=True)
 class Regime:
     """What a governance regime decides. The base class is the LSP's behaviour.
@@ -102,25 +122,22 @@ class Regime:
         """Money pooled a year (GBP)."""
         return 0.0
 
-    def engagement_incentive(self, p: Params) -> float:
-        """Benefit per unit of engagement (share of the partner's stream) beyond the share
-        of joint work every regime offers."""
-        return 0.0
+    def money_by_engagement(self, p: Params, policy: Policy, partners, levers,
+                            reward_paid: float, grid: np.ndarray) -> np.ndarray:
+        """M[i, g]: regeneration money (GBP/yr) partner i would deliver if its engagement were
+        `grid[g]`, the others' as they are. LSP: its own stream, whatever it does."""
+        return np.repeat(np.array([[b.stream] for b in partners], float), len(grid), axis=1)
 
 
 @dataclass(frozen=True)
 class Coalition(Regime):
     """A growth coalition: a pooled pot with a growth weight, a reward grant and a one stop
-    shop; partners gain access to the pot and face performance pressure."""
+    shop; delivery contracts from the pot go to remit holders by engagement."""
 
     one_stop_shop: bool = True
 
     def share_out(self, p: Params, streams, remit, mix, partners, levers):
-        pooled = streams * p.pooled_share
-        pot = pooled.sum()
-        one_stop_shop = min(p.one_stop_shop_budget, pot)
-        reward = (pot - one_stop_shop) * p.reward_grant_share
-        board = (pot - one_stop_shop - reward) * growth_tilted_mix(p, mix, levers)
+        pooled, one_stop_shop, reward, board = pot_split(p, streams, mix, levers)
         engagement = np.array([b.engagement for b in partners])
         allocation = own_remit_spending(streams - pooled, remit, mix)
         allocation += delivery_shares(remit, engagement) * board[None, :]
@@ -129,10 +146,21 @@ class Coalition(Regime):
     def pot(self, p: Params, partners) -> float:
         return p.pooled_share * sum(b.stream for b in partners)
 
-    def engagement_incentive(self, p: Params) -> float:
-        """Access to the pot, the reward grant and performance pressure (sim.policy.engagement)."""
-        return (p.pooled_share * p.pot_access_value + p.reward_grant_share
-                + p.performance_pressure * p.transaction_cost)
+    def money_by_engagement(self, p: Params, policy: Policy, partners, levers,
+                            reward_paid: float, grid: np.ndarray) -> np.ndarray:
+        """The unpooled stream, plus the pot's delivery contracts (`delivery_shares` with the
+        partner's engagement at `grid[g]`), plus its share of the reward grant if the last
+        one was actually paid (`reward_paid` GBP, shared by engagement as `pay_reward` does)."""
+        remit = remit_matrix(partners, levers)
+        streams = np.array([b.stream for b in partners], float)
+        engagement = np.array([b.engagement for b in partners])
+        pooled, _, _, board = pot_split(p, streams, mix_vector(policy, levers), levers)
+        weights = remit * np.maximum(engagement, 1e-6)[:, None]
+        others = weights.sum(axis=0, keepdims=True) - weights  # [i, l]
+        contracts = (own_share_by_engagement(remit, others, grid) * board[None, :, None]).sum(1)
+        reward_share = own_share_by_engagement(np.ones(len(partners)),
+                                               engagement.sum() - engagement, grid)
+        return (streams - pooled)[:, None] + contracts + reward_paid * reward_share
 
 
 NONE = Regime("none", "no regeneration money: the counterfactual", funded=False)

@@ -35,7 +35,7 @@ PRESET = "town"  # opens at once: one month of the town takes a few milliseconds
 BURN_IN_MONTHS = 12  # the registry's default is 36; the dashboard starts the programme sooner
 REGIME_A, REGIME_B = "coalition", "lsp"  # the comparison the project is about
 BEHAVIOUR = ("search_intensity", "employer_stigma", "conditional_share", "initial_trust",
-             "performance_pressure", "growth_weight", "pooled_share")
+             "transaction_cost", "growth_weight", "pooled_share")
 
 RUN = "District and run"
 POLICY_A = "Scenario A: regime and money"
