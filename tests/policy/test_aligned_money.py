@@ -70,9 +70,9 @@ def _pair(seed: int, scenario: dict, comparison: dict) -> Result:
 def test_cost_per_net_reengaged_counts_aligned_money_and_nets_what_it_forgoes():
     """GBP 1m of regeneration cost and GBP 0.5m aligned buy 30 re-engaged, of whom 5 are
     forgone elsewhere: 1.5m / 25, not 1m / 30."""
-    pairs = [_pair(seed, {"public_cost": 1.5e6, "reengaged_6m_net_of_forgone": 25.0},
-                   {"public_cost": 0.0, "reengaged_6m_net_of_forgone": 0.0})
-             for seed in (1, 2)]
+    scenario = {"regeneration_cost": 1e6, "public_cost": 1.5e6, "reengaged_6m": 30.0,
+                "reengaged_6m_net_of_forgone": 25.0}
+    pairs = [_pair(seed, scenario, dict.fromkeys(scenario, 0.0)) for seed in (1, 2)]
     cost = additionality(pairs).set_index("measure").loc["cost_per_net_reengaged", "estimate"]
     assert cost == pytest.approx(1.5e6 / 25)
 
