@@ -437,6 +437,15 @@ _p("initial_spread", 0.15, 0.0, 0.5, "0-1", "half-width of the uniform spread of
 _p("alignable_share", 0.01, 0.0, 0.05, "share of mainstream budget", "share of a fully engaged "
    "and trusting partner's mainstream budget it bends to deprived neighbourhoods", "[A]; Total "
    "Place found most spending not aligned [S~]")
+_p("mainstream_cost_per_reengaged", 100_000.0, 20_000.0, 1_000_000.0, "GBP/resident",
+   "mainstream money at which the partners' mainstream services, at the margin, re-engage one "
+   "workless resident (6 months in work) in the rest of their area: the opportunity cost of "
+   "aligned money, valued at the mainstream services' own marginal productivity",
+   "[A] from [S~]: the employment service's gross cost per job found, GBP 2,000-7,500 (Work "
+   "Programme, Flexible New Deal; NDYP GBP 3,480: Work and Pensions Committee HC 472, 2010), "
+   "at net impacts of 10-20%, gives about GBP 20k-40k; health, police, skills and council "
+   "budgets (72% of aligned money) buy work only indirectly, put at GBP 300k; weighted by "
+   "what each bends, about GBP 85k-100k")
 _p("referral_precision_base", 0.6, 0.0, 1.0, "share", "share of programme places that reach "
    "someone the programme fits when partners do not engage; rises to 1 with engagement",
    "[A]")

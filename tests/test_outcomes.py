@@ -51,7 +51,7 @@ def test_projections_follow_the_registry():
     assert report.headline_label("reengaged_6m", "net") == (
         "Net re-engaged residents (6 months in work)")
     assert report.headline_label("cost_per_net_job", "ratio") == (
-        "Cost per net additional district job [GBP]")
+        "Public cost per net additional district job [GBP]")
     assert optimise.objective_of("reengaged").name == "reengaged_6m"
     assert optimise.objective_of("crime_deprived_end").direction == outcomes.LOWER
     with pytest.raises(ValueError, match="unknown objective 'cohort_size'"):

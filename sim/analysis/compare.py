@@ -18,6 +18,11 @@ not assumed:
   programme assisted (advised firms, and firms behind helped projects), the
   gain measured against the same firms in the comparison run;
 * leakage: the share of jobs in assisted firms held by in-commuters.
+
+Costs are public costs: regeneration money (levers and the one stop shop) plus aligned
+mainstream money, which is redirected from mainstream services and so is not free. Cost
+per net re-engaged resident divides by re-engagement net of the residents the aligned
+money would have re-engaged through mainstream services elsewhere.
 """
 
 from __future__ import annotations
@@ -33,11 +38,13 @@ from sim.backends import Backend
 from sim.evaluate import COMPARISON, SCENARIO, Pair, Result, evaluate
 from sim.scenario import Scenario
 
-DIFFERENCES = ("reengaged_6m", "reengaged_3m", "reengaged_12m", "reengaged_6m_share",
+DIFFERENCES = ("reengaged_6m", "reengaged_6m_net_of_forgone", "aligned_forgone_reengaged",
+               "reengaged_3m", "reengaged_12m", "reengaged_6m_share",
                "employment_rate_deprived_end", "employment_rate_district_end", "jobs_total_end",
                "residents_employed_end", "wellbeing_deprived_end", "crime_deprived_end",
                "partner_engagement_mean_end", "business_engagement_share_end", "gva_end",
-               "private_investment", "nonparticipant_employment")
+               "private_investment", "nonparticipant_employment", "regeneration_cost",
+               "mainstream_aligned_spend", "public_cost")
 DEADWEIGHT_WINDOW = (6, 12)  # months after the programme ended, inclusive
 
 
@@ -144,9 +151,9 @@ def differences(pairs: list[Result]) -> pd.DataFrame:
 def additionality(pairs: list[Result]) -> pd.DataFrame:
     """Cost per net outcome, leverage, deadweight, displacement and leakage, with intervals."""
     get = lambda k: _arrays(pairs, k)  # noqa: E731
-    spend = np.subtract(*get("regeneration_spend")) + np.subtract(*get("one_stop_shop_spend"))
+    spend = np.subtract(*get("public_cost"))  # regeneration and aligned mainstream money
     jobs = np.subtract(*get("jobs_total_end"))
-    reengaged = np.subtract(*get("reengaged_6m"))
+    reengaged = np.subtract(*get("reengaged_6m_net_of_forgone"))
     assisted = np.subtract(*get("assisted_jobs"))
     public_business = get("gap_funding")[0] + get("one_stop_shop_spend")[0]
     part_a, part_b = get("participant_employment")

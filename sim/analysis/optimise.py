@@ -39,7 +39,7 @@ from sim.scenario import Scenario
 SHORTCUTS = {"reengaged": "reengaged_6m", "jobs": "jobs_total_end",
              "employment_deprived": "employment_rate_deprived_end",
              "wellbeing": "wellbeing_deprived_end"}
-TRADE_OFFS = ("reengaged_6m", "jobs_total_end", "regeneration_spend")
+TRADE_OFFS = ("reengaged_6m", "jobs_total_end", "public_cost")  # cost: regeneration + aligned
 
 
 @dataclass(frozen=True)
@@ -290,10 +290,10 @@ def format_result(result: OptimiseResult, scenario_name: str) -> str:
              f"{result.fresh_seeds[-1]}): {d:.3g} [{low:.3g}, {high:.3g}]", verdict, "",
              "Trade-offs: candidates not beaten on both re-engagement and jobs (means over the "
              "search seeds of the scenario runs, not net):",
-             f"  {'re-engaged':>10s} {'jobs':>8s} {'spend GBP':>12s}  mix"]
+             f"  {'re-engaged':>10s} {'jobs':>8s} {'public cost GBP':>15s}  mix"]
     for row in pareto_front(result.evaluated).head(8).itertuples():
         lines.append(f"  {row.reengaged_6m:10.1f} {row.jobs_total_end:8.0f} "
-                     f"{row.regeneration_spend:12,.0f}  {row.candidate}")
+                     f"{row.public_cost:15,.0f}  {row.candidate}")
     return "\n".join(lines)
 
 

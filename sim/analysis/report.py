@@ -32,7 +32,9 @@ from sim.scenario import Scenario
 
 HEADLINE = (  # (outcome, kind): net = scenario minus counterfactual; level = scenario value;
     # ratio = an additionality measure (sim.outcomes, level comparison)
-    ("reengaged_6m", "net"), ("jobs_total_end", "net"), ("cost_per_net_reengaged", "ratio"),
+    ("reengaged_6m", "net"), ("reengaged_6m_net_of_forgone", "net"),
+    ("jobs_total_end", "net"), ("regeneration_cost", "net"), ("mainstream_aligned_spend", "net"),
+    ("public_cost", "net"), ("cost_per_net_reengaged", "ratio"),
     ("cost_per_net_job", "ratio"), ("private_leverage", "ratio"),
     ("wellbeing_deprived_end", "net"), ("partner_engagement_mean_end", "level"),
     ("business_engagement_share_end", "level"),
@@ -138,16 +140,19 @@ def text_summary(comparison: Comparison, table: pd.DataFrame) -> str:
     """The terminal summary: net re-engagement and cost per scenario."""
     lines = [f"{len(comparison.scenarios)} scenario(s) against the counterfactual, seeds "
              f"{comparison.seeds[0]}..{comparison.seeds[-1]} (common random numbers)"]
+    keys = ("reengaged_6m", "reengaged_6m_net_of_forgone", "jobs_total_end",
+            "regeneration_cost", "mainstream_aligned_spend", "public_cost",
+            "cost_per_net_reengaged", "cost_per_net_job")
+    width = max(len(label) for label in table.loc[table["measure"].isin(keys), "label"])
     for name, rows in table.groupby("scenario", sort=False):
         r = rows.set_index("measure")
         lines.append(f"\n{name}")
-        for key in ("reengaged_6m", "jobs_total_end", "cost_per_net_reengaged",
-                    "cost_per_net_job"):
+        for key in keys:
             x = r.loc[key]
             extra = (f"   vs {comparison.scenarios[0].name}: {fmt(x.vs_first)} "
                      f"[{fmt(x.vs_first_low)}, {fmt(x.vs_first_high)}]"
                      if np.isfinite(x.vs_first) else "")
-            lines.append(f"  {x.label:46s} {fmt(x.estimate):>10s} "
+            lines.append(f"  {x.label:{width}s} {fmt(x.estimate):>10s} "
                          f"[{fmt(x.ci_low)}, {fmt(x.ci_high)}]{extra}")
     return "\n".join(lines)
 
@@ -272,6 +277,10 @@ def render_html(comparison: Comparison, table: pd.DataFrame, extra: pd.DataFrame
 common random numbers). Intervals are 95%: t intervals of the paired differences, bootstrap
 intervals (over seeds) for ratios.</p>
 <h2>Headline</h2>{headline_html(table, first)}
+<p class="note">Public cost is the regeneration cost (levers and the one stop shop) plus aligned
+mainstream money: partners redirect it from their mainstream services elsewhere, so it is
+a cost, and the residents those services would have re-engaged with it (valued at
+mainstream_cost_per_reengaged) are taken off the net re-engaged residents the costs divide.</p>
 <h2>Employment, deprived neighbourhoods against the rest</h2>
 <p class="note">Lines: mean over seeds; bands: 5-95% of seeds; dashed: no programme.</p>
 <img src="data:image/png;base64,{trajectories_chart(comparison)}" alt="trajectories">

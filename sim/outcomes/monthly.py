@@ -17,6 +17,7 @@ from numba import njit
 from sim.agents.public_body import PARTNERS
 from sim.cohort import HORIZONS
 from sim.outcomes.base import HIGHER, LOWER, MONTHLY, Group, o
+from sim.policy import regimes
 from sim.policy.levers import registry
 from sim.population import EMPLOYED, INACTIVE, SICK, STUDENT, TTWA_EMPLOYER, UNEMPLOYED
 
@@ -392,6 +393,8 @@ def programme(model) -> dict:
            for i, lever in enumerate(model.levers)}
     row["spend_regeneration"] = float(spent[0].sum())
     row["spend_mainstream_aligned"] = float(spent[1].sum())
+    row["aligned_forgone_reengaged"] = regimes.forgone_reengaged(
+        model.p, row["spend_mainstream_aligned"])
     row["one_stop_shop_spend"] = float(f.one_stop_shop_spend)
     row["gap_funding"] = float(f.gap_funding)
     row["subsidised_hires"] = int(f.subsidised_hires)
@@ -409,6 +412,8 @@ def _programme():
                 "aligned money)", "GBP a month") for lever in registry.levers()),
             o("spend_regeneration", "regeneration money spent", "GBP a month"),
             o("spend_mainstream_aligned", "aligned mainstream money spent", "GBP a month"),
+            o("aligned_forgone_reengaged", "residents the aligned money would have re-engaged "
+              "through mainstream services elsewhere", "residents a month", LOWER),
             o("one_stop_shop_spend", "one stop shop spending", "GBP a month"),
             o("gap_funding", "gap funding paid", "GBP a month"),
             o("subsidised_hires", "hires with a wage-subsidy voucher", "hires a month"),

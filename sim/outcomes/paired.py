@@ -26,8 +26,9 @@ def _pair():
 
 
 def _comparison():
-    return (o("cost_per_net_job", "cost per net additional district job", "GBP", LOWER),
-            o("cost_per_net_reengaged", "cost per net re-engaged resident", "GBP", LOWER),
+    return (o("cost_per_net_job", "public cost per net additional district job", "GBP", LOWER),
+            o("cost_per_net_reengaged", "public cost per net re-engaged resident (net of "
+              "those forgone elsewhere)", "GBP", LOWER),
             o("private_leverage", "private GBP per public GBP (helped projects)", "ratio",
               HIGHER),
             o("deadweight_participants", "deadweight: participants' work anyway", "share",

@@ -12,8 +12,9 @@ from dataclasses import replace
 import numpy as np
 
 from sim.cohort import HORIZONS
-from sim.outcomes.base import HIGHER, RUN, Group, o
+from sim.outcomes.base import HIGHER, LOWER, RUN, Group, o
 from sim.outcomes.monthly import GROUPS_OF_THE_MONTH
+from sim.policy import regimes
 from sim.policy.levers import registry
 
 END_OF = ("employment_rate_deprived", "employment_rate_rest", "employment_rate_district",
@@ -32,14 +33,17 @@ def programme_totals(model) -> dict:
     helped = [pr for pr in projects if pr["went_ahead"] and (
         pr["help_gbp"] > 0 or pr.get("one_stop_shop_value", 0) > 0)]
     cohort = model.cohort
+    costs = public_costs(model)
+    reengaged = cohort.counts()["reengaged_6m"] if cohort is not None else 0
+    forgone = regimes.forgone_reengaged(model.p, costs["mainstream_aligned_spend"])
     return {
         "cohort_size": len(cohort.slot) if cohort is not None else 0,
         **(cohort.counts() if cohort is not None else {f"reengaged_{k}m": 0 for k in HORIZONS}),
         **(cohort.shares() if cohort is not None
            else {f"reengaged_{k}m_share": float("nan") for k in HORIZONS}),
-        "regeneration_spend": float(model.ledger.spent[0].sum()),
-        "mainstream_aligned_spend": float(model.ledger.spent[1].sum()),
-        "one_stop_shop_spend": float(sum(r["one_stop_shop_spend"] for r in monthly)),
+        **costs,
+        "aligned_forgone_reengaged": forgone,
+        "reengaged_6m_net_of_forgone": reengaged - forgone,
         "private_investment": float(sum(pr["private_investment"] for pr in projects)),
         "private_investment_helped": float(sum(pr["private_investment"] for pr in projects
                                                if pr.get("helped"))),
@@ -54,6 +58,19 @@ def programme_totals(model) -> dict:
     }
 
 
+def public_costs(model) -> dict:
+    """Public money spent over the run (GBP), in its parts: regeneration money through the
+    levers, the one stop shop, their sum (the regeneration cost), aligned mainstream money
+    (redirected from mainstream services, so a cost too) and the total public cost."""
+    regeneration = float(model.ledger.spent[0].sum())
+    one_stop_shop = float(sum(r["one_stop_shop_spend"] for r in model.records["monthly"]))
+    aligned = float(model.ledger.spent[1].sum())
+    return {"regeneration_spend": regeneration, "one_stop_shop_spend": one_stop_shop,
+            "regeneration_cost": regeneration + one_stop_shop,
+            "mainstream_aligned_spend": aligned,
+            "public_cost": regeneration + one_stop_shop + aligned}
+
+
 def _programme_totals():
     return (o("cohort_size", "re-engagement cohort (deprived residents out of work at the "
               "start)", "residents"),
@@ -62,8 +79,17 @@ def _programme_totals():
             *(o(f"reengaged_{k}m_share", f"share of the cohort re-engaged ({k} months in work)",
                 "share", HIGHER, True) for k in HORIZONS),
             o("regeneration_spend", "regeneration money spent", "GBP"),
-            o("mainstream_aligned_spend", "aligned mainstream money spent", "GBP"),
             o("one_stop_shop_spend", "one stop shop spending", "GBP"),
+            o("regeneration_cost", "regeneration cost (levers and one stop shop)", "GBP",
+              LOWER, True),
+            o("mainstream_aligned_spend", "aligned mainstream money spent", "GBP", LOWER,
+              True),
+            o("public_cost", "public cost (regeneration and aligned money)", "GBP", LOWER,
+              True),
+            o("aligned_forgone_reengaged", "residents the aligned money would have re-engaged "
+              "through mainstream services elsewhere", "residents", LOWER, True),
+            o("reengaged_6m_net_of_forgone", "re-engaged residents (6 months), less those "
+              "forgone elsewhere", "residents", HIGHER, True),
             o("private_investment", "private investment, programme period", "GBP", HIGHER,
               True),
             o("private_investment_helped", "private investment in helped projects", "GBP",

@@ -196,7 +196,11 @@ def pay_reward(p: Params, policy: Policy, partners, levers, reward: float,
 
 
 def aligned_mainstream(p: Params, policy: Policy, partners, levers) -> np.ndarray:
-    """Mainstream money that engaged, trusting partners bend to deprived neighbourhoods."""
+    """Mainstream money that engaged, trusting partners bend to deprived neighbourhoods.
+
+    It is not new money: it is redirected from the partner's mainstream services in the
+    rest of its area (`forgone_reengaged` values what they no longer buy), and it stays
+    inside the district's mainstream public spending (`model.public_spend`)."""
     if not policy.funded:
         return np.zeros((len(partners), len(levers)))
     remit = remit_matrix(partners, levers)
@@ -204,3 +208,10 @@ def aligned_mainstream(p: Params, policy: Policy, partners, levers) -> np.ndarra
     bent = np.array([b.engagement * b.trust * p.alignable_share * b.mainstream_budget
                      for b in partners])
     return own_remit_spending(bent, remit, mix)
+
+
+def forgone_reengaged(p: Params, aligned_spent: float) -> float:
+    """Residents the partners' mainstream services no longer re-engage elsewhere because
+    `aligned_spent` GBP of their money went to deprived-area levers: the opportunity cost
+    of aligned money at the mainstream services' own marginal productivity."""
+    return aligned_spent / p.mainstream_cost_per_reengaged

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 from town_scenarios import scenario_text
 
 from sim import outcomes
@@ -24,6 +25,12 @@ def test_compare_against_counterfactual_gives_net_effects_with_intervals():
     assert set(extra["measure"]) >= {"cost_per_net_reengaged", "deadweight_participants",
                                      "displacement", "leakage", "private_leverage"}
     assert counterfactual(s).policy.regime == "none"
+    costs = diff.set_index("outcome")["difference"]
+    assert costs["mainstream_aligned_spend"] > 0  # aligned money is a cost beside regeneration
+    assert costs["public_cost"] == pytest.approx(costs["regeneration_cost"]
+                                                 + costs["mainstream_aligned_spend"])
+    assert costs["reengaged_6m_net_of_forgone"] == pytest.approx(
+        costs["reengaged_6m"] - costs["aligned_forgone_reengaged"])
 
 
 def test_comparison_does_not_depend_on_worker_count():
@@ -59,6 +66,11 @@ def test_compare_several_scenarios_writes_a_self_contained_report(tmp_path, caps
     assert set(headline["scenario"]) == {"lsp", "quick-coalition"}
     row = headline.set_index(["scenario", "measure"]).loc[("quick-coalition", "reengaged_6m")]
     assert np.isfinite(row.vs_first) and row.vs_first_low <= row.vs_first <= row.vs_first_high
+    net = headline.set_index(["scenario", "measure"])["estimate"]["quick-coalition"]
+    assert net["public_cost"] == pytest.approx(net["regeneration_cost"]
+                                               + net["mainstream_aligned_spend"])
+    assert net["mainstream_aligned_spend"] > 0
+    assert "aligned mainstream money spent" in text.lower() and "public cost" in text.lower()
 
 
 def test_duplicate_scenario_names_are_a_user_error(tmp_path, capsys):
