@@ -467,6 +467,22 @@ _p("delivery_lag_months", 3, 0, 24, "months", "months between money being alloca
    "[A]")
 _p("diminishing_returns_coverage", 0.5, 0.05, 5.0, "share of eligible", "coverage of the "
    "eligible group at which a programme's effect per participant halves", "[A]")
+# Repeat enrolment and the fading of people levers' effects (issue 10).
+_p("reenrolment_gap_months", 24, 0, 60, "months", "least time between two starts of the same "
+   "people lever by one resident", "[S~] DWP Work Programme guidance: one referral gives up to "
+   "104 weeks of support and a second referral to the same provider is an error")
+_p("max_enrolments", 2, 1, 10, "starts", "most starts of the same people lever by one resident",
+   "[A] (the Work Programme allowed one referral)")
+_p("search_help_fade", 0.5, 0.0, 1.0, "share/month", "share of the remaining job-search help "
+   "lost each month after a programme ends", "[A]; [S~] Card, Kluve and Weber 2018: job search "
+   "assistance works mainly in the short run")
+_p("trained_skill_loss", 0.25, 0.0, 1.0, "probability/year out of work", "chance a year out of "
+   "work takes away a skill level gained by training", "[S~] Edin and Gustavsson 2008 (ILR "
+   "Review): a year out of work moves a person about 5 percentiles down the skill "
+   "distribution; a level spans about 20")
+_p("health_gain_half_life", 24, 6, 240, "months", "half-life of the health gain of a condition "
+   "management place", "[S~] Dorsett 2008 (DWP RR 525): Pathways raised employment 7 pp at 18 "
+   "months but its benefit-exit effect fell from 6 pp at 5 months to 1.5 pp; length [A]")
 _p("employment_support_cost", 600.0, 300.0, 1000.0, "GBP/participant", "job search assistance, "
    "brokerage and outreach", "[A] cost; [S~] Card, Kluve and Weber 2018 profile")
 _p("employment_support_boost", 0.3, 0.0, 2.0, "proportional", "rise in search effectiveness "
@@ -481,9 +497,9 @@ _p("training_lock_in", 0.6, 0.0, 1.0, "share", "fall in search effort while on a
    "[A]; lock-in -10 to -20 pp [S~] Wunsch")
 _p("training_completion", 0.7, 0.3, 1.0, "probability", "chance a trainee completes and gains "
    "one skill level", "[A]")
-_p("training_attachment_gain", 0.4, 0.0, 1.0, "share", "share of the gap to full labour-market "
+_p("training_attachment_gain", 0.55, 0.0, 1.0, "share", "share of the gap to full labour-market "
    "attachment that completing a course closes (confidence, routine, networks)", "[A] "
-   "calibrated to training_effect_year2_pp")
+   "calibrated to training_effect_year2_pp and year3 (0.4 before trained skills faded)")
 _p("employer_involvement_gain", 0.2, 0.0, 1.0, "probability", "extra completion chance when "
    "training is shaped by engaged employers (times the engaged share of firms)", "[S] What Works "
    "Centre: training works better with employer involvement; size [A]")
@@ -493,8 +509,9 @@ _p("wage_subsidy_score", 1.0, 0.0, 3.0, "score units", "how much more an employe
    "applicant who brings a subsidy", "[A]")
 _p("health_cost", 1500.0, 800.0, 3000.0, "GBP/participant", "condition management programme",
    "[S] Pathways to Work evaluations (DWP RR 488, 525)")
-_p("health_gain", 0.1, 0.0, 0.3, "0-1", "lasting rise in a participant's latent health",
-   "[A] calibrated towards +3 to +7 pp employment at 18 months [S] Pathways to Work")
+_p("health_gain", 0.15, 0.0, 0.3, "0-1", "rise in a participant's latent health (fading with "
+   "health_gain_half_life)", "[A] calibrated towards +3 to +7 pp employment at 18 months [S] "
+   "Pathways to Work (0.1 when gains lasted and places could be repeated)")
 _p("childcare_cost", 2500.0, 1000.0, 8000.0, "GBP/place/year", "childcare place for a carer",
    "[A]")
 _p("childcare_activation", 3.0, 1.0, 10.0, "ratio", "rise in a carer's chance of returning to "

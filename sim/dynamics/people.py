@@ -19,7 +19,7 @@ def progress_programmes(model) -> None:
     on_lever = res.programme[finishing]
     for i, lever in enumerate(model.levers):
         lever.progress(model, finishing[on_lever == i])
-    release(res, finishing)
+    release(model.p, res, finishing)
 
 
 def update_residents(model) -> None:

@@ -3,7 +3,9 @@
 Allocated money enters a delivery pipeline and becomes spendable after the
 lever's delivery lag. Spending from a lever draws on each partner's balance in
 proportion to what that partner has in it. Regeneration and aligned mainstream
-money are kept in separate ledgers, so a strategist can see both.
+money are kept in separate ledgers, so a strategist can see both. Money a lever does
+not spend in a month stays in its balance for later months: a lever whose unit costs
+more than a month's money buys a unit once its balance suffices.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class Ledger:
         self.spent = np.zeros(shape)
         self.spent_this_month = np.zeros(shape)
         self.arrived = np.zeros(len(lags))
+        # Part of a lever's balance set aside for one use (business advice), at most the balance.
+        self.earmarked = np.zeros(len(lags))
 
     def allocate(self, monthly: np.ndarray) -> None:
         """Commit a month's money [source, partner, lever]; it arrives after each lever's lag."""
@@ -60,3 +64,14 @@ class Ledger:
         self.balance[..., lever] -= taken
         self.spent[..., lever] += taken
         self.spent_this_month[..., lever] += taken
+        self.earmarked[lever] = min(self.earmarked[lever], self.available(lever))
+
+    def earmark(self, lever: int, amount: float) -> float:
+        """Set `amount` more of `lever`'s balance aside (capped by the balance); returns what
+        is set aside in all. Spending on the earmarked use draws it down with `release`."""
+        self.earmarked[lever] = min(self.earmarked[lever] + amount, self.available(lever))
+        return float(self.earmarked[lever])
+
+    def release(self, lever: int, amount: float) -> None:
+        """`amount` of the earmark is used (it is then spent with `spend`)."""
+        self.earmarked[lever] = max(self.earmarked[lever] - amount, 0.0)

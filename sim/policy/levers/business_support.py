@@ -1,6 +1,8 @@
-"""Business support: advice for firms (engaged ones first) from the advice share of this
-month's new money. The rest accumulates in the lever's balance for gap funding of
-investment projects (sim.dynamics.firms.appraise_with_help)."""
+"""Business support: advice for firms (engaged ones first) from the advice share of the
+money that reaches the lever, set aside in the ledger (an earmark) and carried over until
+it buys whole units of advice. The rest of the balance is a reserve for gap funding of
+investment projects (sim.dynamics.firms.appraise_with_help), which may draw on the whole
+balance; the earmark is never more than the balance."""
 
 from __future__ import annotations
 
@@ -19,9 +21,11 @@ def eligible(model) -> np.ndarray:
 
 
 def deliver(model, money: float) -> float:
-    p, firms = model.p, model.firms
-    new_money = min(money, model.ledger.arrived[model.lever_index[NAME]])
-    advice = new_money * (1 - p.gap_funding_share)
+    """Advice for as many firms as the earmark buys: this month's advice share of new money
+    joins what advice left unspent in earlier months."""
+    p, firms, ledger = model.p, model.firms, model.ledger
+    lever = model.lever_index[NAME]
+    advice = min(ledger.earmark(lever, ledger.arrived[lever] * (1 - p.gap_funding_share)), money)
     candidates = eligible(model)
     k = int(min(advice // p.business_advice_cost, len(candidates)))
     if k == 0:
@@ -36,6 +40,7 @@ def deliver(model, money: float) -> float:
     win_customers(model, chosen)
     firms.productivity[chosen] *= 1 + p.advice_productivity_gain
     firms.wage[chosen] *= 1 + p.advice_productivity_gain * p.labour_share
+    ledger.release(lever, k * p.business_advice_cost)
     return k * p.business_advice_cost
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.policy.levers.base import Lever
-from sim.policy.levers.common import bought, choose, count_down
+from sim.policy.levers.common import bought, choose, count_down, may_enrol
 from sim.population import CARING, INACTIVE
 
 NAME = "childcare"
@@ -16,8 +16,8 @@ MONTHS = 12  # a year of childcare per place
 def eligible(model) -> np.ndarray:
     """Carers (inactive for caring) without funded childcare."""
     res = model.residents
-    return np.flatnonzero((res.childcare_left == 0) & (res.status == INACTIVE)
-                          & (res.reason == CARING))
+    return may_enrol(model, np.flatnonzero((res.childcare_left == 0) & (res.status == INACTIVE)
+                                           & (res.reason == CARING)), NAME)
 
 
 def deliver(model, money: float) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.policy.levers.base import Lever
-from sim.policy.levers.common import bought, choose, diminishing, enrol, free
+from sim.policy.levers.common import bought, choose, diminishing, enrol, free, may_enrol
 from sim.population import INACTIVE, STUDENT, UNEMPLOYED
 
 NAME = "employment_support"
@@ -14,10 +14,11 @@ MONTHS = 3  # [A] length of a support spell
 
 
 def eligible(model) -> np.ndarray:
-    """Unemployed residents and inactive non-students who are not on a programme."""
+    """Unemployed residents and inactive non-students who are not on a programme and may
+    start it again (common.may_enrol)."""
     res = model.residents
-    return np.flatnonzero(free(res) & ((res.status == UNEMPLOYED) | (
-        (res.status == INACTIVE) & (res.reason != STUDENT))))
+    return may_enrol(model, np.flatnonzero(free(res) & ((res.status == UNEMPLOYED) | (
+        (res.status == INACTIVE) & (res.reason != STUDENT)))), NAME)
 
 
 def deliver(model, money: float) -> float:

@@ -35,6 +35,7 @@ from sim.policy.levers import (
     wage_subsidy,
 )
 from sim.policy.levers.base import GROUPS, UNITS, Lever
+from sim.policy.levers.common import repeat_state
 
 _LEVERS: dict[str, Lever] = {}
 RESERVED = ("regeneration", "mainstream_aligned")  # spend_<name> columns that are not levers
@@ -92,8 +93,12 @@ def check_remits(partners, among: tuple[Lever, ...] | None = None) -> None:
 
 
 def resident_state(among: tuple[Lever, ...] | None = None) -> tuple[tuple[str, str], ...]:
-    """Per-resident arrays the levers own, (attribute, dtype)."""
-    return tuple(field for lv in (levers() if among is None else among) for field in lv.state)
+    """Per-resident arrays the levers own, (attribute, dtype): each lever's `state`, and for
+    every lever that reaches residents the state of the repeat-enrolment rule
+    (common.repeat_state)."""
+    return tuple(field for lv in (levers() if among is None else among)
+                 for field in (*lv.state, *(repeat_state(lv.name) if lv.unit == "residents"
+                                            else ())))
 
 
 def lags(p, among: tuple[Lever, ...]) -> np.ndarray:

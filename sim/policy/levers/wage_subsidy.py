@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.policy.levers.base import Lever
-from sim.policy.levers.common import choose, count_down
+from sim.policy.levers.common import choose, count_down, may_enrol
 from sim.population import UNEMPLOYED
 
 NAME = "wage_subsidy"
@@ -19,8 +19,8 @@ VOUCHER_MONTHS = 6  # [A] how long a voucher stays valid
 def eligible(model) -> np.ndarray:
     """Residents unemployed for a year or more who hold no voucher."""
     res = model.residents
-    return np.flatnonzero((res.status == UNEMPLOYED) & (res.spell >= 12)
-                          & (res.voucher_left == 0))
+    return may_enrol(model, np.flatnonzero((res.status == UNEMPLOYED) & (res.spell >= 12)
+                                           & (res.voucher_left == 0)), NAME)
 
 
 def deliver(model, money: float) -> float:
