@@ -469,7 +469,7 @@ _p("training_lock_in", 0.6, 0.0, 1.0, "share", "fall in search effort while on a
    "[A]; lock-in -10 to -20 pp [S~] Wunsch")
 _p("training_completion", 0.7, 0.3, 1.0, "probability", "chance a trainee completes and gains "
    "one skill level", "[A]")
-_p("training_attachment_gain", 0.5, 0.0, 1.0, "share", "share of the gap to full labour-market "
+_p("training_attachment_gain", 0.6, 0.0, 1.0, "share", "share of the gap to full labour-market "
    "attachment that completing a course closes (confidence, routine, networks)", "[A] "
    "calibrated to training_effect_year2_pp")
 _p("employer_involvement_gain", 0.2, 0.0, 1.0, "probability", "extra completion chance when "
