@@ -72,24 +72,39 @@ def appraise(p: Params, hoods: Neighbourhoods, project: dict, skill_counts,
     """Decide a project with the help on offer and complete its record.
 
     `friction_cut` is the one stop shop's share cut in the site-search, delay and
-    recruitment frictions. `gap_funding` is the most public money on offer; only the
-    shortfall is paid, and only if it makes the project viable. The record keeps the
+    recruitment frictions. `gap_funding` is the most public money on offer. The appraiser
+    sees the project's value after frictions with an error (`appraisal_error_sd` of its
+    gross value, times the project's standard normal `appraisal_error`) and offers the
+    shortfall it sees, if that is within the money on offer; the grant is paid only if the
+    project goes ahead. So some funded projects would have gone ahead anyway (deadweight:
+    `gap_deadweight`), some get more than they need and some too little. The record keeps the
     value with no help at all, so deadweight is measured: `would_have_gone_ahead`.
     """
     cost, delay = frictions(p, hoods, project, skill_counts)
     net_unhelped = project["gross_value"] - sum(cost.values())
     shop_value = friction_cut * sum(cost[k] for k in SHOP_CUTS)
     net_with_shop = net_unhelped + shop_value
-    help_gbp = -net_with_shop + 1.0 if -gap_funding < net_with_shop <= 0 else 0.0
-    ahead = net_with_shop + help_gbp > 0
+    offer = gap_offer(p, project, net_with_shop, gap_funding)
+    ahead = net_with_shop + offer > 0
+    help_gbp = offer if ahead else 0.0
     worst = max(cost, key=cost.get)
     project.update({f"friction_{k}": float(v) for k, v in cost.items()})
     project.update(
         net_value=float(net_with_shop + help_gbp), went_ahead=bool(ahead),
         would_have_gone_ahead=bool(net_unhelped > 0), help_gbp=float(help_gbp),
+        gap_deadweight=bool(help_gbp > 0 and net_with_shop > 0),
         one_stop_shop_value=float(shop_value), helped=bool(ahead and net_unhelped <= 0),
         private_investment=float(p.capital_per_job * project["jobs"] * ahead),
         start_month=int(project["month"] + round(delay * (1 - friction_cut))) if ahead else -1,
         reason="viable" if ahead else f"{worst} friction",
     )
     return project
+
+
+def gap_offer(p: Params, project: dict, net_value: float, gap_funding: float) -> float:
+    """The grant the appraiser offers (GBP): the shortfall it sees, plus GBP 1, when it sees
+    one no larger than the money on offer; nothing otherwise. What it sees is the true value
+    after frictions plus its error [A] (HM Treasury Green Book: appraise additionality)."""
+    seen = net_value + p.appraisal_error_sd * project["gross_value"] * project[
+        "appraisal_error"]
+    return -seen + 1.0 if -gap_funding < seen <= 0 else 0.0

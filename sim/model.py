@@ -29,6 +29,7 @@ from sim.policy import board as partnership
 from sim.policy import levers
 from sim.policy.budget import Ledger
 from sim.policy.levers import registry
+from sim.policy.one_stop_shop import CaseLoad
 from sim.policy.spec import Policy, check_levers
 from sim.population import TTWA_EMPLOYER, build_households, build_residents
 from sim.residents import income
@@ -130,6 +131,7 @@ class LocalEconomy(mesa.Model):
                        float(engagement[i]), float(trust[i]), centre)
             for i, (name, (main, stream, kpi)) in enumerate(PARTNERS.items())]
         self.board = Partnership(self, self.policy)
+        self.one_stop_shop = CaseLoad()  # the shop's caseworker capacity (coalition)
 
     def _create_programme_state(self, watch) -> None:
         self.ledger = Ledger(len(self.partners), registry.lags(self.p, self.levers))

@@ -451,14 +451,26 @@ _p("referral_precision_base", 0.6, 0.0, 1.0, "share", "share of programme places
    "[A]")
 _p("business_engagement_cost", 130.0, 0.0, 2000.0, "GBP/month", "time cost to a firm of "
    "engaging with the partnership", "[A]")
-_p("brokered_recruit_value", 400.0, 0.0, 3000.0, "GBP per vacancy/month", "value to a firm of "
-   "a brokered recruit per open vacancy, when a one stop shop exists", "[A]")
+_p("brokered_recruit_value", 25.0, 0.0, 3000.0, "GBP per vacancy/month", "value to a firm of "
+   "the partnership's employment brokerage per open vacancy (under either regime): recruits "
+   "referred and vouched for", "[A]; recruitment costs about GBP 2,000-6,000 per hire [S~] "
+   "CIPD resourcing surveys")
 _p("peer_engagement_value", 200.0, 0.0, 2000.0, "GBP/month", "extra value of engaging when all "
    "firms in the neighbourhood engage (networks, referrals)", "[A]")
 _p("brokerage_screening_cut", 0.5, 0.0, 1.0, "share", "cut in an engaged firm's screening of "
    "under-qualified local applicants: the brokerage vouches for the residents it refers", "[A]")
 _p("oss_friction_cut", 0.3, 0.0, 0.6, "share", "one stop shop: cut in delay, site-search and "
-   "recruitment frictions for engaged firms and inward investors", "[A] 0-60%")
+   "recruitment frictions of a project it takes on as a case", "[A] 0-60%")
+_p("oss_cost_per_case", 25000.0, 5000.0, 100000.0, "GBP/case", "one stop shop: caseworker "
+   "time to account-manage one investment project (about five months of a caseworker with "
+   "overheads); the budget buys budget / cost cases", "[A]; UKTI handled 759 inward "
+   "investment projects in 2009/10 [S] BIS Committee 2011 (HC 735), no cost per case "
+   "published")
+_p("appraisal_error_sd", 0.3, 0.0, 0.5, "share of gross value", "gap funding: sd of the "
+   "appraiser's error about a project's value after frictions, so projects that would go "
+   "ahead anyway are funded (deadweight)", "[A]; 74% of investors supported by DIT would "
+   "probably have invested anyway [S] NAO 2023, Supporting investment into the UK; HM "
+   "Treasury Green Book: deadweight must be appraised")
 
 # --- Levers ----------------------------------------------------------------------------------
 _group = "levers"

@@ -56,6 +56,8 @@ def _declare_processes() -> None:
         "firm_births": ("sim.dynamics.firms", "business births: counts, places, traits"),
         "projects": ("sim.dynamics.firms", "latent investment projects: arrival and traits"),
         "project_starts": ("sim.dynamics.firms", "the firm an expansion project lands in"),
+        "gap_appraisal": ("sim.dynamics.firms", "the gap-funding appraiser's error, one "
+                          "standard normal per arriving project"),
         "inactivity_reason": ("sim.dynamics.labour", "reason for leaving the labour force"),
         "separation": ("sim.dynamics.labour", "exits from work"),
         "activation": ("sim.dynamics.labour", "re-entry to search and discouragement"),

@@ -14,6 +14,8 @@ A scenario file looks like this::
     regime = "coalition"              # none | lsp | coalition
     budget = 10_000_000               # GBP a year (sets regeneration_budget)
     targeting = 0.7                   # share to deprived neighbourhoods, or a table by lever
+    growth_levers = ["business_support", "sites_transport", "skills"]  # what the growth
+                                      # weight tilts towards (this is the default)
     [policy.mix]                      # shares of the budget by lever; must sum to 1
     skills = 0.5
     employment_support = 0.5

@@ -32,7 +32,6 @@ from sim.analysis.compare import t_interval
 from sim.backends import Backend
 from sim.evaluate import Run, counterfactual, evaluate
 from sim.policy.levers import registry
-from sim.policy.spec import Policy
 from sim.rng import stream
 from sim.scenario import Scenario
 
@@ -56,7 +55,7 @@ class Candidate:
         targeting = (dict.fromkeys(registry.names(), values.pop("targeting"))
                      if "targeting" in values else scenario.policy.targeting)
         return replace(scenario, params=scenario.params.replace(**values),
-                       policy=Policy(scenario.policy.regime, mix, targeting))
+                       policy=replace(scenario.policy, mix=mix, targeting=targeting))
 
     def label(self) -> str:
         parts = [f"{lever}={share:.2f}" for lever, share

@@ -220,36 +220,61 @@ def open_firms(model, tradable, hood, size, rng, new_market=False) -> np.ndarray
 
 
 def consider_projects(model) -> None:
-    """Latent projects arrive and are appraised; those that go ahead start after their delay."""
+    """Latent projects arrive and are appraised; those that go ahead start after their delay.
+
+    Within the month the one stop shop takes on engaged firms' projects first, then inward
+    investors' (`shop_priority`); records keep the order of arrival. Every arrival gets one
+    appraisal-error draw whether or not gap funding is on offer (common random numbers)."""
     rng = model.streams["projects"]
     arrivals = investment.new_projects(model.p, model.hoods, model.month, rng,
                                        len(model.records["projects"]))
     if not arrivals:
         return
+    errors = model.streams["gap_appraisal"].standard_normal(len(arrivals))
     res, n = model.residents, model.hoods.n
     skill_counts = np.bincount(res.hood * 5 + res.skill, minlength=n * 5).reshape(n, 5)
-    for project in arrivals:
-        record = appraise_with_help(model, project, skill_counts)
+    for project, error in zip(arrivals, errors, strict=True):
+        project["engaged_firm"] = has_engaged_expander(model, project)
+        project["appraisal_error"] = float(error)
+    for project in sorted(arrivals, key=shop_priority):
+        appraise_with_help(model, project, skill_counts)
+    for record in arrivals:
         model.records["projects"].append(record)
         model.counters.private_investment += record["private_investment"]
         if record["went_ahead"]:
             model.pending_projects.append(record)
 
 
+def has_engaged_expander(model, project: dict) -> bool:
+    """Whether an expansion project belongs to an engaged firm: an engaged tradable firm in
+    its neighbourhood (the one that expands is drawn when it starts)."""
+    firms = model.firms
+    if project["kind"] != "expansion":
+        return False
+    expanding = (firms.alive[: firms.n] & firms.tradable[: firms.n]
+                 & (firms.hood[: firms.n] == project["hood"]))
+    return bool((firms.engaged[: firms.n] & expanding).any())
+
+
+def shop_priority(project: dict) -> int:
+    """0: an engaged firm's project; 1: an inward investor's; 2: not a case for the shop."""
+    return 0 if project["engaged_firm"] else 1 if project["kind"] == "inward" else 2
+
+
 def appraise_with_help(model, project: dict, skill_counts) -> dict:
-    """Appraise a project with the help on offer: the one stop shop's friction cut (coalition;
-    engaged expanding firms and all inward investors) and gap funding from business support."""
-    p, firms = model.p, model.firms
-    expanding = np.flatnonzero(firms.alive[: firms.n] & firms.tradable[: firms.n]
-                               & (firms.hood[: firms.n] == project["hood"]))
-    project["engaged_firm"] = bool(firms.engaged[expanding].any()) if len(expanding) else False
-    uses_shop = model.board.one_stop_shop and (project["kind"] == "inward"
-                                               or project["engaged_firm"])
-    cut = p.oss_friction_cut if uses_shop else 0.0
+    """Appraise a project with the help on offer: the one stop shop's friction cut, if it
+    takes the project on as a case (engaged firms' and inward investors' projects, while its
+    capacity lasts), and gap funding from the business support lever."""
+    p, shop = model.p, model.one_stop_shop
+    served = shop_priority(project) < 2 and shop.take_case()
     lever = model.lever_index["business_support"]
     pool = 0.0 if "business_support" in model.disabled_levers else model.ledger.available(lever)
-    record = investment.appraise(p, model.hoods, project, skill_counts, friction_cut=cut,
-                                 gap_funding=min(pool, p.gap_funding_max_per_job * project["jobs"]))
+    record = investment.appraise(
+        p, model.hoods, project, skill_counts, friction_cut=p.oss_friction_cut * served,
+        gap_funding=min(pool, p.gap_funding_max_per_job * project["jobs"]))
+    record["one_stop_shop_case"] = bool(served)
+    if served:
+        shop.record(record)
     if record["help_gbp"] > 0:
         model.ledger.spend(lever, record["help_gbp"])
         model.counters.gap_funding += record["help_gbp"]

@@ -181,13 +181,27 @@ def search_and_match(model) -> None:
              - p.employer_stigma * hoods.deprived[res.hood[applicants]]
              + p.wage_subsidy_score * (res.voucher_left[applicants] > 0))
     outsiders = outsider_applicants(model, slot_firm, n_district)
-    winners = labour.pick_winners(np.concatenate([slot, outsiders["slot"]]),
-                                  np.concatenate([score, outsiders["score"]]))
+    all_slots = np.concatenate([slot, outsiders["slot"]])
+    winners = labour.pick_winners(all_slots, np.concatenate([score, outsiders["score"]]))
+    count_fills_by_engagement(model, slot_firm[:n_district], all_slots[winners])
     residents_won = winners[winners < len(applicants)]
     hire(model, applicants[residents_won], firm[residents_won], zone[residents_won],
          wage[residents_won])
     outsiders_won = winners[winners >= len(applicants)] - len(applicants)
     hire_outsiders(model, slot_firm[outsiders["slot"][outsiders_won]])
+
+
+def count_fills_by_engagement(model, district_slot_firm: np.ndarray, won_slots: np.ndarray):
+    """Open vacancies and those filled this month at firms not engaged and engaged with the
+    partnership (whose applicants come through the brokerage), so what engagement does for
+    recruitment is measured, not assumed."""
+    engaged = model.firms.engaged[district_slot_firm]
+    filled = np.zeros(len(district_slot_firm), bool)
+    filled[won_slots[won_slots < len(district_slot_firm)]] = True
+    c = model.counters
+    c.vacancies_by_engagement = (int(np.count_nonzero(~engaged)), int(np.count_nonzero(engaged)))
+    c.fills_by_engagement = (int(np.count_nonzero(filled & ~engaged)),
+                             int(np.count_nonzero(filled & engaged)))
 
 
 def offered_wages(model, firm: np.ndarray, skill: np.ndarray, noise: np.ndarray):

@@ -52,6 +52,8 @@ class MonthCounters:
         inmovers: working-age in-movers this month; inmovers_employed: those of them in
             work on arrival; inmovers_district_jobs: those working at a district firm.
         one_stop_shop_spend: one stop shop spending this month, GBP (partnership).
+        vacancies_by_engagement, fills_by_engagement: district vacancies open before
+            matching and filled in it, at firms (not engaged, engaged) (labour_market).
         tally: the month's counts over residents, for its outcomes (observation,
             sim.outcomes.monthly.Tally).
     """
@@ -85,6 +87,8 @@ class MonthCounters:
     inmovers_employed: int = 0
     inmovers_district_jobs: int = 0
     one_stop_shop_spend: float = 0.0
+    vacancies_by_engagement: tuple[int, int] = (0, 0)
+    fills_by_engagement: tuple[int, int] = (0, 0)
 
     @classmethod
     def new_month(cls, model, last: MonthCounters | None = None) -> MonthCounters:

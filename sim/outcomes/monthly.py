@@ -252,6 +252,12 @@ def businesses(model) -> dict:
         "public_gap_funding": float(sum(pr["help_gbp"] for pr in n_projects)),
         "business_supported_share": float(firms.supported[: firms.n][alive].mean()),
         "business_engagement_share": float(firms.engaged[: firms.n][alive].mean()),
+        "one_stop_shop_cases": model.one_stop_shop.cases,
+        "one_stop_shop_projects_helped": model.one_stop_shop.helped,
+        "gap_funded_projects": sum(pr["help_gbp"] > 0 for pr in n_projects),
+        "gap_funded_viable_anyway": sum(pr["gap_deadweight"] for pr in n_projects),
+        "fill_rate_other_firms": _rate(f.fills_by_engagement[0], f.vacancies_by_engagement[0]),
+        "fill_rate_engaged_firms": _rate(f.fills_by_engagement[1], f.vacancies_by_engagement[1]),
     }
 
 
@@ -267,7 +273,18 @@ def _businesses():
               "GBP a month", HIGHER, True),
             o("public_gap_funding", "public gap funding paid to projects", "GBP a month"),
             o("business_supported_share", "share of businesses advised", "share"),
-            o("business_engagement_share", "share of businesses engaged", "share", HIGHER))
+            o("business_engagement_share", "share of businesses engaged", "share", HIGHER),
+            o("one_stop_shop_cases", "projects the one stop shop took on as cases",
+              "cases a month"),
+            o("one_stop_shop_projects_helped", "one stop shop cases that went ahead only "
+              "with its friction cut", "projects a month", HIGHER),
+            o("gap_funded_projects", "projects paid gap funding", "projects a month"),
+            o("gap_funded_viable_anyway", "gap-funded projects viable without the grant "
+              "(deadweight)", "projects a month", LOWER),
+            o("fill_rate_other_firms", "share of open vacancies filled, firms not engaged",
+              "share"),
+            o("fill_rate_engaged_firms", "share of open vacancies filled, engaged firms",
+              "share"))
 
 
 def incomes(model) -> dict:

@@ -50,6 +50,8 @@ def programme_totals(model) -> dict:
         "gap_funding": float(sum(pr["help_gbp"] for pr in projects)),
         "projects_helped": len(helped),
         "projects_helped_anyway": sum(pr["would_have_gone_ahead"] for pr in helped),
+        "gap_funding_deadweight_share": gap_deadweight_share(projects),
+        "one_stop_shop_cases": sum(pr["one_stop_shop_case"] for pr in projects),
         "helped_project_jobs": float(sum(pr["jobs"] for pr in projects if pr.get("helped"))),
         "subsidised_hires": int(sum(r["subsidised_hires"] for r in monthly)),
         "participants": len(model.participants),
@@ -69,6 +71,13 @@ def public_costs(model) -> dict:
             "regeneration_cost": regeneration + one_stop_shop,
             "mainstream_aligned_spend": aligned,
             "public_cost": regeneration + one_stop_shop + aligned}
+
+
+def gap_deadweight_share(projects: list[dict]) -> float:
+    """Share of gap-funded projects that would have gone ahead without the grant (NaN if
+    none was funded): deadweight emerging from the appraiser's noisy information."""
+    funded = [pr for pr in projects if pr["help_gbp"] > 0]
+    return sum(pr["gap_deadweight"] for pr in funded) / len(funded) if funded else float("nan")
 
 
 def _programme_totals():
@@ -98,6 +107,10 @@ def _programme_totals():
             o("projects_helped", "projects that went ahead with help", "projects", HIGHER),
             o("projects_helped_anyway", "helped projects that would have gone ahead anyway",
               "projects"),
+            o("gap_funding_deadweight_share", "share of gap-funded projects that were viable "
+              "without the grant (deadweight)", "share", LOWER),
+            o("one_stop_shop_cases", "projects the one stop shop took on (programme period)",
+              "cases"),
             o("helped_project_jobs", "jobs in helped projects", "jobs", HIGHER),
             o("subsidised_hires", "hires with a wage-subsidy voucher", "hires"),
             o("participants", "programme places taken", "places"),

@@ -64,7 +64,8 @@ def allocate_year(model) -> None:
     board.allocation = allocation
     board.pot = board.regime.pot(p, partners)
     board.aligned = regimes.aligned_mainstream(p, model.policy, partners, model.levers)
-    board.one_stop_shop = board.regime.one_stop_shop and board.one_stop_shop_budget > 0
+    model.one_stop_shop.new_year(p, board.one_stop_shop_budget, board.regime.one_stop_shop)
+    board.one_stop_shop = model.one_stop_shop.open
     for i, body in enumerate(partners):
         body.funding_received = allocation[i].sum()
 
@@ -75,6 +76,7 @@ def money_flows(model, t: int) -> None:
     board = model.board
     ended = shocks.started(model.shocks, "pot_ends", t)
     if ended:
+        model.one_stop_shop.close()
         board.one_stop_shop = False
         for body in model.partners:
             body.funding_received = 0.0
@@ -82,18 +84,40 @@ def money_flows(model, t: int) -> None:
     monthly[0] = 0.0 if ended else board.allocation / 12
     monthly[1] = board.aligned / 12
     model.ledger.allocate(monthly)
+    model.one_stop_shop.new_month()
     model.counters.one_stop_shop_spend = board.one_stop_shop_budget / 12 * board.one_stop_shop
 
 
 def engage_businesses(model) -> None:
-    """Firms engage when the expected benefit beats the time cost; peers raise the benefit."""
+    """Firms engage when the expected benefit beats the time cost; peers raise the benefit.
+
+    The benefits: recruits through the partnership's employment brokerage (either regime;
+    sim.dynamics.labour screens them more leniently), priority for the one stop shop's
+    friction cut on an expansion project (tradable firms, where a shop runs) and peers'
+    engagement (networks, referrals).
+    """
     p, firms, hoods = model.p, model.firms, model.hoods
     n = firms.n
     alive = firms.alive[:n]
     engaged_by_hood = np.bincount(firms.hood[:n], firms.engaged[:n] & alive, hoods.n)
     firms_by_hood = np.maximum(np.bincount(firms.hood[:n], alive, hoods.n), 1)
     peer = p.peer_engagement_value * (engaged_by_hood / firms_by_hood)[firms.hood[:n]]
-    broker = p.brokered_recruit_value * firms.vacancies[:n] * model.board.one_stop_shop
+    broker = p.brokered_recruit_value * firms.vacancies[:n]
+    shop = expected_shop_value(model) * firms.tradable[:n]
     draws = model.streams.monthly("business_engagement", model.month)
     noise = draws.logistic(size=n) * 50.0  # [A] GBP/month
-    firms.engaged[:n] = alive & (peer + broker + noise > p.business_engagement_cost)
+    firms.engaged[:n] = alive & (peer + broker + shop + noise > p.business_engagement_cost)
+
+
+def expected_shop_value(model) -> float:
+    """What priority with the one stop shop is worth to a tradable firm a month (GBP): its
+    chance of an expansion project this month, times the mean friction cut per case so far,
+    times the chance a case is free (capacity against all projects arriving)."""
+    p, shop, firms = model.p, model.one_stop_shop, model.firms
+    if not shop.open:
+        return 0.0
+    projects_a_month = p.projects_per_year_per_100k * p.scale_per_100k / 12
+    tradable = max(int(np.count_nonzero(firms.alive[: firms.n] & firms.tradable[: firms.n])), 1)
+    chance = projects_a_month * (1 - p.inward_share) / tradable
+    free = min(shop.monthly_cases / max(projects_a_month, 1e-9), 1.0)
+    return chance * shop.mean_case_value() * free

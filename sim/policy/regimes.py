@@ -54,9 +54,10 @@ def own_remit_spending(streams: np.ndarray, remit: np.ndarray, mix: np.ndarray) 
     return streams[:, None] * shares
 
 
-def growth_tilted_mix(p: Params, mix: np.ndarray, levers) -> np.ndarray:
-    """The board's mix after the growth weight: growth levers up, social levers down."""
-    tilt = np.array([1 + p.growth_weight if lever.in_group("growth") else
+def growth_tilted_mix(p: Params, mix: np.ndarray, levers, growth_levers) -> np.ndarray:
+    """The board's mix after the growth weight: the scenario's growth levers
+    (`Policy.growth_levers`) up, social levers down."""
+    tilt = np.array([1 + p.growth_weight if lever.name in growth_levers else
                      1 - p.growth_weight if lever.in_group("social") else 1.0
                      for lever in levers])
     tilted = mix * tilt
@@ -78,14 +79,14 @@ def own_share_by_engagement(own_weight: np.ndarray, others: np.ndarray,
     return np.divide(own, total, out=np.zeros_like(own), where=own > 0)
 
 
-def pot_split(p: Params, streams: np.ndarray, mix: np.ndarray, levers):
+def pot_split(p: Params, streams: np.ndarray, mix: np.ndarray, levers, growth_levers):
     """A coalition's pot: pooled money by partner, one stop shop, reward reserve (GBP/yr)
     and the board's money by lever B[l] (GBP/yr), tilted by the growth weight."""
     pooled = streams * p.pooled_share
     pot = pooled.sum()
     one_stop_shop = min(p.one_stop_shop_budget, pot)
     reward = (pot - one_stop_shop) * p.reward_grant_share
-    board = (pot - one_stop_shop - reward) * growth_tilted_mix(p, mix, levers)
+    board = (pot - one_stop_shop - reward) * growth_tilted_mix(p, mix, levers, growth_levers)
     return pooled, one_stop_shop, reward, board
 
 
@@ -112,9 +113,10 @@ class Regime:
         streams = np.array([b.stream for b in partners])
         if not self.funded or streams.sum() == 0:
             return np.zeros_like(remit), 0.0, 0.0
-        return self.share_out(p, streams, remit, mix_vector(policy, levers), partners, levers)
+        return self.share_out(p, streams, remit, mix_vector(policy, levers), partners, levers,
+                              policy.growth_levers)
 
-    def share_out(self, p: Params, streams, remit, mix, partners, levers):
+    def share_out(self, p: Params, streams, remit, mix, partners, levers, growth_levers):
         """LSP: each partner spends its ring-fenced stream on its own remit, by the mix."""
         return own_remit_spending(streams, remit, mix), 0.0, 0.0
 
@@ -136,8 +138,8 @@ class Coalition(Regime):
 
     one_stop_shop: bool = True
 
-    def share_out(self, p: Params, streams, remit, mix, partners, levers):
-        pooled, one_stop_shop, reward, board = pot_split(p, streams, mix, levers)
+    def share_out(self, p: Params, streams, remit, mix, partners, levers, growth_levers):
+        pooled, one_stop_shop, reward, board = pot_split(p, streams, mix, levers, growth_levers)
         engagement = np.array([b.engagement for b in partners])
         allocation = own_remit_spending(streams - pooled, remit, mix)
         allocation += delivery_shares(remit, engagement) * board[None, :]
@@ -154,7 +156,8 @@ class Coalition(Regime):
         remit = remit_matrix(partners, levers)
         streams = np.array([b.stream for b in partners], float)
         engagement = np.array([b.engagement for b in partners])
-        pooled, _, _, board = pot_split(p, streams, mix_vector(policy, levers), levers)
+        pooled, _, _, board = pot_split(p, streams, mix_vector(policy, levers), levers,
+                                        policy.growth_levers)
         weights = remit * np.maximum(engagement, 1e-6)[:, None]
         others = weights.sum(axis=0, keepdims=True) - weights  # [i, l]
         contracts = (own_share_by_engagement(remit, others, grid) * board[None, :, None]).sum(1)
@@ -191,8 +194,8 @@ def pay_reward(p: Params, policy: Policy, partners, levers, reward: float,
     engagement = np.array([b.engagement for b in partners])
     if target_improved and engagement.sum() > 0:
         return own_remit_spending(reward * engagement / engagement.sum(), remit, mix)
-    return delivery_shares(remit, engagement) * (reward * growth_tilted_mix(p, mix, levers))[
-        None, :]
+    tilted = growth_tilted_mix(p, mix, levers, policy.growth_levers)
+    return delivery_shares(remit, engagement) * (reward * tilted)[None, :]
 
 
 def aligned_mainstream(p: Params, policy: Policy, partners, levers) -> np.ndarray:

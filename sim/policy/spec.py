@@ -14,6 +14,10 @@ from sim.policy.levers import registry
 from sim.policy.regimes import REGIMES
 
 DEFAULT_TARGETING = 0.7  # [A] share of each lever's money aimed at deprived neighbourhoods
+# The levers a growth objective favours: the Local Growth Fund's single pot went on
+# infrastructure (transport and sites), skills and business support [S~] House of Commons
+# Library briefing 7120, Local Growth Deals (2020); NAO 2016, Local Enterprise Partnerships.
+DEFAULT_GROWTH_LEVERS = ("business_support", "sites_transport", "skills")
 
 
 class PolicyError(ValueError):
@@ -22,12 +26,14 @@ class PolicyError(ValueError):
 
 @dataclass(frozen=True)
 class Policy:
-    """The regime, the intervention mix (shares of the budget) and targeting by lever."""
+    """The regime, the intervention mix (shares of the budget), targeting by lever and the
+    levers the coalition's growth weight tilts the pot towards (`growth_levers`)."""
 
     regime: str = "none"
     mix: dict = field(default_factory=registry.default_mix)
     targeting: dict = field(
         default_factory=lambda: dict.fromkeys(registry.names(), DEFAULT_TARGETING))
+    growth_levers: tuple[str, ...] = DEFAULT_GROWTH_LEVERS
 
     @property
     def funded(self) -> bool:
@@ -94,7 +100,7 @@ def parse_targeting(value) -> dict:
 
 def parse_policy(table: dict) -> tuple[Policy, dict]:
     """A Policy and parameter overrides (budget) from a scenario's [policy] table."""
-    allowed = ("regime", "mix", "targeting", "budget")
+    allowed = ("regime", "mix", "targeting", "budget", "growth_levers")
     for key in table:
         if key not in allowed:
             raise _unknown(key, allowed, "key in [policy]")
@@ -103,5 +109,19 @@ def parse_policy(table: dict) -> tuple[Policy, dict]:
         raise _unknown(str(regime), REGIMES, "regime")
     mix = parse_mix(table["mix"]) if "mix" in table else registry.default_mix()
     targeting = parse_targeting(table.get("targeting", DEFAULT_TARGETING))
+    growth = parse_growth_levers(table.get("growth_levers", list(DEFAULT_GROWTH_LEVERS)))
     overrides = {"regeneration_budget": table["budget"]} if "budget" in table else {}
-    return Policy(regime, mix, targeting), overrides
+    return Policy(regime, mix, targeting, growth), overrides
+
+
+def parse_growth_levers(value) -> tuple[str, ...]:
+    """`growth_levers = [...]`: registered lever names, each at most once (may be empty)."""
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise PolicyError(f"'growth_levers' must be a list of lever names, got {value!r}")
+    levers = registry.names()
+    for lever in value:
+        if lever not in levers:
+            raise _unknown(lever, levers, "lever in 'growth_levers'")
+    if len(set(value)) < len(value):
+        raise PolicyError(f"'growth_levers' names a lever twice: {value!r}")
+    return tuple(value)
