@@ -17,15 +17,18 @@ from exp_helpers import env_with_test_doubles, function_experiment
 from sim.experiments import read_runs, run_study, study_status
 from sim.experiments.store import shards
 
-SLOW = function_experiment("slow", n=40, name="slow", extra="[fixed]\nseconds = 0.05\n"
+SLOW = function_experiment("slow", n=40, name="slow", extra="[fixed]\nseconds = 0.02\n"
                            ).replace("seed = 1", "seed = 1\nreplicates = 3")
 
 
 def start(path, out_root, *options) -> subprocess.Popen:
     command = [sys.executable, "-m", "sim.experiments.cli", "run", str(path), "--out-root",
                str(out_root), "--quiet", *options]
+    # Ctrl-C as in a terminal: a background job of a non-interactive shell (how CI or a
+    # script may start pytest) inherits SIGINT ignored, and so would the study.
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env_with_test_doubles())
+                            env=env_with_test_doubles(),
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def wait_for_shards(proc: subprocess.Popen, out_root, at_least: int) -> list:
