@@ -19,14 +19,17 @@ regime or mix is meant to win.
 from __future__ import annotations
 
 import json
+import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from sim import outcomes
 from sim.analysis.compare import fmt, pairs_for, t_interval
 from sim.evaluate import COMPARISON, SCENARIO, evaluate
-from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.scenario import Scenario, load_scenario
 
 CLAIMS_FILE = Path(__file__).resolve().parents[2] / "experiments" / "claims" / "claims.toml"
 DIRECTIONS = {"higher": 1.0, "lower": -1.0}
@@ -174,8 +177,6 @@ def run_claims(claims: list[Claim], seeds: int, preset: str | None = None, backe
 
 
 def _verdict(claim: Claim, setting: str, pairs, seeds: list[int]) -> Verdict:
-    import numpy as np
-
     a = np.array([p.value(claim.outcome, SCENARIO) for p in pairs], float)
     b = np.array([p.value(claim.outcome, COMPARISON) for p in pairs], float)
     mean, low, high = t_interval(a - b)
@@ -202,8 +203,6 @@ def format_verdicts(verdicts: list[Verdict], preset: str) -> str:
 
 def to_json(verdicts: list[Verdict], preset: str) -> str:
     """The verdicts as one JSON document (NaN as null)."""
-    import math
-
     def clean(x):
         return None if isinstance(x, float) and not math.isfinite(x) else x
 
@@ -211,5 +210,5 @@ def to_json(verdicts: list[Verdict], preset: str) -> str:
     return json.dumps({"preset": preset, "claims": rows}, indent=2)
 
 
-__all__ = ["Claim", "ClaimsError", "Setting", "Verdict", "ScenarioError", "load_claims",
+__all__ = ["Claim", "ClaimsError", "Setting", "Verdict", "load_claims",
            "run_claims", "format_verdicts", "to_json", "verdict"]
