@@ -9,6 +9,8 @@ Subcommands:
               random numbers): net effects with intervals, an HTML report.
     optimise  search the mix for the best expected objective, re-checked on
               fresh seeds against the scenario as given.
+    claims    the four seed claims, each tested at defaults and in a failure region
+              (experiments/claims/): holds, fails or inconclusive, with intervals.
     dashboard open the interactive dashboard (two scenarios side by side) in a browser.
     experiment  run, resume, inspect and analyse batch experiments (see docs/experiments.md).
 
@@ -86,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Agent-based model of a deprived district's "
                      "economy under regeneration regimes.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for add in (_add_run, _add_validate, _add_compare, _add_optimise):
+    for add in (_add_run, _add_validate, _add_compare, _add_optimise, _add_claims):
         add(sub)
     from sim.viz.launch import add_parser as add_dashboard_parser
 
@@ -155,6 +157,18 @@ def _add_optimise(sub) -> None:
     opt.add_argument("--out", type=Path, help="folder for candidates.csv, result.txt and "
                      "units/ with every run's tables (default: results/optimise/"
                      "<name>-<objective>); the same command resumes an interrupted search")
+
+
+def _add_claims(sub) -> None:
+    clm = sub.add_parser("claims", help="test the four seed claims at defaults and in their "
+                         "failure regions (experiments/claims/claims.toml): holds, fails or "
+                         "inconclusive, with 95%% intervals")
+    clm.add_argument("--preset", choices=list(PRESETS), help="override every scenario's preset "
+                     "(budgets scale with population; default: the scenarios' own, district)")
+    clm.add_argument("--seeds", type=_int_at_least(2), default=10,
+                     help="paired runs per comparison, seeds 1..N (default 10)")
+    _add_backend(clm)
+    clm.add_argument("--json", action="store_true", help="print one JSON document")
 
 
 def _out_dir(args: argparse.Namespace, scenario, base_preset: str) -> Path:
@@ -271,6 +285,22 @@ def cmd_optimise(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_claims(args: argparse.Namespace) -> int:
+    """`coalition claims`: one line per claim and setting, or JSON."""
+    from sim.analysis import claims
+
+    try:
+        definitions = claims.load_claims()
+    except claims.ClaimsError as exc:
+        raise UserError(str(exc)) from None
+    verdicts = claims.run_claims(definitions, args.seeds, args.preset, _backend(args),
+                                 progress=True)
+    preset = args.preset or definitions[0].defaults.a.preset
+    print(claims.to_json(verdicts, preset) if args.json
+          else claims.format_verdicts(verdicts, preset))
+    return 0
+
+
 def dispatch(args: argparse.Namespace, command_line: list[str]) -> int:
     """Run the subcommand `args` names."""
     if args.command == "experiment":
@@ -282,7 +312,7 @@ def dispatch(args: argparse.Namespace, command_line: list[str]) -> int:
 
         return dashboard(args)
     commands = {"run": lambda a: cmd_run(a, command_line), "compare": cmd_compare,
-                "optimise": cmd_optimise, "validate": cmd_validate}
+                "optimise": cmd_optimise, "validate": cmd_validate, "claims": cmd_claims}
     return commands[args.command](args)
 
 

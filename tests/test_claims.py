@@ -1,0 +1,92 @@
+"""`coalition claims`: the four seed claims tested at defaults and in failure regions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sim.analysis import claims
+from sim.cli import main
+
+
+@pytest.fixture(scope="module")
+def definitions():
+    return claims.load_claims()
+
+
+def test_four_claims_with_two_settings_each(definitions):
+    assert [c.number for c in definitions] == [1, 2, 3, 4]
+    for c in definitions:
+        assert c.holds_if in claims.DIRECTIONS
+        # a failure region is another setting, not the defaults' files again
+        assert c.failure.key != c.defaults.key
+
+
+def test_failure_pairs_change_both_sides_alike(definitions):
+    """Within a failure pair both scenarios carry the region's parameter change, so the
+    pair differs only in what the claim is about (regime, shop, mix)."""
+    for c in definitions:
+        for setting in (c.defaults, c.failure):
+            if setting.b is None:
+                continue
+            changed = {k for k, v in setting.a.overrides.items()
+                       if k in setting.b.overrides and setting.b.overrides[k] != v}
+            assert changed <= {"one_stop_shop_budget"}, (c.number, changed)
+            region = set(c.failure.a.overrides) - set(c.defaults.a.overrides)
+            if setting is c.failure:
+                assert region and region <= set(setting.b.overrides), (c.number, region)
+
+
+@pytest.mark.parametrize(("low", "high", "holds_if", "expected"), [
+    (0.1, 0.5, "higher", "holds"), (-0.5, -0.1, "higher", "fails"),
+    (-0.1, 0.5, "higher", "inconclusive"), (-0.5, -0.1, "lower", "holds"),
+    (0.1, 0.5, "lower", "fails"), (float("nan"), float("nan"), "higher", "inconclusive")])
+def test_verdict_from_interval(low, high, holds_if, expected):
+    assert claims.verdict(low, high, holds_if) == expected
+
+
+def test_bad_definitions_are_named(tmp_path):
+    bad = tmp_path / "claims.toml"
+    bad.write_text('[[claim]]\nnumber = 1\nstatement = "x"\noutcome = "happiness"\n'
+                   'holds_if = "higher"\ndefaults = { a = "a.toml", about = "" }\n'
+                   'failure = { a = "a.toml", about = "" }\n')
+    with pytest.raises(claims.ClaimsError, match="happiness"):
+        claims.load_claims(bad)
+
+
+@pytest.mark.parametrize("argv", [["claims", "--seeds", "1"], ["claims", "--preset", "moon"],
+                                  ["claims", "--workers", "0"], ["claims", "--bogus"]])
+def test_bad_options_exit_2_in_one_line(capsys, argv):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert err.startswith("coalition: error: ")
+
+
+def test_command_on_town_reports_every_claim_and_setting(capsys):
+    assert main(["claims", "--preset", "town", "--seeds", "2", "--backend", "serial",
+                 "--workers", "1", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    rows = doc["claims"]
+    assert doc["preset"] == "town"
+    assert [(r["claim"], r["setting"]) for r in rows] == [
+        (n, s) for n in (1, 2, 3, 4) for s in claims.SETTINGS]
+    for r in rows:
+        assert r["seeds"] == [1, 2]
+        assert r["difference"] == pytest.approx(r["a_mean"] - r["b_mean"], rel=1e-9, abs=1e-9)
+        assert r["result"] == claims.verdict(
+            r["ci_low"] if r["ci_low"] is not None else float("nan"),
+            r["ci_high"] if r["ci_high"] is not None else float("nan"), r["holds_if"])
+    # claims 1 and 4 judge the same default pair (run once) on different outcomes
+    one, four = rows[0], rows[6]
+    assert (one["a"], one["b"]) == (four["a"], four["b"])
+
+
+def test_text_has_one_line_per_claim_and_setting(definitions):
+    verdicts = [claims.Verdict(c, s, [1, 2], 1.0, 0.5, 0.5, 0.1, 0.9)
+                for c in definitions for s in claims.SETTINGS]
+    text = claims.format_verdicts(verdicts, "town")
+    for c in definitions:
+        assert f"Claim {c.number}: {c.statement}" in text
+    assert text.count("HOLDS") == 8
