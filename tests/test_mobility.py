@@ -147,3 +147,14 @@ def test_more_district_vacancies_bring_inmovers_who_work_in_the_district(short_p
                          sum(r["households_moved_in_for_work"] for r in rows))
     assert totals[10][0] > totals[0][0] + 20, totals
     assert totals[10][1] > totals[0][1], totals
+
+
+def test_a_district_of_more_than_127_neighbourhoods_runs_its_moves():
+    # neighbourhood indices must not be squeezed into 8-bit arithmetic (city has 666)
+    p = Params.from_preset("town").replace(n_neighbourhoods=130, residents_per_neighbourhood=1000,
+                                           burn_in_months=1, programme_months=2)
+    m = LocalEconomy(p, rng=1)
+    m.run()
+    assert m.hoods.n == 130
+    moved = [row["households_moved_within"] for row in m.records["monthly"]]
+    assert sum(moved) > 0

@@ -97,7 +97,7 @@ def move_households(model) -> None:
     out_table, within_table = rules.move_probabilities(p, hoods.deprived[None, :],
                                                        np.array([[False], [True]]),
                                                        excess[None, :])
-    cell = has_worker.view(np.int8) * hoods.n + hh.hood
+    cell = np.where(has_worker, hoods.n, 0) + hh.hood
     p_out, p_within = out_table.ravel()[cell], within_table.ravel()[cell]
     leaving = np.flatnonzero(u < p_out)
     within = np.flatnonzero((u >= p_out) & (u < p_out + p_within))
