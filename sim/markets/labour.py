@@ -106,7 +106,7 @@ def search_effectiveness(p: Params, health, attachment) -> np.ndarray:
     """Relative chance of applying well: health and labour-market attachment.
 
     Attachment is the model's one duration mechanism (it decays with time out of work,
-    sim.residents.update_attachment); skill acts only through employers' screening
+    sim.residents.update_month); skill acts only through employers' screening
     (`acceptance_probability`) and pay (`skill_pay`), so neither is counted twice.
     """
     return np.sqrt(health * attachment) / 0.8
