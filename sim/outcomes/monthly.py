@@ -44,7 +44,8 @@ class Tally(NamedTuple):
         commute_km, wages: sums over employed residents.
         household_income, household_workers: by household.
         wellbeing: sums [rest, deprived]; health: sum over residents.
-        movers, movers_employed: [stayers, internal movers, in-movers] since the programme start (during burn-in: the start of the run).
+        movers, movers_employed: [stayers, internal movers, in-movers] relative to the
+            programme start (during burn-in: to the start of the run).
         on_programme: residents on a programme.
     """
 
