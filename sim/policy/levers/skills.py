@@ -50,10 +50,11 @@ def forget_training(model) -> None:
     Gustavsson 2008. Work keeps skills in use, so employed residents keep theirs; levels
     people had before training are the calibrated skill mix and are left alone."""
     p, res = model.p, model.residents
+    # one draw per resident whether or not they hold a trained level, so paired runs keep
+    # common random numbers slot by slot
+    u = model.streams["skill_loss"].random(res.n)
     holders = np.flatnonzero((res.trained_levels > 0) & (res.status != EMPLOYED))
-    if len(holders) == 0:
-        return
-    lost = holders[model.streams["skill_loss"].random(len(holders)) < p.trained_skill_loss / 12]
+    lost = holders[u[holders] < p.trained_skill_loss / 12]
     res.trained_levels[lost] -= 1
     res.skill[lost] -= 1
 
