@@ -61,7 +61,9 @@ def model(town_params):
     return LocalEconomy(town_params, rng=1, policy=Policy("lsp"))
 
 
-def test_trained_skill_levels_fade_out_of_work_but_not_in_work(model):
+def test_trained_skill_levels_fade_out_of_work_but_not_in_work(town_params):
+    model = LocalEconomy(town_params.replace(burn_in_months=0), rng=1, policy=Policy("lsp"))
+    model.step()  # into the programme: skills fade only there
     res, months = model.residents, 24
     res.trained_levels[:] = 1
     employed = res.status == EMPLOYED

@@ -50,8 +50,10 @@ def forget_training(model) -> None:
     Gustavsson 2008. Work keeps skills in use, so employed residents keep theirs; levels
     people had before training are the calibrated skill mix and are left alone."""
     p, res = model.p, model.residents
-    # one draw per resident whether or not they hold a trained level, so paired runs keep
-    # common random numbers slot by slot
+    if not model.in_programme:
+        return  # nobody is trained yet; burn-in draws stay the same under every regime
+    # one draw per resident every programme month whether or not they hold a trained level,
+    # so paired runs keep common random numbers slot by slot
     u = model.streams["skill_loss"].random(res.n)
     holders = np.flatnonzero((res.trained_levels > 0) & (res.status != EMPLOYED))
     lost = holders[u[holders] < p.trained_skill_loss / 12]
