@@ -75,7 +75,8 @@ FLOWS: tuple[Flow, ...] = (
          "capacity of non-tradable firms (or with no firm to serve it), bought outside as "
          "imports"),
     Flow("fixed_costs", "firms", "rest_of_world", "firms' fixed costs, bought from outside "
-         "(the model has no local intermediate inputs)"),
+         "(the model has no local intermediate inputs), with the change since the start in "
+         "their premises rents and crime costs (goods.place_costs)"),
     Flow("dividends_local", "firms", "households", "payouts to resident owners"),
     Flow("dividends_outside", "firms", "rest_of_world", "payouts to outside owners"),
     Flow("entry_capital_local", "households", "firms",
@@ -149,11 +150,12 @@ class Accounts:
 
     def book_demand(self, model, parts: dict[str, float], factor: float,
                     resident_income: float, programme: float, incommuter_wages: float,
-                    resident_wages: float) -> None:
+                    resident_wages: float, rent_rise: float = 0.0) -> None:
         """Households' income and spending, public and programme spending, and the local
         demand pot (`parts` from goods.local_spending_parts, times the recession `factor`).
         `resident_income` is residents' wages and benefits (households add last month's
-        capital income)."""
+        capital income). `rent_rise` is what they pay in rent rises (GBP), outside the
+        district: it comes out of their local spending (goods.local_spending_parts)."""
         p, res = model.p, model.residents
         employed = res.status == EMPLOYED
         ttwa = float(res.wage[employed & (res.employer == TTWA_EMPLOYER)].sum())
@@ -164,7 +166,8 @@ class Accounts:
         household_income = resident_income + self.capital_income_last
         # households: the recession's cut in local spending is saved, not spent elsewhere
         self.add("household_local_spending", factor * parts["households"])
-        self.add("household_outside_spending", (1 - p.local_spend_share) * household_income)
+        self.add("household_outside_spending", (1 - p.local_spend_share) * household_income
+                 + p.local_spend_share * rent_rise)
         self.add("incommuter_local_spending", factor * parts["incommuters"])
         public_local = factor * parts["public"]
         self.add("public_local", public_local)

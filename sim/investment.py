@@ -3,10 +3,11 @@
 Projects (expansions of district firms and inward investors) arrive at
 random. Each has jobs, a skill need and a private value; frictions cut that
 value: an unready site (remediation and delay), planning delay, recruitment
-difficulty given the skills within reach, crime, and a finance premium in
-deprived neighbourhoods. A project goes ahead when its value after frictions
-is positive. Every project is recorded with the frictions it met, so that
-deadweight (would it have gone ahead anyway?) is measured, not assumed.
+difficulty given the skills within reach, crime, a finance premium in
+deprived neighbourhoods, and rent rises where improvements were capitalised. A
+project goes ahead when its value after frictions is positive. Every project is
+recorded with the frictions it met, so that deadweight (would it have gone ahead
+anyway?) is measured, not assumed.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ def skilled_share_in_reach(hoods: Neighbourhoods, skill_counts: np.ndarray, need
     return counts[need:].sum() / max(counts.sum(), 1)
 
 
-def frictions(p: Params, hoods: Neighbourhoods, project: dict, skill_counts) -> dict:
-    """GBP cost of each friction for one project."""
+def frictions(p: Params, hoods: Neighbourhoods, project: dict, skill_counts,
+              rent_rise: np.ndarray) -> dict:
+    """GBP cost of each friction for one project; `rent_rise` is each neighbourhood's rise
+    in rents since the start (a share), paid on the project's premises over the horizon."""
     h, jobs = project["hood"], project["jobs"]
     readiness = hoods.site_readiness[h]
     delay_months = p.planning_delay_months * (1.5 - readiness)
@@ -44,6 +47,7 @@ def frictions(p: Params, hoods: Neighbourhoods, project: dict, skill_counts) -> 
         "crime": p.crime_cost_per_job * jobs * crime_index(hoods)[h],
         "finance": (p.finance_premium_pp / 100 * p.capital_per_job * jobs
                     * p.finance_horizon_years * hoods.deprived[h]),
+        "premises": p.premises_rent_per_job * jobs * rent_rise[h] * p.finance_horizon_years,
     }, delay_months
 
 
@@ -68,7 +72,8 @@ SHOP_CUTS = ("site", "delay", "recruitment")  # search, planning and recruitment
 
 
 def appraise(p: Params, hoods: Neighbourhoods, project: dict, skill_counts,
-             friction_cut: float = 0.0, gap_funding: float = 0.0) -> dict:
+             rent_rise: np.ndarray, friction_cut: float = 0.0, gap_funding: float = 0.0
+             ) -> dict:
     """Decide a project with the help on offer and complete its record.
 
     `friction_cut` is the one stop shop's share cut in the site-search, delay and
@@ -80,7 +85,7 @@ def appraise(p: Params, hoods: Neighbourhoods, project: dict, skill_counts,
     `gap_deadweight`), some get more than they need and some too little. The record keeps the
     value with no help at all, so deadweight is measured: `would_have_gone_ahead`.
     """
-    cost, delay = frictions(p, hoods, project, skill_counts)
+    cost, delay = frictions(p, hoods, project, skill_counts, rent_rise)
     net_unhelped = project["gross_value"] - sum(cost.values())
     shop_value = friction_cut * sum(cost[k] for k in SHOP_CUTS)
     net_with_shop = net_unhelped + shop_value

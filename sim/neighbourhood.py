@@ -1,4 +1,4 @@
-"""Neighbourhood rules: crime, quality, and the chances of residential moves."""
+"""Neighbourhood rules: crime, quality, rents, and the chances of residential moves."""
 
 from __future__ import annotations
 
@@ -9,9 +9,14 @@ from sim.residents import crime_index
 from sim.space import Neighbourhoods
 
 
+def crime_at_start(p: Params, hoods: Neighbourhoods) -> np.ndarray:
+    """Each neighbourhood's crime level at the start (crimes per 1,000 a year)."""
+    return np.where(hoods.deprived, p.crime_rate_deprived, p.crime_rate_rest)
+
+
 def crime_target(p: Params, hoods: Neighbourhoods, workless_rate, reference) -> np.ndarray:
     """The crime level set by worklessness and environment (crimes per 1,000 a year)."""
-    start = np.where(hoods.deprived, p.crime_rate_deprived, p.crime_rate_rest)
+    start = crime_at_start(p, hoods)
     ratio = np.maximum(workless_rate, 1e-3) / np.maximum(reference.workless, 1e-3)
     env = 1 + (reference.environment - hoods.environment)
     return start * ratio**p.crime_worklessness_elasticity * env
@@ -33,6 +38,20 @@ def depreciate_environment(p: Params, hoods: Neighbourhoods, reference) -> None:
     """Gains in environment quality fade slowly without upkeep."""
     gain = hoods.environment - reference.environment
     hoods.environment -= np.maximum(gain, 0) * p.environment_decay / 12
+
+
+def crime_change(p: Params, hoods: Neighbourhoods) -> np.ndarray:
+    """Change in each neighbourhood's crime since the start, in units of the district's
+    mean crime at the start (negative where crime fell)."""
+    return (hoods.crime - crime_at_start(p, hoods)) / hoods.crime_reference
+
+
+def rent_premium(p: Params, hoods: Neighbourhoods, reference) -> np.ndarray:
+    """Share by which rents have risen since the start where the environment improved:
+    better places are capitalised into land values and rents [S~] Rossi-Hansberg, Sarte
+    and Owens 2010; a gain of 0.1 in environment quality raises rents by
+    `rent_environment_elasticity` x 10%."""
+    return p.rent_environment_elasticity * (hoods.environment - reference.environment)
 
 
 def quality(hoods: Neighbourhoods) -> np.ndarray:

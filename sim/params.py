@@ -292,8 +292,8 @@ _p("crime_cost_per_job", 4000.0, 0.0, 20000.0, "GBP/job", "cost per job of crime
    "district's mean crime rate", "[A]")
 _p("finance_premium_pp", 2.0, 0.0, 4.0, "percentage points", "extra cost of capital in deprived "
    "neighbourhoods", "[A]; direction [S] Lee and Cowling 2013")
-_p("finance_horizon_years", 5.0, 1.0, 15.0, "years", "years over which the finance premium is "
-   "paid", "[A]")
+_p("finance_horizon_years", 5.0, 1.0, 15.0, "years", "years over which a project counts its "
+   "extra running costs (the finance premium, rent rises on its premises)", "[A]")
 
 # --- Health, well-being, neighbourhoods ------------------------------------------------------
 _group = "neighbourhoods"
@@ -306,21 +306,21 @@ _p("health_environment_effect", 0.06, 0.0, 0.3, "0-1", "target health loss from 
 _p("health_crime_effect", 0.03, 0.0, 0.2, "0-1", "target health loss at twice the mean crime "
    "rate", "[A]")
 _p("health_noise", 0.01, 0.0, 0.05, "0-1/month", "monthly sd of health shocks", "[A]")
-_p("move_out_rate_deprived", 0.045, 0.02, 0.08, "share/year", "households leaving the "
+_p("move_out_rate_deprived", 0.045, 0.0, 0.08, "share/year", "households leaving the "
    "district each year from a deprived neighbourhood",
    "[S~] EHS 2021-22 household moves fact sheet: 22% of households moved in the last 3 years "
    "(about 8% a year, 17% of social renters); Census 1991 SAR and V360/Experian 2017-19: about "
    "60% of moves in deprived areas are short (under 5 km / 3 miles), so about 0.4 of 0.12 "
    "leaves the district")
-_p("move_out_rate_rest", 0.04, 0.02, 0.08, "share/year", "households leaving the district "
+_p("move_out_rate_rest", 0.04, 0.0, 0.08, "share/year", "households leaving the district "
    "each year from another neighbourhood",
    "[S~] as move_out_rate_deprived; affluent areas: about half of moves are short "
    "(V360/Experian: 37-50% within 3 miles), so about 0.5 of 0.08 leaves")
-_p("move_within_rate_deprived", 0.075, 0.02, 0.12, "share/year", "households of a deprived "
+_p("move_within_rate_deprived", 0.075, 0.0, 0.12, "share/year", "households of a deprived "
    "neighbourhood moving to another dwelling in the district each year",
    "[S~] EHS / Census 1991 SAR distance of move: most moves are short-distance; 0.12 total "
    "moves a year, 0.6 of them within the district")
-_p("move_within_rate_rest", 0.04, 0.02, 0.12, "share/year", "households of another "
+_p("move_within_rate_rest", 0.04, 0.0, 0.12, "share/year", "households of another "
    "neighbourhood moving to another dwelling in the district each year",
    "[S~] as move_within_rate_deprived: 0.08 total, half within the district")
 _p("mover_income_effect", 0.25, 0.0, 2.0, "ratio", "extra out-move propensity of households with "
@@ -362,6 +362,30 @@ _p("environment_rest", 0.7, 0.0, 1.0, "0-1", "environment and housing quality, o
 _p("site_readiness_deprived", 0.35, 0.0, 1.0, "0-1", "site readiness for business premises, "
    "deprived neighbourhoods", "[A] brownfield-heavy")
 _p("site_readiness_rest", 0.6, 0.0, 1.0, "0-1", "site readiness, others", "[A]")
+# Place costs: what better and safer places change in firms' and residents' costs. Each is
+# a change since the start (the levels are inside the calibrated fixed costs and margins).
+_p("rent_environment_elasticity", 0.5, 0.0, 2.0, "share per unit of quality", "rise in a "
+   "neighbourhood's rents (business and residential) per unit gain in environment quality "
+   "since the start", "[S~] Rossi-Hansberg, Sarte and Owens 2010 (Richmond Neighborhoods in "
+   "Bloom): land prices in targeted neighbourhoods rose 2-5% a year above control; "
+   "Pittsburgh Hill District reinvestment (Housing Policy Debate 2020): +2.7% commercial "
+   "prices and +0.55% rents per USD 10m; size [A]: a programme that lifts a deprived "
+   "neighbourhood's quality by 0.14 (0.40 to 0.54 on town's well-being mix) raises its rents "
+   "by 7%")
+_p("premises_rent_per_job", 2000.0, 0.0, 6000.0, "GBP/job/year", "business premises rent per "
+   "job, the base that rent rises apply to", "[S~] VOA rateable values: roughly GBP 10-20 "
+   "per sq ft a year outside prime centres, 10-15 sq m per retail or office job; [A] lower in "
+   "deprived areas")
+_p("business_crime_cost", 600.0, 0.0, 2000.0, "GBP/job/year", "crime's cost to firms per job "
+   "(losses and prevention) at the district's mean crime; firms' costs move with the change "
+   "in crime since the start", "[S~] BRC Retail Crime Survey 2019: GBP 1.9bn of crime and "
+   "prevention costs, about 20% of retail profits, over about 3m retail jobs; Home Office "
+   "Commercial Victimisation Survey 2022: 28% of premises (42% in retail) victims in a year")
+_p("housing_cost_exposed_share", 0.07, 0.0, 0.25, "share of income", "share of residents' "
+   "income paid in rents that follow local land values; a rent rise takes it from local "
+   "spending", "[S~] English Housing Survey 2019-20: private renters pay 31% of income in "
+   "rent and 19% of households rent privately; social rents follow property values for 30% "
+   "of the formula rent: 0.19 x 0.31 + 0.17 x 0.27 x 0.3 = 0.07")
 _p("wellbeing_employed", 0.5, 0.0, 2.0, "points (0-10)", "life satisfaction gain of work "
    "over inactivity", "[S~] ONS APS well-being; Clark and Oswald 1994")
 _p("wellbeing_unemployed", -0.7, -2.0, 0.0, "points (0-10)", "life satisfaction loss of "

@@ -79,13 +79,18 @@ def income(p: Params, res: Residents) -> np.ndarray:
     return np.where(res.status == EMPLOYED, res.wage, p.benefit_per_month)
 
 
-def update_wellbeing(p: Params, res: Residents, household_income_per_adult, hoods) -> None:
-    """Life satisfaction (0-10) from work, income, health, crime and environment.
+def update_wellbeing(p: Params, res: Residents, household_income_per_adult, hoods,
+                     rent_rise) -> None:
+    """Life satisfaction (0-10) from work, income, health, crime and environment; rent
+    rises where improvements were capitalised (`rent_rise` by neighbourhood, a share) take
+    the exposed share of income.
 
     [S~] Clark and Oswald 1994 (unemployment); Layard et al. (log income).
     """
     place = (p.wellbeing_environment * hoods.environment
-             - p.wellbeing_crime * 2 * crime_index(hoods)).astype(np.float32)
+             - p.wellbeing_crime * 2 * crime_index(hoods)
+             + p.wellbeing_income * np.log1p(-p.housing_cost_exposed_share
+                                             * np.minimum(rent_rise, 1.0))).astype(np.float32)
     household = (6.0 + p.wellbeing_income * np.log(household_income_per_adult / 1000.0))
     by_status = np.array([p.wellbeing_employed, p.wellbeing_unemployed, 0.0], np.float32)
     _wellbeing_kernel(res.wellbeing, household.astype(np.float32), place, by_status,

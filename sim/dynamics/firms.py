@@ -12,6 +12,7 @@ from sim.businesses import draw_firm_traits, monthly_costs, starting_cash
 from sim.dynamics.labour import leave_job, recession_size
 from sim.markets import goods
 from sim.markets.ttwa import next_demand
+from sim.neighbourhood import crime_change, rent_premium
 from sim.population import NO_REASON, UNEMPLOYED
 
 
@@ -28,12 +29,14 @@ def update_businesses(model) -> None:
     wages = WageBill(resident_wages, firms.incommuters[: firms.n] * firms.wage[: firms.n])
     demand = firm_demand_now(model, wages)
     employees = resident_workers + firms.incommuters[: firms.n]
-    fixed = goods.fixed_costs(p, firms)
-    revenue = goods.settle_accounts(p, firms, demand, employees, wages.total)
+    fixed = goods.fixed_costs(p, firms) + goods.place_costs(
+        p, firms, employees, rent_premium(p, model.hoods, model.ref),
+        crime_change(p, model.hoods))
+    revenue = goods.settle_accounts(p, firms, demand, employees, wages.total, fixed)
     payout = goods.pay_dividends(p, firms, wages.total + fixed)
     model.accounts.book_firms(p, firms, demand, revenue, wages.residents, wages.incommuters,
                               fixed, payout)
-    model.counters.revenue = revenue.sum()
+    model.counters.value_added = float(revenue.sum() - fixed.sum())  # fixed: live firms only
     u_exit = model.streams.monthly("firm_exit", model.month).random(firms.n)
     closing = goods.exits(p, firms, u_exit, employees)
     close_firms(model, closing, employees)
@@ -78,17 +81,31 @@ def firm_demand_now(model, wages: WageBill) -> np.ndarray:
     programme (sim.accounts)."""
     p, firms, accounts = model.p, model.firms, model.accounts
     incommuter_wages = float(wages.incommuters.sum())
-    resident_income = float(model.resident_income().sum())
+    incomes = model.resident_income()
+    resident_income = float(incomes.sum())
     household_income = resident_income + accounts.capital_income_last
+    rent_rise = housing_rent_rise(model, incomes)
     programme = accounts.programme_spend_now(model)
-    parts = goods.local_spending_parts(p, household_income, incommuter_wages,
+    parts = goods.local_spending_parts(p, household_income - rent_rise, incommuter_wages,
                                        model.public_spend, programme)
     pot_nt = sum(parts.values())
     model.counters.pots = (pot_nt, model.tradable_pot)
     factor = model.ttwa.demand
     accounts.book_demand(model, parts, factor, resident_income, programme, incommuter_wages,
-                         float(wages.residents.sum()))
+                         float(wages.residents.sum()), rent_rise)
     return goods.firm_demand(firms, (pot_nt * factor, model.tradable_pot * factor))
+
+
+def housing_rent_rise(model, incomes: np.ndarray) -> float:
+    """What residents pay this month in rent rises where improvements were capitalised
+    (GBP): the exposed share of their income times their neighbourhood's rent rise. It goes
+    to landlords, taken as outside the district [A], so it leaves local spending."""
+    p, hoods = model.p, model.hoods
+    rise = rent_premium(p, hoods, model.ref)
+    if not rise.any():
+        return 0.0
+    by_hood = np.bincount(model.residents.hood, incomes, hoods.n)
+    return float(p.housing_cost_exposed_share * by_hood @ rise)
 
 
 def apply_business_shocks(model) -> None:
@@ -233,11 +250,12 @@ def consider_projects(model) -> None:
     errors = model.streams["gap_appraisal"].standard_normal(len(arrivals))
     res, n = model.residents, model.hoods.n
     skill_counts = np.bincount(res.hood * 5 + res.skill, minlength=n * 5).reshape(n, 5)
+    rent_rise = rent_premium(model.p, model.hoods, model.ref)
     for project, error in zip(arrivals, errors, strict=True):
         project["engaged_firm"] = has_engaged_expander(model, project)
         project["appraisal_error"] = float(error)
     for project in sorted(arrivals, key=shop_priority):
-        appraise_with_help(model, project, skill_counts)
+        appraise_with_help(model, project, skill_counts, rent_rise)
     for record in arrivals:
         model.records["projects"].append(record)
         model.counters.private_investment += record["private_investment"]
@@ -261,7 +279,7 @@ def shop_priority(project: dict) -> int:
     return 0 if project["engaged_firm"] else 1 if project["kind"] == "inward" else 2
 
 
-def appraise_with_help(model, project: dict, skill_counts) -> dict:
+def appraise_with_help(model, project: dict, skill_counts, rent_rise) -> dict:
     """Appraise a project with the help on offer: the one stop shop's friction cut, if it
     takes the project on as a case (engaged firms' and inward investors' projects, while its
     capacity lasts), and gap funding from the business support lever."""
@@ -270,7 +288,7 @@ def appraise_with_help(model, project: dict, skill_counts) -> dict:
     lever = model.lever_index["business_support"]
     pool = 0.0 if "business_support" in model.disabled_levers else model.ledger.available(lever)
     record = investment.appraise(
-        p, model.hoods, project, skill_counts, friction_cut=p.oss_friction_cut * served,
+        p, model.hoods, project, skill_counts, rent_rise, friction_cut=p.oss_friction_cut * served,
         gap_funding=min(pool, p.gap_funding_max_per_job * project["jobs"]))
     record["one_stop_shop_case"] = bool(served)
     if served:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import residents as rules
+from sim.neighbourhood import rent_premium
 from sim.policy.levers.common import release, run_down
 
 
@@ -28,4 +29,4 @@ def update_residents(model) -> None:
     z = model.streams["health"].standard_normal(res.n, dtype=np.float32)
     model.counters.income, per_adult = rules.update_month(p, res, hoods, z,
                                                           model.households.size)
-    rules.update_wellbeing(p, res, per_adult, hoods)
+    rules.update_wellbeing(p, res, per_adult, hoods, rent_premium(p, hoods, model.ref))

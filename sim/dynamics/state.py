@@ -18,7 +18,8 @@ class MonthCounters:
     """What happened this month, as the stages count it.
 
     Attributes:
-        revenue: firms' revenue this month, GBP (stage businesses; the GVA column).
+        value_added: firms' revenue less their bought-in fixed costs this month, GBP (stage
+            businesses; the GVA column).
         pots: demand pots (non-tradable, tradable), GBP/month (businesses).
         job_losses: residents who lost a job at a closing or shrinking firm (businesses).
         births: business births (businesses).
@@ -61,7 +62,7 @@ class MonthCounters:
     moved: np.ndarray
     first_project: int = 0
     subsidised_hires_last_month: int = 0
-    revenue: float = 0.0
+    value_added: float = 0.0
     pots: tuple[float, float] = (0.0, 0.0)
     job_losses: int = 0
     births: int = 0

@@ -79,19 +79,35 @@ def fixed_costs(p: Params, firms: Businesses) -> np.ndarray:
     return np.where(firms.alive[:n], p.fixed_cost_workers * firms.productivity[:n], 0.0)
 
 
+def place_costs(p: Params, firms: Businesses, employees: np.ndarray, rent_rise: np.ndarray,
+                crime_change: np.ndarray) -> np.ndarray:
+    """Each live firm's monthly costs from its place, as a change since the start (GBP):
+    premises rent rises with its neighbourhood's rents (`rent_rise`, a share), and crime's
+    losses and prevention move with the neighbourhood's crime (`crime_change`, in units of
+    the district's starting mean crime; negative where crime fell). Both are paid outside
+    the district (landlords and losses), like the fixed costs they add to."""
+    n = firms.n
+    hood = firms.hood[:n]
+    per_job = (p.premises_rent_per_job * rent_rise[hood]
+               + p.business_crime_cost * crime_change[hood])
+    return np.where(firms.alive[:n], employees * per_job / 12, 0.0)
+
+
 def settle_accounts(p: Params, firms: Businesses, demand: np.ndarray, employees: np.ndarray,
-                    wage_bill: np.ndarray | None = None):
+                    wage_bill: np.ndarray | None = None, costs: np.ndarray | None = None):
     """Book a month's profit into cash; revenue is capped by the staff to serve demand.
 
     `wage_bill` is each firm's wages paid this month (default: the firm's wage times its
-    employees). Demand above the cap is not served; the accounts (sim.accounts) book it as
-    imports bought outside the district.
+    employees) and `costs` its other costs (default: its fixed costs). Demand above the cap
+    is not served; the accounts (sim.accounts) book it as imports bought outside the
+    district.
     """
     n = firms.n
     prod = firms.productivity[:n]
     wages = firms.wage[:n] * employees if wage_bill is None else wage_bill
+    costs = fixed_costs(p, firms) if costs is None else costs
     revenue = np.minimum(demand, employees * prod)
-    profit = revenue - wages - fixed_costs(p, firms)
+    profit = revenue - wages - costs
     firms.cash[:n] += np.where(firms.alive[:n], profit, 0.0)
     return revenue
 
