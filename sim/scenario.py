@@ -16,6 +16,8 @@ A scenario file looks like this::
     targeting = 0.7                   # share to deprived neighbourhoods, or a table by lever
     growth_levers = ["business_support", "sites_transport", "skills"]  # what the growth
                                       # weight tilts towards (this is the default)
+    pot_mix = "tilted"                # or "as_lsp": the pot split by lever as an LSP's
+                                      # remits would split the same mix (like for like)
     [policy.mix]                      # shares of the budget by lever; must sum to 1
     skills = 0.5
     employment_support = 0.5

@@ -9,9 +9,10 @@ pound is attributed to a lever and to the partner that delivers it.
 * coalition: a pooled share of every stream goes into one pot. The one stop
   shop is paid for first and the reward grant is held back. The rest is
   allocated across the mix, tilted by the growth weight towards growth levers
-  and away from social ones. Delivery contracts go to the partners whose remit
-  covers a lever, in proportion to their engagement. The unpooled remainder is
-  spent as under an LSP.
+  and away from social ones (or, with `pot_mix = "as_lsp"`, in the lever shares an
+  LSP's remits would realise, for like-for-like comparisons). Delivery contracts go
+  to the partners whose remit covers a lever, in proportion to their engagement.
+  The unpooled remainder is spent as under an LSP.
 
 Each regime is an object (`NONE`, `LSP`, `COALITION`) that answers, as methods and
 attributes, everything that differs between regimes: whether money flows, the year's
@@ -79,14 +80,31 @@ def own_share_by_engagement(own_weight: np.ndarray, others: np.ndarray,
     return np.divide(own, total, out=np.zeros_like(own), where=own > 0)
 
 
-def pot_split(p: Params, streams: np.ndarray, mix: np.ndarray, levers, growth_levers):
+def lsp_lever_shares(streams: np.ndarray, remit: np.ndarray, mix: np.ndarray) -> np.ndarray:
+    """The shares of all streams an LSP would spend on each lever: each partner spends its
+    own stream on its own remit by the mix, so remits, not the mix alone, set the split."""
+    by_lever = own_remit_spending(streams, remit, mix).sum(axis=0)
+    return by_lever / by_lever.sum() if by_lever.sum() > 0 else by_lever
+
+
+def board_mix(p: Params, policy: Policy, streams: np.ndarray, remit: np.ndarray,
+              levers) -> np.ndarray:
+    """How the coalition's board splits its pot by lever (`Policy.pot_mix`): the mix tilted
+    by the growth weight, or the split an LSP would realise (`lsp_lever_shares`)."""
+    mix = mix_vector(policy, levers)
+    if policy.pot_mix == "as_lsp":
+        return lsp_lever_shares(streams, remit, mix)
+    return growth_tilted_mix(p, mix, levers, policy.growth_levers)
+
+
+def pot_split(p: Params, policy: Policy, streams: np.ndarray, remit: np.ndarray, levers):
     """A coalition's pot: pooled money by partner, one stop shop, reward reserve (GBP/yr)
-    and the board's money by lever B[l] (GBP/yr), tilted by the growth weight."""
+    and the board's money by lever B[l] (GBP/yr, split by `board_mix`)."""
     pooled = streams * p.pooled_share
     pot = pooled.sum()
     one_stop_shop = min(p.one_stop_shop_budget, pot)
     reward = (pot - one_stop_shop) * p.reward_grant_share
-    board = (pot - one_stop_shop - reward) * growth_tilted_mix(p, mix, levers, growth_levers)
+    board = (pot - one_stop_shop - reward) * board_mix(p, policy, streams, remit, levers)
     return pooled, one_stop_shop, reward, board
 
 
@@ -113,12 +131,11 @@ class Regime:
         streams = np.array([b.stream for b in partners])
         if not self.funded or streams.sum() == 0:
             return np.zeros_like(remit), 0.0, 0.0
-        return self.share_out(p, streams, remit, mix_vector(policy, levers), partners, levers,
-                              policy.growth_levers)
+        return self.share_out(p, policy, streams, remit, partners, levers)
 
-    def share_out(self, p: Params, streams, remit, mix, partners, levers, growth_levers):
+    def share_out(self, p: Params, policy: Policy, streams, remit, partners, levers):
         """LSP: each partner spends its ring-fenced stream on its own remit, by the mix."""
-        return own_remit_spending(streams, remit, mix), 0.0, 0.0
+        return own_remit_spending(streams, remit, mix_vector(policy, levers)), 0.0, 0.0
 
     def pot(self, p: Params, partners) -> float:
         """Money pooled a year (GBP)."""
@@ -138,10 +155,10 @@ class Coalition(Regime):
 
     one_stop_shop: bool = True
 
-    def share_out(self, p: Params, streams, remit, mix, partners, levers, growth_levers):
-        pooled, one_stop_shop, reward, board = pot_split(p, streams, mix, levers, growth_levers)
+    def share_out(self, p: Params, policy: Policy, streams, remit, partners, levers):
+        pooled, one_stop_shop, reward, board = pot_split(p, policy, streams, remit, levers)
         engagement = np.array([b.engagement for b in partners])
-        allocation = own_remit_spending(streams - pooled, remit, mix)
+        allocation = own_remit_spending(streams - pooled, remit, mix_vector(policy, levers))
         allocation += delivery_shares(remit, engagement) * board[None, :]
         return allocation, one_stop_shop, reward
 
@@ -156,8 +173,7 @@ class Coalition(Regime):
         remit = remit_matrix(partners, levers)
         streams = np.array([b.stream for b in partners], float)
         engagement = np.array([b.engagement for b in partners])
-        pooled, _, _, board = pot_split(p, streams, mix_vector(policy, levers), levers,
-                                        policy.growth_levers)
+        pooled, _, _, board = pot_split(p, policy, streams, remit, levers)
         weights = remit * np.maximum(engagement, 1e-6)[:, None]
         others = weights.sum(axis=0, keepdims=True) - weights  # [i, l]
         contracts = (own_share_by_engagement(remit, others, grid) * board[None, :, None]).sum(1)
@@ -194,8 +210,9 @@ def pay_reward(p: Params, policy: Policy, partners, levers, reward: float,
     engagement = np.array([b.engagement for b in partners])
     if target_improved and engagement.sum() > 0:
         return own_remit_spending(reward * engagement / engagement.sum(), remit, mix)
-    tilted = growth_tilted_mix(p, mix, levers, policy.growth_levers)
-    return delivery_shares(remit, engagement) * (reward * tilted)[None, :]
+    streams = np.array([b.stream for b in partners], float)
+    split = board_mix(p, policy, streams, remit, levers)
+    return delivery_shares(remit, engagement) * (reward * split)[None, :]
 
 
 def aligned_mainstream(p: Params, policy: Policy, partners, levers) -> np.ndarray:

@@ -18,6 +18,10 @@ DEFAULT_TARGETING = 0.7  # [A] share of each lever's money aimed at deprived nei
 # infrastructure (transport and sites), skills and business support [S~] House of Commons
 # Library briefing 7120, Local Growth Deals (2020); NAO 2016, Local Enterprise Partnerships.
 DEFAULT_GROWTH_LEVERS = ("business_support", "sites_transport", "skills")
+# How a coalition's board splits its pot across levers: its mix tilted by the growth weight,
+# or the split an LSP's remits would realise from the same streams and mix (so a
+# coalition-vs-LSP comparison spends alike by lever and differs only in governance).
+POT_MIXES = ("tilted", "as_lsp")
 
 
 class PolicyError(ValueError):
@@ -26,14 +30,16 @@ class PolicyError(ValueError):
 
 @dataclass(frozen=True)
 class Policy:
-    """The regime, the intervention mix (shares of the budget), targeting by lever and the
-    levers the coalition's growth weight tilts the pot towards (`growth_levers`)."""
+    """The regime, the intervention mix (shares of the budget), targeting by lever, the
+    levers the coalition's growth weight tilts the pot towards (`growth_levers`) and how
+    the board splits the pot (`pot_mix`, one of `POT_MIXES`)."""
 
     regime: str = "none"
     mix: dict = field(default_factory=registry.default_mix)
     targeting: dict = field(
         default_factory=lambda: dict.fromkeys(registry.names(), DEFAULT_TARGETING))
     growth_levers: tuple[str, ...] = DEFAULT_GROWTH_LEVERS
+    pot_mix: str = POT_MIXES[0]
 
     @property
     def funded(self) -> bool:
@@ -100,7 +106,7 @@ def parse_targeting(value) -> dict:
 
 def parse_policy(table: dict) -> tuple[Policy, dict]:
     """A Policy and parameter overrides (budget) from a scenario's [policy] table."""
-    allowed = ("regime", "mix", "targeting", "budget", "growth_levers")
+    allowed = ("regime", "mix", "targeting", "budget", "growth_levers", "pot_mix")
     for key in table:
         if key not in allowed:
             raise _unknown(key, allowed, "key in [policy]")
@@ -110,8 +116,11 @@ def parse_policy(table: dict) -> tuple[Policy, dict]:
     mix = parse_mix(table["mix"]) if "mix" in table else registry.default_mix()
     targeting = parse_targeting(table.get("targeting", DEFAULT_TARGETING))
     growth = parse_growth_levers(table.get("growth_levers", list(DEFAULT_GROWTH_LEVERS)))
+    pot_mix = table.get("pot_mix", POT_MIXES[0])
+    if pot_mix not in POT_MIXES:
+        raise _unknown(str(pot_mix), POT_MIXES, "pot_mix")
     overrides = {"regeneration_budget": table["budget"]} if "budget" in table else {}
-    return Policy(regime, mix, targeting, growth), overrides
+    return Policy(regime, mix, targeting, growth, pot_mix), overrides
 
 
 def parse_growth_levers(value) -> tuple[str, ...]:

@@ -113,3 +113,34 @@ def test_regimes_are_objects_named_by_scenarios(town_params):
     allocation, _, _ = regimes.NONE.allocate(town_params, Policy(), model.partners,
                                              model.levers)
     assert allocation.shape == (7, len(LEVERS)) and not allocation.any()
+
+
+def _lever_shares(town_params, policy):
+    """The year's regeneration money by lever as shares of all of it (start of programme)."""
+    from sim.policy import regimes
+
+    model = LocalEconomy(town_params, rng=1, policy=policy)
+    allocation, _, _ = regimes.lookup(policy.regime).allocate(
+        town_params, policy, model.partners, model.levers)
+    by_lever = allocation.sum(axis=0)
+    return by_lever / by_lever.sum()
+
+
+def test_a_coalition_can_split_its_pot_as_an_lsp_would_for_like_for_like_comparisons(
+        town_params):
+    """With `pot_mix = "as_lsp"` the coalition spends by lever as the LSP does with the same
+    mix (remits set the LSP's split); its default board tilts towards growth levers."""
+    lsp = _lever_shares(town_params, Policy("lsp"))
+    alike = _lever_shares(town_params, Policy("coalition", pot_mix="as_lsp"))
+    tilted = _lever_shares(town_params, Policy("coalition"))
+    assert np.allclose(alike, lsp)
+    growth = [LEVERS.index(name) for name in Policy().growth_levers]
+    assert tilted[growth].sum() > lsp[growth].sum() + 0.02
+
+
+def test_an_unknown_pot_mix_is_a_user_error():
+    from sim.scenario import ScenarioError, parse_scenario
+
+    text = 'preset = "town"\n[policy]\nregime = "coalition"\npot_mix = "even"\n'
+    with pytest.raises(ScenarioError, match=r"^my\.toml: \[policy\]: unknown pot_mix 'even'"):
+        parse_scenario(text, "my.toml")
