@@ -169,6 +169,9 @@ def _add_claims(sub) -> None:
                      help="paired runs per comparison, seeds 1..N (default 10)")
     _add_backend(clm)
     clm.add_argument("--json", action="store_true", help="print one JSON document")
+    clm.add_argument("--out", type=Path, help="folder for claims.txt, claims.json and units/ "
+                     "with every paired run's tables (default: results/claims/"
+                     "<preset>-seeds<N>); the same command resumes an interrupted run")
 
 
 def _out_dir(args: argparse.Namespace, scenario, base_preset: str) -> Path:
@@ -286,18 +289,21 @@ def cmd_optimise(args: argparse.Namespace) -> int:
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
-    """`coalition claims`: one line per claim and setting, or JSON."""
+    """`coalition claims`: one line per claim and setting, or JSON; kept in --out."""
     from sim.analysis import claims
+    from sim.io import write_texts_atomic
 
     try:
         definitions = claims.load_claims()
     except claims.ClaimsError as exc:
         raise UserError(str(exc)) from None
-    verdicts = claims.run_claims(definitions, args.seeds, args.preset, _backend(args),
-                                 progress=True)
     preset = args.preset or definitions[0].defaults.a.preset
-    print(claims.to_json(verdicts, preset) if args.json
-          else claims.format_verdicts(verdicts, preset))
+    out = _folder(args.out or Path("results", "claims", f"{preset}-seeds{args.seeds}"))
+    verdicts = claims.run_claims(definitions, args.seeds, args.preset, _backend(args),
+                                 progress=True, folder=out)
+    text, document = claims.format_verdicts(verdicts, preset), claims.to_json(verdicts, preset)
+    write_texts_atomic({out / "claims.txt": text + "\n", out / "claims.json": document + "\n"})
+    print(document if args.json else f"{text}\n\nOutput: {out}")
     return 0
 
 

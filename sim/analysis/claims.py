@@ -161,17 +161,18 @@ def _setting(table: dict, folder: Path, where: str) -> Setting:
 
 
 def run_claims(claims: list[Claim], seeds: int, preset: str | None = None, backend=None,
-                progress: bool = False) -> list[Verdict]:
+                progress: bool = False, folder=None) -> list[Verdict]:
     """Every claim in both settings over seeds 1..`seeds`, one verdict per claim and setting.
 
     Each distinct pair of scenarios runs once (claims 1 and 4 share theirs), all pairs in
-    one evaluation so they share the backend; results do not depend on the backend.
+    one evaluation so they share the backend; results do not depend on the backend. With
+    a `folder`, finished pairs are kept there and a rerun resumes from them.
     """
     seed_list = list(range(1, seeds + 1))
     tests = [(c, name, c.setting(name).with_preset(preset)) for c in claims for name in SETTINGS]
     distinct = list({s.key: s for _, _, s in tests}.values())
     units = [u for s in distinct for u in pairs_for([s.a], s.b, seed_list)]
-    results = evaluate(units, backend, progress=progress)
+    results = evaluate(units, backend, folder=folder, progress=progress)
     by_pair = {s.key: results[i * seeds:(i + 1) * seeds] for i, s in enumerate(distinct)}
     return [_verdict(c, name, by_pair[s.key], seed_list) for c, name, s in tests]
 
