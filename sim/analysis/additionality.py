@@ -8,7 +8,8 @@ ending at the net change in residents in work, so each adds up exactly, seed by 
 * jobs (business levers' route): the jobs the assisted firms (advised, or behind a
   helped project) gained, less what the same firms gained anyway in the counterfactual
   (deadweight), less jobs lost in other firms (displacement), plus jobs gained in other
-  firms (multiplier: the local demand chain): the net change in district jobs; less the
+  firms (multiplier: the local demand chain), both netted market by market (sector by
+  neighbourhood): the net change in district jobs; less the
   part of it in-commuters hold (leakage), plus residents' jobs elsewhere in the
   travel-to-work area and other resident work: the net change in residents in work.
 * people (people levers' route): the scenario's participants in work (gross), less the

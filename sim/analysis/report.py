@@ -341,9 +341,10 @@ They differ when people move.</p>
 residents, mean over seeds with t intervals. Each account adds up exactly, seed by seed: the
 lines above a "=" line, with their signs, give it. The jobs account follows the firms the
 business levers assisted, the people account the people levers' participants; place levers
-act through the indirect lines only. Firm-by-firm and person-by-person gains and losses also
-hold the runs' random divergence, so displacement and multiplier are each larger than their
-difference, which is what the runs pin down.</p>
+act through the indirect lines only. Other firms' gains and losses are netted within each
+market (sector by neighbourhood); the people account's are person by person and so also hold
+the runs' random divergence: there displacement and multiplier are each larger than the
+programme's, and their difference is what the runs pin down.</p>
 <h2>Deadweight, displacement and leakage ratios</h2>{additionality_html(extra, "measures")}
 <p class="note">Measured by paired runs, not assumed (HCA Additionality Guide vocabulary). See
 docs/odd.md section 8.14 for the definitions.</p>

@@ -47,22 +47,26 @@ def _pre_programme_rows(model, n_rows: int) -> np.ndarray:
     return model.firms.birth_month[:n_rows] <= model.p.burn_in_months
 
 
-def other_firms(a, b, assisted: np.ndarray) -> dict:
-    """Jobs gained and lost, scenario against comparison, in the firms the scenario did not
-    assist: firm by firm for rows alive before the programme (the same firms in both runs),
-    in bulk for firms born during it (different firms in the two runs)."""
-    ja, jb = employees(a), employees(b)
-    shared = min(len(ja), len(jb))
-    pre = np.zeros(len(ja), bool)
-    pre[:shared] = _pre_programme_rows(a, shared) & _pre_programme_rows(b, shared)
-    other = np.ones(len(ja), bool)
-    other[assisted[assisted < len(ja)]] = False
-    change = ja[:shared][(pre & other)[:shared]] - jb[:shared][(pre & other)[:shared]]
-    pre_b = np.zeros(len(jb), bool)
-    pre_b[:shared] = pre[:shared]
-    births = float(ja[~pre & other].sum() - jb[~pre_b].sum())
-    return {"other_firms_jobs_gained": float(change[change > 0].sum() + max(births, 0.0)),
-            "other_firms_jobs_lost": float(-change[change < 0].sum() + max(-births, 0.0))}
+def _market_jobs(model, exclude: np.ndarray, n_hoods: int) -> np.ndarray:
+    """Jobs by market (sector: tradable or local services, by neighbourhood) in every firm
+    row but `exclude`."""
+    jobs = employees(model).astype(float)
+    jobs[exclude[exclude < len(jobs)]] = 0.0
+    firms = model.firms
+    cell = firms.tradable[: firms.n].astype(np.int64) * n_hoods + firms.hood[: firms.n]
+    return np.bincount(cell, jobs, 2 * n_hoods)
+
+
+def other_firms(a, b, assisted: np.ndarray, matched: np.ndarray) -> dict:
+    """Jobs gained and lost in the firms the scenario did not assist, market by market
+    (sector by neighbourhood): the scenario's non-assisted firms against all the
+    comparison's firms but the assisted ones it shares (`matched`). Netting within a
+    market keeps competitors' losses (displacement) apart from other markets' gains (the
+    demand chain) while the runs' random divergence between firms of a market cancels."""
+    n_hoods = len(a.hoods.deprived)
+    change = _market_jobs(a, assisted, n_hoods) - _market_jobs(b, matched, n_hoods)
+    return {"other_firms_jobs_gained": float(change[change > 0].sum()),
+            "other_firms_jobs_lost": float(-change[change < 0].sum())}
 
 
 def matched_people(a, b) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -105,6 +109,6 @@ def firm_rows(a, b, assisted: np.ndarray, start: np.ndarray) -> tuple[dict, dict
     pre = assisted[(assisted < len(jb)) & (assisted < len(start))]
     pre = pre[_pre_programme_rows(a, len(ja))[pre] & _pre_programme_rows(b, len(jb))[pre]]
     started = float(start[pre].sum())
-    gains = other_firms(a, b, assisted)
+    gains = other_firms(a, b, assisted, pre)
     return ({"assisted_jobs_start": started, **gains},
             {"assisted_jobs_start": started, **dict.fromkeys(gains, float("nan"))})

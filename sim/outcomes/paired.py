@@ -33,9 +33,9 @@ def _account():
     return (o("assisted_jobs_start", "jobs in the assisted firms alive before the programme, "
               "at its start", "jobs"),
             o("other_firms_jobs_gained", "jobs gained in firms the scenario did not assist, "
-              "against the comparison (firm by firm; new firms in bulk)", "jobs"),
+              "against the comparison (summed over markets that gained)", "jobs"),
             o("other_firms_jobs_lost", "jobs lost in firms the scenario did not assist, "
-              "against the comparison (firm by firm; new firms in bulk)", "jobs"),
+              "against the comparison (summed over markets that lost)", "jobs"),
             o("employed_residents_last", "residents in work (last month)", "residents", HIGHER,
               True),
             o("residents_in_district_jobs_last", "residents in district jobs (last month)",
