@@ -35,6 +35,7 @@ import pandas as pd
 
 from sim import outcomes
 from sim.analysis.intervals import ratio_interval, t_interval
+from sim.analysis.value_for_money import cost_table
 from sim.backends import Backend
 from sim.evaluate import COMPARISON, SCENARIO, Pair, Result, evaluate
 from sim.scenario import Scenario
@@ -129,6 +130,14 @@ def additionality(pairs: list[Result]) -> pd.DataFrame:
     }
     return pd.DataFrame([{"measure": k, "estimate": v[0], "ci_low": v[1], "ci_high": v[2]}
                          for k, v in rows.items()])
+
+
+def costs_and_ratios(pairs: list[Result], rate: float | None = None) -> pd.DataFrame:
+    """Costs per net outcome (sim.analysis.value_for_money, discounted at `rate`, default
+    the registry's discount_rate), then the additionality ratios, in one table."""
+    columns = ["measure", "estimate", "ci_low", "ci_high"]
+    return pd.concat([cost_table(pairs, rate)[columns], additionality(pairs)[columns]],
+                     ignore_index=True)
 
 
 def compare(a: Scenario, b: Scenario | None = None, seeds: int = 5,

@@ -49,6 +49,7 @@ def test_cli_compare_prints_net_reengagement(tmp_path, capsys):
                  "--out", str(tmp_path / "cmp")]) == 0
     out = capsys.readouterr().out
     assert outcomes.label("reengaged_6m") in out and "95% CI" in out
+    assert "Public cost per net resident employment-year" in out
     assert (tmp_path / "cmp" / "headline.csv").is_file()
 
 
