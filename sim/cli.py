@@ -248,8 +248,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return 0
     if len(scenarios) == 1:
         pairs = result.pairs[0]
-        print(compare.format_comparison(compare.differences(pairs), compare.additionality(pairs),
-                                        names[0], "no programme", result.seeds))
+        extra = compare.costs_and_ratios(pairs, scenarios[0].params.discount_rate)
+        print(compare.format_comparison(compare.differences(pairs), extra, names[0],
+                                        "no programme", result.seeds))
     else:
         print(summary)
     print(f"\nReport: {folder / 'report.html'}")

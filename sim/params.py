@@ -575,6 +575,13 @@ _p("site_cost", 3e6, 2e5, 2e7, "GBP/neighbourhood", "spend on one neighbourhood 
    "site-readiness and transport gaps by e^-1", "[A]")
 
 
+_group = "appraisal"
+_p("discount_rate", 0.035, 0.0, 0.1, "share/year", "real rate at which costs and "
+   "employment-years are discounted to the programme's first month in costs per net outcome "
+   "(sim.analysis.value_for_money); it changes reports only, never the simulation",
+   "[S] HM Treasury Green Book: Social Time Preference Rate 3.5% real for years 0-30 "
+   "(gov.uk, Review of discounting in the Green Book: terms of reference, Dec 2025)")
+
 REGISTRY = MappingProxyType(_REGISTRY)
 _BUILT_IN = frozenset(_REGISTRY)
 

@@ -4,8 +4,9 @@ For each seed the scenario runs first. Its programme participants are then
 followed in the comparison run, which is by default the counterfactual: the
 same district and seed with no regeneration money. Differences are taken seed
 by seed, so everything the two runs share cancels. A difference gets a t
-interval across seeds; a ratio (cost per net job, say) gets a bootstrap
-interval across seeds.
+interval across seeds; a ratio (cost per net job, say) gets Fieller's interval
+across seeds (sim.analysis.intervals), and is undefined where its denominator's
+interval includes zero.
 
 The additionality vocabulary of the HCA Additionality Guide is measured here,
 not assumed:
@@ -27,13 +28,14 @@ money would have re-engaged through mainstream services elsewhere.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sim import outcomes
+from sim.analysis.intervals import ratio_interval, t_interval
+from sim.analysis.value_for_money import cost_table
 from sim.backends import Backend
 from sim.evaluate import COMPARISON, SCENARIO, Pair, Result, evaluate
 from sim.scenario import Scenario
@@ -87,47 +89,6 @@ def participant_employment(pair: Result, months=DEADWEIGHT_WINDOW) -> tuple[floa
             float(window["employed_comparison"].sum() / observed))
 
 
-def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and two-sided t interval across seeds (NaN values are left out)."""
-    from scipy import stats
-
-    values = values[np.isfinite(values)]
-    n = len(values)
-    mean = float(np.mean(values))
-    if n < 2:
-        return mean, float("nan"), float("nan")
-    half = stats.t.ppf(0.5 + level / 2, n - 1) * np.std(values, ddof=1) / math.sqrt(n)
-    return mean, mean - half, mean + half
-
-
-def ratio_interval(num: np.ndarray, den: np.ndarray, seed: int = 12345, draws: int = 2000,
-                   positive: bool = False):
-    """Ratio of means with a percentile bootstrap interval over seeds.
-
-    With `positive`, a ratio whose denominator is not positive on average (a cost per net
-    job when there are no net jobs) is undefined: NaN, not a misleading negative cost; and a
-    bootstrap resample with no net gain counts as an unbounded cost, so the interval's upper
-    end may be infinite.
-    """
-    mean_den = np.mean(den)
-    if mean_den == 0 or (positive and mean_den <= 0):
-        return float("nan"), float("nan"), float("nan")
-    estimate = float(np.mean(num) / mean_den)
-    if len(num) < 2:
-        return estimate, float("nan"), float("nan")
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(num), (draws, len(num)))
-    den_means = den[idx].mean(axis=1)
-    safe = np.where(den_means != 0, den_means, 1)
-    ratios = np.where(den_means != 0, num[idx].mean(axis=1) / safe, np.nan)
-    if positive:
-        ratios = np.where(den_means > 0, ratios, np.inf)
-    if np.isnan(ratios).all():  # every resample undefined (no observations to divide)
-        return estimate, float("nan"), float("nan")
-    low, high = np.nanpercentile(ratios, [2.5, 97.5], method="nearest")  # no inf - inf
-    return estimate, float(low), float(high)
-
-
 def _arrays(pairs: list[Result], key: str):
     """(scenario, comparison) values of `key` across seeds."""
     if key == "participant_employment":
@@ -171,6 +132,14 @@ def additionality(pairs: list[Result]) -> pd.DataFrame:
                          for k, v in rows.items()])
 
 
+def costs_and_ratios(pairs: list[Result], rate: float | None = None) -> pd.DataFrame:
+    """Costs per net outcome (sim.analysis.value_for_money, discounted at `rate`, default
+    the registry's discount_rate), then the additionality ratios, in one table."""
+    columns = ["measure", "estimate", "ci_low", "ci_high"]
+    return pd.concat([cost_table(pairs, rate)[columns], additionality(pairs)[columns]],
+                     ignore_index=True)
+
+
 def compare(a: Scenario, b: Scenario | None = None, seeds: int = 5,
             backend: Backend | None = None, first_seed: int | None = None,
             folder: str | Path | None = None):
@@ -207,7 +176,7 @@ def format_comparison(diff: pd.DataFrame, extra: pd.DataFrame, a_name: str, b_na
                      f"{fmt(r.difference):>12s}  [{fmt(r.ci_low)}, {fmt(r.ci_high)}]")
     if extra.empty:
         return "\n".join(lines)
-    lines += ["", f"{'measure':60s} {'estimate':>12s}  95% CI (ratios: bootstrap over seeds)"]
+    lines += ["", f"{'measure':60s} {'estimate':>12s}  95% CI (ratios: Fieller over seeds)"]
     for r in extra.itertuples():
         lines.append(f"{measure_label(r.measure):60.60s} {fmt(r.estimate):>12s}  "
                      f"[{fmt(r.ci_low)}, {fmt(r.ci_high)}]")

@@ -23,7 +23,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim import outcomes
-from sim.analysis.compare import additionality, fmt, measure_label, run_pairs, t_interval
+from sim.analysis import additionality as account
+from sim.analysis import value_for_money as vfm
+from sim.analysis.compare import additionality, fmt, measure_label, run_pairs
+from sim.analysis.intervals import t_interval
 from sim.backends import Backend
 from sim.evaluate import COMPARISON, SCENARIO, Result
 from sim.io import git_revision, library_versions, write_texts_atomic
@@ -31,7 +34,12 @@ from sim.policy.levers import registry
 from sim.scenario import Scenario
 
 HEADLINE = (  # (outcome, kind): net = scenario minus counterfactual; level = scenario value;
-    # ratio = an additionality measure (sim.outcomes, level comparison)
+    # ratio = an additionality measure, vfm = a cost or outcome of value for money (both
+    # sim.outcomes, level comparison)
+    ("cost_per_net_employment_year", "vfm"), ("net_employment_years", "vfm"),
+    ("cost_total", "vfm"), ("unspent", "vfm"),
+    ("cost_per_net_in_work_12m", "vfm"), ("cost_per_net_in_work_24m", "vfm"),
+    ("cost_per_net_reengaged_discounted", "vfm"), ("cost_per_net_assisted_job", "vfm"),
     ("reengaged_6m", "net"), ("reengaged_6m_net_of_forgone", "net"),
     ("jobs_total_end", "net"), ("regeneration_cost", "net"), ("mainstream_aligned_spend", "net"),
     ("public_cost", "net"), ("cost_per_net_reengaged", "ratio"),
@@ -39,11 +47,12 @@ HEADLINE = (  # (outcome, kind): net = scenario minus counterfactual; level = sc
     ("wellbeing_deprived_end", "net"), ("partner_engagement_mean_end", "level"),
     ("business_engagement_share_end", "level"),
 )
+SEED_COMPARABLE = ("net", "level")  # kinds whose difference between scenarios is paired by seed
 
 
 def headline_label(key: str, kind: str) -> str:
     """The registry's label of a headline measure, with its unit."""
-    if kind == "ratio":
+    if kind in ("ratio", "vfm"):
         return measure_label(key)
     return outcomes.lookup(key).titled("net " if kind == "net" else "")
 
@@ -72,9 +81,9 @@ def _values(pairs, key, arm=SCENARIO) -> np.ndarray:
     return np.array([p.value(key, arm) for p in pairs], float)
 
 
-def _estimate(pairs, key: str, kind: str) -> tuple[float, float, float]:
-    if kind == "ratio":
-        row = additionality(pairs).set_index("measure").loc[key]
+def _estimate(pairs, key: str, kind: str, tables: dict) -> tuple[float, float, float]:
+    if kind in tables:
+        row = tables[kind].loc[key]
         return row.estimate, row.ci_low, row.ci_high
     if kind == "level":
         return t_interval(_values(pairs, key))
@@ -86,7 +95,7 @@ def _versus_first(comparison: Comparison, i: int, key: str, kind: str):
     if i == 0:
         return (np.nan,) * 3
     first, this = comparison.pairs[0], comparison.pairs[i]
-    if kind == "ratio":  # a marginal cost needs a spending difference; ratios are not additive
+    if kind not in SEED_COMPARABLE:  # ratios are not additive: their difference is not paired
         return (np.nan,) * 3
     if kind == "level":
         return t_interval(_values(this, key) - _values(first, key))
@@ -100,8 +109,11 @@ def headline_table(comparison: Comparison) -> pd.DataFrame:
     rows = []
     for i, (scenario, pairs) in enumerate(zip(comparison.scenarios, comparison.pairs,
                                               strict=True)):
+        tables = {"ratio": additionality(pairs).set_index("measure"),
+                  "vfm": vfm.cost_table(pairs, scenario.params.discount_rate)
+                  .set_index("measure")}
         for key, kind in HEADLINE:
-            est, low, high = _estimate(pairs, key, kind)
+            est, low, high = _estimate(pairs, key, kind, tables)
             d, d_low, d_high = _versus_first(comparison, i, key, kind)
             rows.append({"scenario": scenario.name, "measure": key,
                          "label": headline_label(key, kind),
@@ -111,10 +123,17 @@ def headline_table(comparison: Comparison) -> pd.DataFrame:
 
 
 def additionality_table(comparison: Comparison) -> pd.DataFrame:
-    frames = [additionality(p).assign(scenario=s.name)
-              for s, p in zip(comparison.scenarios, comparison.pairs, strict=True)]
-    return pd.concat(frames, ignore_index=True)[["scenario", "measure", "estimate", "ci_low",
-                                                  "ci_high"]]
+    """Deadweight, displacement, leakage and leverage ratios, then every term of the
+    additionality accounts (sim.analysis.additionality), per scenario."""
+    frames = []
+    for s, p in zip(comparison.scenarios, comparison.pairs, strict=True):
+        ratios = additionality(p).assign(table="measures", label=lambda f: [
+            measure_label(m) for m in f["measure"]], sign=np.nan)
+        terms = account.account_table(p).rename(columns={"term": "measure"})
+        terms = terms.assign(table=terms["account"] + " account")
+        frames += [ratios.assign(scenario=s.name), terms.assign(scenario=s.name)]
+    return pd.concat(frames, ignore_index=True)[["scenario", "table", "measure", "label",
+                                                  "sign", "estimate", "ci_low", "ci_high"]]
 
 
 def spending_table(comparison: Comparison) -> pd.DataFrame:
@@ -140,8 +159,9 @@ def text_summary(comparison: Comparison, table: pd.DataFrame) -> str:
     """The terminal summary: net re-engagement and cost per scenario."""
     lines = [f"{len(comparison.scenarios)} scenario(s) against the counterfactual, seeds "
              f"{comparison.seeds[0]}..{comparison.seeds[-1]} (common random numbers)"]
-    keys = ("reengaged_6m", "reengaged_6m_net_of_forgone", "jobs_total_end",
-            "regeneration_cost", "mainstream_aligned_spend", "public_cost",
+    keys = ("cost_per_net_employment_year", "net_employment_years", "cost_total", "unspent",
+            "cost_per_net_assisted_job", "reengaged_6m", "reengaged_6m_net_of_forgone",
+            "jobs_total_end", "regeneration_cost", "mainstream_aligned_spend", "public_cost",
             "cost_per_net_reengaged", "cost_per_net_job")
     width = max(len(label) for label in table.loc[table["measure"].isin(keys), "label"])
     for name, rows in table.groupby("scenario", sort=False):
@@ -242,11 +262,29 @@ def headline_html(table: pd.DataFrame, first: str) -> str:
     return _table_html(view)
 
 
-def additionality_html(table: pd.DataFrame) -> str:
-    view = pd.DataFrame({"scenario": table["scenario"],
-                         "measure": [measure_label(m) for m in table["measure"]],
+SIGNS = {1.0: "+", -1.0: "\u2212", 0.0: "="}
+
+
+def _sign(value) -> str:
+    return SIGNS.get(value, "not measured") if np.isfinite(value) else "not measured"
+
+
+def additionality_html(table: pd.DataFrame, kind: str) -> str:
+    """The ratio measures (`kind` "measures") or the account terms (the other tables), each
+    term with the sign it enters its account with ("=": the lines above add up to it)."""
+    rows = table[(table["table"] == "measures") == (kind == "measures")]
+    view = pd.DataFrame({"scenario": rows["scenario"], "account": rows["table"],
+                         "": [_sign(v) for v in rows["sign"]], "term": rows["label"],
                          "estimate [95% CI]": [_ci(*r) for r in
-                                               table[["estimate", "ci_low", "ci_high"]].values]})
+                                               rows[["estimate", "ci_low", "ci_high"]].values]})
+    if kind == "measures":
+        view = view.drop(columns=["account", ""])
+    return _table_html(view)
+
+
+def benchmarks_html() -> str:
+    view = pd.DataFrame(vfm.BENCHMARKS, columns=["programme", "measure", "GBP", "source"])
+    view["GBP"] = [fmt(v) for v in view["GBP"]]
     return _table_html(view)
 
 
@@ -274,13 +312,22 @@ def render_html(comparison: Comparison, table: pd.DataFrame, extra: pd.DataFrame
 <h1>Scenario comparison</h1>
 <p>{html.escape(names)}, each against the same district with no regeneration money, over seeds
 {comparison.seeds[0]}&ndash;{comparison.seeds[-1]} ({len(comparison.seeds)} paired runs with
-common random numbers). Intervals are 95%: t intervals of the paired differences, bootstrap
-intervals (over seeds) for ratios.</p>
+common random numbers). Intervals are 95%: t intervals of the paired differences, Fieller
+intervals (over seeds) for ratios; a ratio whose denominator's interval includes zero is
+undefined (&mdash;).</p>
 <h2>Headline</h2>{headline_html(table, first)}
 <p class="note">Public cost is the regeneration cost (levers and the one stop shop) plus aligned
 mainstream money: partners redirect it from their mainstream services elsewhere, so it is
 a cost, and the residents those services would have re-engaged with it (valued at
-mainstream_cost_per_reengaged) are taken off the net re-engaged residents the costs divide.</p>
+mainstream_cost_per_reengaged) are taken off the net re-engaged residents the costs divide.
+Costs per net outcome divide realised spending, discounted at the Green Book rate
+(discount_rate), by outcomes net of the counterfactual: the headline is cost per net resident
+employment-year; participants' outcomes are divided by the people levers' money and
+assisted-firm jobs (net of jobs lost in other firms) by the business levers' money. Money
+allocated but unspent at the end is shown apart and is not a cost.</p>
+<h3>UK evaluation figures, for comparison</h3>{benchmarks_html()}
+<p class="note">Their definitions differ from the model's (gross or net, per participant or per
+job, discounted or not): they give orders of magnitude, not a calibration target.</p>
 <h2>Employment, deprived neighbourhoods against the rest</h2>
 <p class="note">Lines: mean over seeds; bands: 5-95% of seeds; dashed: no programme.</p>
 <img src="data:image/png;base64,{trajectories_chart(comparison)}" alt="trajectories">
@@ -289,9 +336,18 @@ mainstream_cost_per_reengaged) are taken off the net re-engaged residents the co
 programme started, wherever they are; place-based measures whoever lives in the deprived areas.
 They differ when people move.</p>
 <img src="data:image/png;base64,{people_place_chart(comparison)}" alt="people and place">
-<h2>Deadweight, displacement and leakage</h2>{additionality_html(extra)}
+<h2>Additionality account</h2>{additionality_html(extra, "account")}
+<p class="note">Counted in the last month, scenario against the counterfactual, in jobs or
+residents, mean over seeds with t intervals. Each account adds up exactly, seed by seed: the
+lines above a "=" line, with their signs, give it. The jobs account follows the firms the
+business levers assisted, the people account the people levers' participants; place levers
+act through the indirect lines only. Other firms' gains and losses are netted within each
+market (sector by neighbourhood); the people account's are person by person and so also hold
+the runs' random divergence: there displacement and multiplier are each larger than the
+programme's, and their difference is what the runs pin down.</p>
+<h2>Deadweight, displacement and leakage ratios</h2>{additionality_html(extra, "measures")}
 <p class="note">Measured by paired runs, not assumed (HCA Additionality Guide vocabulary). See
-docs/odd.md for the definitions.</p>
+docs/odd.md section 8.14 for the definitions.</p>
 <h2>Where the money went</h2>{spending_html(spending)}
 <p class="note">Regeneration and aligned mainstream money spent on each lever over the run,
 in the scenario runs.</p>
@@ -325,4 +381,7 @@ def to_json(comparison: Comparison) -> str:
     return json.dumps({"scenarios": [s.name for s in comparison.scenarios],
                        "seeds": comparison.seeds,
                        "headline": clean(headline_table(comparison)),
-                       "additionality": clean(additionality_table(comparison))}, indent=1)
+                       "additionality": clean(additionality_table(comparison)),
+                       "benchmarks": [dict(zip(("programme", "measure", "gbp", "source"), b,
+                                               strict=True)) for b in vfm.BENCHMARKS]},
+                      indent=1)

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sim.cohort import PANEL_MONTHS, UidIndex
+from sim.evaluate import account
 from sim.evaluate.build import build_model, counterfactual
 from sim.outcomes import run_summary
 from sim.policy.levers import Lever, registry
@@ -177,18 +178,21 @@ class Pair:
 
     def execute(self) -> Result:
         with registry.using(self.levers):
-            a = build_model(self.scenario, self.seed).run()
+            a, start_jobs = account.run_with_start_jobs(build_model(self.scenario, self.seed))
             b = build_model(self.against, self.seed, watch=a.tracker.watch,
                             disabled_levers=self.disabled).run()
         firms = assisted_firms(a)
         in_a, in_b = nonparticipants(a, b)
+        firms_a, firms_b = account.firm_rows(a, b, firms, start_jobs)
+        people_a, people_b = account.people(a, b)
         rows = [{"arm": SCENARIO, "seed": self.seed, **run_summary(a),
                  "assisted_jobs": firm_jobs(a, firms),
                  "assisted_incommuter_share": incommuter_share(a, firms),
-                 **employment_of(a, in_a)},
+                 **employment_of(a, in_a), **firms_a, **account.workforce(a), **people_a},
                 {"arm": COMPARISON, "seed": self.seed, **run_summary(b),
                  "assisted_jobs": firm_jobs(b, firms, same_firms_only=True),
-                 "assisted_incommuter_share": float("nan"), **employment_of(b, in_b)}]
+                 "assisted_incommuter_share": float("nan"), **employment_of(b, in_b),
+                 **firms_b, **account.workforce(b), **people_b}]
         return Result(pd.DataFrame(rows), monthly_frame([(SCENARIO, a), (COMPARISON, b)]),
                        matched_panel(a, b))
 
@@ -293,17 +297,11 @@ def assisted_firms(model) -> np.ndarray:
     return np.union1d(supported, np.array(project_firms, int))
 
 
-def _employees(model) -> np.ndarray:
-    res, firms = model.residents, model.firms
-    at_firm = res.employer >= 0
-    return np.bincount(res.employer[at_firm], minlength=firms.n) + firms.incommuters[: firms.n]
-
-
 def firm_jobs(model, rows: np.ndarray, same_firms_only: bool = False) -> float:
     """Jobs at the end in firm rows `rows`. With `same_firms_only` (the comparison run),
     only rows of firms alive before the programme count: later rows are other firms in a
     run whose births differ, so a firm born in the scenario counts as zero there."""
-    employees = _employees(model)
+    employees = account.employees(model)
     rows = rows[rows < len(employees)]
     if same_firms_only:
         rows = rows[model.firms.birth_month[rows] <= model.p.burn_in_months]
@@ -311,5 +309,5 @@ def firm_jobs(model, rows: np.ndarray, same_firms_only: bool = False) -> float:
 
 
 def incommuter_share(model, rows: np.ndarray) -> float:
-    jobs = _employees(model)[rows].sum()
+    jobs = account.employees(model)[rows].sum()
     return float(model.firms.incommuters[rows].sum() / jobs) if jobs else float("nan")

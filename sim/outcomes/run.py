@@ -147,6 +147,21 @@ def _spend_by_lever():
                    "and aligned money)", "GBP") for lever in registry.levers())
 
 
+def unspent(model) -> dict:
+    """Money allocated but not spent by the end: still in lever balances (the gap-funding
+    reserve among them) or in the delivery pipeline; shown apart from the costs."""
+    ledger = model.ledger
+    return {"unspent_balance_end": float(ledger.balance.sum()),
+            "unspent_pipeline_end": float(ledger.pipeline.sum())}
+
+
+def _unspent():
+    return (o("unspent_balance_end", "money left unspent in lever balances at the end "
+              "(regeneration and aligned)", "GBP"),
+            o("unspent_pipeline_end", "money still in the delivery pipeline at the end",
+              "GBP"))
+
+
 SURVIVAL_YEARS = (1, 5)
 
 
@@ -177,6 +192,7 @@ GROUPS_OF_THE_RUN = (
     Group("programme_totals", RUN, _programme_totals, programme_totals),
     Group("final_year", RUN, _final_year, final_year),
     Group("spend_by_lever", RUN, _spend_by_lever, spend_by_lever),
+    Group("unspent", RUN, _unspent, unspent),
     Group("business_demography", RUN, _business_demography, business_demography),
 )
 

@@ -1,5 +1,7 @@
 """The paired comparison reports net effects with intervals, from Python and the CLI."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -47,6 +49,7 @@ def test_cli_compare_prints_net_reengagement(tmp_path, capsys):
                  "--out", str(tmp_path / "cmp")]) == 0
     out = capsys.readouterr().out
     assert outcomes.label("reengaged_6m") in out and "95% CI" in out
+    assert "Public cost per net resident employment-year" in out
     assert (tmp_path / "cmp" / "headline.csv").is_file()
 
 
@@ -80,12 +83,31 @@ def test_duplicate_scenario_names_are_a_user_error(tmp_path, capsys):
     assert "names must differ" in capsys.readouterr().err
 
 
-def test_cost_interval_is_unbounded_when_some_resamples_show_no_gain():
+def test_cost_per_net_outcome_is_undefined_when_the_gain_could_be_zero():
+    """Fieller's interval replaces the bootstrap: a cost per net job whose net jobs' interval
+    includes zero is reported as undefined (n/a), not as a number with a one-sided interval."""
     from sim.analysis.compare import fmt, ratio_interval
 
     spend = np.full(5, 1e6)
     gain = np.array([10.0, -8.0, -6.0, 9.0, 1.0])
-    estimate, low, high = ratio_interval(spend, gain, positive=True)
-    assert estimate == 1e6 / gain.mean() and low > 0 and high == np.inf
-    assert fmt(high) == "unbounded"
-    assert np.isnan(ratio_interval(spend, -gain, positive=True)[0])
+    assert all(fmt(x) == "n/a" for x in ratio_interval(spend, gain, positive=True))
+    clear = np.array([10.0, 12.0, 8.0, 11.0, 9.0])
+    estimate, low, high = ratio_interval(spend, clear, positive=True)
+    assert estimate == pytest.approx(1e5) and low < estimate < high
+
+
+def test_json_has_the_account_and_cost_per_net_employment_year(tmp_path, capsys):
+    path = tmp_path / "s.toml"
+    path.write_text(SCENARIO.replace('"coalition"', '"lsp"'))
+    assert main(["compare", str(path), "--seeds", "3", "--workers", "1", "--json",
+                 "--out", str(tmp_path / "cmp")]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    headline = {r["measure"]: r for r in doc["headline"]}
+    row = headline["cost_per_net_employment_year"]
+    assert row["estimate"] is None or row["ci_low"] <= row["estimate"] <= row["ci_high"]
+    assert headline["cost_total"]["estimate"] > 0 and headline["unspent"]["estimate"] >= 0
+    tables = {r["table"] for r in doc["additionality"]}
+    assert tables == {"measures", "jobs account", "people account"}
+    assert doc["benchmarks"] and all(b["source"] for b in doc["benchmarks"])
+    page = (tmp_path / "cmp" / "report.html").read_text()
+    assert "Additionality account" in page and "UK evaluation figures" in page
