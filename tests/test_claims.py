@@ -9,6 +9,7 @@ import pytest
 from sim.analysis import claims
 from sim.cli import main
 from sim.model import LocalEconomy
+from sim.outcomes import run_summary
 from sim.policy import engagement
 
 
@@ -40,11 +41,11 @@ def test_failure_pairs_change_both_sides_alike(definitions):
                 assert region and region <= set(setting.b.overrides), (c.number, region)
 
 
-def _short_town_run(scenario, **params):
-    """Two programme years of a claim scenario on the town preset (seed 1)."""
+def _short_town_run(scenario, seed=1, **params):
+    """Two programme years of a claim scenario on the town preset."""
     s = scenario.with_changes(preset="town")
     p = s.params.replace(burn_in_months=6, programme_months=24, **params)
-    return LocalEconomy(p, rng=1, policy=s.policy).run()
+    return LocalEconomy(p, rng=seed, policy=s.policy).run()
 
 
 def test_claim_1_region_starves_the_coalitions_missions_not_the_lsps(definitions):
@@ -68,6 +69,24 @@ def test_claim_1_region_starves_the_coalitions_missions_not_the_lsps(definitions
     assert starved(coalition) > starved(tolerant) > 0
     assert trust(coalition) < trust(tolerant) < trust(lsp)
     assert trust(coalition) < trust(lsp) - 0.1
+
+
+def test_claim_4_region_tips_the_lsp_while_the_coalition_aligns_more(definitions):
+    """Claim 4's failure region works through engagement and aligned money: partners slow to
+    co-operate tip the LSP into its vicious circle while the coalition's contracts keep its
+    partners engaged, so the coalition bends more mainstream money (whose opportunity cost the
+    outcome counts). Fails if the LSP no longer tips, or aligned money stops following
+    engagement and trust."""
+    region = definitions[3].failure
+    # seed 2: at defaults this LSP partnership ends in a virtuous circle
+    coalition, lsp = _short_town_run(region.a, seed=2), _short_town_run(region.b, seed=2)
+
+    def engaged(model):
+        return sum(b.engagement for b in model.partners) / len(model.partners)
+
+    assert engaged(lsp) < engaged(coalition) / 2  # at defaults: 0.34 against 0.49
+    aligned = {m: run_summary(m)["mainstream_aligned_spend"] for m in (coalition, lsp)}
+    assert aligned[coalition] > aligned[lsp] > 0
 
 
 @pytest.mark.parametrize(("low", "high", "holds_if", "expected"), [
