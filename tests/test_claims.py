@@ -8,6 +8,9 @@ import pytest
 
 from sim.analysis import claims
 from sim.cli import main
+from sim.model import LocalEconomy
+from sim.outcomes import run_summary
+from sim.policy import engagement
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +39,54 @@ def test_failure_pairs_change_both_sides_alike(definitions):
             region = set(c.failure.a.overrides) - set(c.defaults.a.overrides)
             if setting is c.failure:
                 assert region and region <= set(setting.b.overrides), (c.number, region)
+
+
+def _short_town_run(scenario, seed=1, **params):
+    """Two programme years of a claim scenario on the town preset."""
+    s = scenario.with_changes(preset="town")
+    p = s.params.replace(burn_in_months=6, programme_months=24, **params)
+    return LocalEconomy(p, rng=seed, policy=s.policy).run()
+
+
+def test_claim_1_region_starves_the_coalitions_missions_not_the_lsps(definitions):
+    """Claim 1's failure region bites through a mechanism both regimes have: a partner whose
+    mission gets back less of its stream than it tolerates loses trust. Guarding missions
+    more tightly than the default tolerance (30%) starves more coalition partners and
+    lowers coalition trust further; LSP partners keep their streams. Fails if the region
+    stops starving missions, if the tolerance no longer matters, or if the LSP's missions
+    were starved too."""
+    region = definitions[0].failure
+    coalition, lsp = _short_town_run(region.a), _short_town_run(region.b)
+    tolerant = _short_town_run(region.a, mission_tolerance=0.3)  # the default tolerance
+
+    def starved(model):
+        return sum(engagement.mission_shortfall(model.p, b) > 0 for b in model.partners)
+
+    def trust(model):
+        return sum(b.trust for b in model.partners) / len(model.partners)
+
+    assert starved(lsp) == 0
+    assert starved(coalition) > starved(tolerant) > 0
+    assert trust(coalition) < trust(tolerant) < trust(lsp)
+    assert trust(coalition) < trust(lsp) - 0.1
+
+
+def test_claim_4_region_tips_the_lsp_while_the_coalition_aligns_more(definitions):
+    """Claim 4's failure region works through engagement and aligned money: partners slow to
+    co-operate tip the LSP into its vicious circle while the coalition's contracts keep its
+    partners engaged, so the coalition bends more mainstream money (whose opportunity cost the
+    outcome counts). Fails if the LSP no longer tips, or aligned money stops following
+    engagement and trust."""
+    region = definitions[3].failure
+    # seed 2: at defaults this LSP partnership ends in a virtuous circle
+    coalition, lsp = _short_town_run(region.a, seed=2), _short_town_run(region.b, seed=2)
+
+    def engaged(model):
+        return sum(b.engagement for b in model.partners) / len(model.partners)
+
+    assert engaged(lsp) < engaged(coalition) / 2  # at defaults: 0.34 against 0.49
+    aligned = {m: run_summary(m)["mainstream_aligned_spend"] for m in (coalition, lsp)}
+    assert aligned[coalition] > aligned[lsp] > 0
 
 
 @pytest.mark.parametrize(("low", "high", "holds_if", "expected"), [
