@@ -115,10 +115,24 @@ def test_bad_options_exit_2_in_one_line(capsys, argv):
     assert err.startswith("coalition: error: ")
 
 
-def test_command_on_town_reports_every_claim_and_setting(capsys):
-    assert main(["claims", "--preset", "town", "--seeds", "2", "--backend", "serial",
-                 "--workers", "1", "--json"]) == 0
-    doc = json.loads(capsys.readouterr().out)
+def test_command_on_town_reports_every_claim_and_setting_and_resumes(capsys, tmp_path,
+                                                                     monkeypatch):
+    argv = ["claims", "--preset", "town", "--seeds", "2", "--backend", "serial",
+            "--workers", "1", "--json", "--out", str(tmp_path / "claims")]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    doc = json.loads(printed)
+    assert json.loads((tmp_path / "claims" / "claims.json").read_text()) == doc
+    assert "Claim 4:" in (tmp_path / "claims" / "claims.txt").read_text()
+    # the same command again runs nothing: every pair is kept in --out
+    from sim.backends import Backend
+
+    def no_runs(*args, **kwargs):
+        raise AssertionError("a kept pair ran again")
+
+    monkeypatch.setattr(Backend, "run", no_runs)
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out) == doc
     rows = doc["claims"]
     assert doc["preset"] == "town"
     assert [(r["claim"], r["setting"]) for r in rows] == [
