@@ -373,9 +373,9 @@ _p("rent_environment_elasticity", 0.5, 0.0, 2.0, "share per unit of quality", "r
    "neighbourhood's quality by 0.14 (0.40 to 0.54 on town's well-being mix) raises its rents "
    "by 7%")
 _p("premises_rent_per_job", 2000.0, 0.0, 6000.0, "GBP/job/year", "business premises rent per "
-   "job, the base that rent rises apply to", "[S~] VOA rateable values: roughly GBP 10-20 "
-   "per sq ft a year outside prime centres, 10-15 sq m per retail or office job; [A] lower in "
-   "deprived areas")
+   "job, the base that rent rises apply to", "[S~] HCA Employment Density Guide, 3rd "
+   "edition (2015): about 12 sq m per office job and 15-20 per retail job (about 160 sq ft); "
+   "[A] rent about GBP 12 per sq ft a year outside prime centres, lower in deprived areas")
 _p("business_crime_cost", 600.0, 0.0, 2000.0, "GBP/job/year", "crime's cost to firms per job "
    "(losses and prevention) at the district's mean crime; firms' costs move with the change "
    "in crime since the start", "[S~] BRC Retail Crime Survey 2019: GBP 1.9bn of crime and "
