@@ -88,7 +88,6 @@ def test_rent_rises_lower_wellbeing_beside_the_better_environment():
     per_adult = np.full(model.households.n, 1500.0)
     scores = []
     for rise in (0.0, 0.3):
-        rules_rise = np.full(hoods.n, rise)
-        update_wellbeing(model.p, res, per_adult, hoods, rules_rise)
+        update_wellbeing(model.p, res, per_adult, hoods, np.full(hoods.n, rise))
         scores.append(res.wellbeing.mean())
     assert scores[1] < scores[0]
