@@ -193,17 +193,29 @@ def _folder(out: Path) -> Path:
     return out
 
 
+def compare_folder(names: list[str], seeds: int, preset: str | None = None) -> Path:
+    """`results/compare/<names>[-<preset>]-seeds<N>`: one folder name however the scenarios
+    are named (sim.io.safe_name), tagged with the preset when --preset overrides it."""
+    from sim.io import safe_name
+
+    joined = "-vs-".join(safe_name(n) for n in names)
+    tag = f"-{preset}" if preset else ""
+    return Path("results", "compare", f"{safe_name(joined)}{tag}-seeds{seeds}")
+
+
 def cmd_run(args: argparse.Namespace, command_line: list[str]) -> int:
     """`coalition run`: simulate, save, print a short summary."""
     from tqdm import tqdm
 
     from sim.analysis.run_summary import format_run_summary
+    from sim.io import check_replaceable
     from sim.runner import full_length, run_scenario, save_run
     from sim.scenario import load_default_scenario, load_scenario
 
     base = load_scenario(args.scenario) if args.scenario else load_default_scenario()
     scenario = base.with_changes(preset=args.preset, seed=args.seed)
     out = _out_dir(args, scenario, base.preset)
+    check_replaceable(out)  # before simulating, not after
     months = args.months or full_length(scenario)
     with tqdm(total=months, unit="month", desc=scenario.name, file=sys.stderr) as bar:
         result = run_scenario(scenario, months, progress=bar.update)
@@ -234,12 +246,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.analysis import compare, report
     from sim.scenario import load_scenario
 
-    scenarios = [load_scenario(path).with_changes(preset=args.preset) for path in args.scenarios]
+    bases = [load_scenario(path) for path in args.scenarios]
+    scenarios = [s.with_changes(preset=args.preset) for s in bases]
     names = [s.name for s in scenarios]
     if len(set(names)) < len(names):
         raise UserError(f"scenario names must differ, got {names}")
-    out = _folder(args.out or Path("results", "compare",
-                                   f"{'-vs-'.join(names)}-seeds{args.seeds}"))
+    overridden = args.preset if any(b.preset != args.preset for b in bases) else None
+    out = _folder(args.out or compare_folder(names, args.seeds, overridden))
     result = report.compare_scenarios(scenarios, seeds=args.seeds, backend=_backend(args),
                                       folder=out, progress=True)
     folder, summary = report.write_report(result, out)
@@ -260,7 +273,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_optimise(args: argparse.Namespace) -> int:
     """`coalition optimise`: best mix for a budget, re-checked on fresh seeds."""
     from sim.analysis import optimise
-    from sim.io import write_texts_atomic
+    from sim.io import safe_name, write_texts_atomic
     from sim.params import ParameterError as _ParameterError
     from sim.scenario import load_scenario
 
@@ -278,7 +291,8 @@ def cmd_optimise(args: argparse.Namespace) -> int:
         except _ParameterError as exc:
             raise UserError(str(exc)) from None
         scenario = replace(scenario, params=params)
-    out = _folder(args.out or Path("results", "optimise", f"{scenario.name}-{args.objective}"))
+    out = _folder(args.out or Path("results", "optimise",
+                                   safe_name(f"{safe_name(scenario.name)}-{args.objective}")))
     result = optimise.optimise(scenario, args.objective, args.seeds, args.budget_evals,
                                _backend(args), folder=out, progress=True)
     text = optimise.format_result(result, scenario.name)
@@ -336,13 +350,15 @@ def main(argv: list[str] | None = None) -> int:
     from sim.backends import BackendError
     from sim.evaluate import EvaluationError, FolderBusy
     from sim.experiments.fields import ExperimentError
+    from sim.io import OutputFolderError
     from sim.scenario import ScenarioError
 
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         args = build_parser().parse_args(argv)
         return dispatch(args, [PROG, *argv])
-    except (UserError, ScenarioError, ParameterError, ExperimentError, FolderBusy) as exc:
+    except (UserError, ScenarioError, ParameterError, ExperimentError, FolderBusy,
+            OutputFolderError) as exc:
         for line in str(exc).splitlines():  # an experiment file may have several problems
             print(f"{PROG}: error: {line}", file=sys.stderr)
         return EXIT_USAGE

@@ -4,9 +4,13 @@ A run folder holds `monthly.parquet`, `business_events.parquet`,
 `projects.parquet`, `participants.parquet`, `accounts.parquet` (the monthly flows
 between sectors, sim/accounts.py) and `manifest.json` (plus any figures). Everything is first
 written into a hidden temporary sibling folder, which is renamed into place
-only when complete; an existing folder of the same name is replaced only then.
-On any failure the temporary folder is removed and an existing folder is left
-as it was.
+only when complete; an existing folder of the same name is replaced only then,
+and only if this tool wrote it (it holds the `OUTPUT_MARKER` file, or nothing but
+a run's own files) or it is empty: a user's folder named by mistake is refused,
+never deleted. On any failure the temporary folder is removed and an existing
+folder is left as it was; temporary folders a killed process left behind (named
+`.<name>.tmp-<pid>-<hex>` by this module, beside the folder it was writing) are
+removed by the next write of the same folder.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 import json
+import os
 import platform
+import re
 import shutil
 import subprocess
 import uuid
@@ -31,6 +37,12 @@ import sim
 PACKAGE = "coalition-sim"
 TABLES = ("monthly", "business_events", "projects", "participants", "accounts")
 MANIFEST = "manifest.json"
+# Written into every folder atomic_folder creates: proof that replacing it deletes nothing
+# of the user's.
+OUTPUT_MARKER = ".coalition-output"
+# What a run folder of an earlier version held (no marker yet); such a folder is replaceable.
+RUN_FILES = frozenset({*(f"{t}.parquet" for t in TABLES), MANIFEST, "summary.png"})
+MAX_COMPONENT = 120  # characters of a folder name made from user text (filesystems: 255 bytes)
 REPO_ROOT = Path(sim.__file__).resolve().parent.parent
 
 # Schemas used when a record list is empty (non-empty lists are inferred from
@@ -92,26 +104,92 @@ def write_manifest(folder: Path, manifest: dict) -> None:
     (folder / MANIFEST).write_text(text + "\n", encoding="utf-8")
 
 
+class OutputFolderError(ValueError):
+    """An output path cannot be used without harming what is there (one line, exit 2)."""
+
+
+def safe_name(text: str, fallback: str = "scenario") -> str:
+    """`text` as one harmless folder-name component: letters, digits, '-', '_' and '.'
+    kept, runs of anything else (separators, '..', control characters) become '_', no
+    leading dot (so never hidden, '.' or '..'), at most MAX_COMPONENT characters."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(text)).lstrip(".")
+    name = re.sub(r"\.{2,}", "_", name)[:MAX_COMPONENT].strip("._")
+    return name or fallback
+
+
+def check_replaceable(out: str | Path) -> None:
+    """Raise OutputFolderError unless `out` is absent, an empty folder, or a folder this
+    tool wrote (see the module docstring)."""
+    out = Path(out)
+    if not out.exists() and not out.is_symlink():
+        return
+    if out.is_symlink() or not out.is_dir():
+        raise OutputFolderError(f"{out} exists and is not a folder; choose another output "
+                                "folder")
+    names = {p.name for p in out.iterdir()}
+    if names and OUTPUT_MARKER not in names and not names <= RUN_FILES:
+        raise OutputFolderError(f"{out} is a folder this tool did not write (no "
+                                f"{OUTPUT_MARKER}); it is left as it is: choose another "
+                                "output folder or move it away")
+
+
 @contextlib.contextmanager
 def atomic_folder(out: str | Path) -> Iterator[Path]:
     """Yield a temporary folder that replaces `out` only if the block succeeds.
 
     Args:
-        out: the final folder; its parent is created if needed.
+        out: the final folder; its parent is created if needed. If it exists it must be
+            replaceable (`check_replaceable`).
 
     Yields:
         A hidden temporary sibling of `out` to write into.
+
+    Raises:
+        OutputFolderError: `out` is a file or a folder this tool did not write.
     """
     out = Path(out)
+    check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out)
     tmp = _hidden_sibling(out, "tmp")
     tmp.mkdir()
     try:
+        (tmp / OUTPUT_MARKER).write_text("written by coalition-sim; its next write of this "
+                                         "folder replaces it\n", encoding="utf-8")
         yield tmp
         _swap_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def remove_stale_temporaries(out: Path) -> list[Path]:
+    """Remove the hidden temporary folders of `out` that a killed process left beside it:
+    only names this module makes, whose process is gone; `.old-` copies only once `out`
+    exists again. Returns what was removed."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(tmp|old)-(?:(\d+)-)?[0-9a-f]{{8}}")
+    removed = []
+    for path in out.parent.iterdir() if out.parent.is_dir() else ():
+        match = pattern.fullmatch(path.name)
+        if match is None or path.is_symlink() or not path.is_dir():
+            continue
+        kind, pid = match.group(1), match.group(2)
+        if (pid is not None and _alive(int(pid))) or (kind == "old" and not out.is_dir()):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` exists (a process we may not signal exists too)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:
@@ -122,6 +200,9 @@ def write_text_atomic(path: str | Path, text: str) -> None:
 def write_texts_atomic(files: dict[Path, str]) -> None:
     """Write several text files, each whole or not at all, all of them written out before
     any is renamed into place (so a kill leaves at most a few renames undone)."""
+    for path in files:
+        if Path(path).is_dir():
+            raise OutputFolderError(f"{path} is a folder; it cannot be replaced by a file")
     temps = {}
     try:
         for path, text in files.items():
@@ -137,8 +218,9 @@ def write_texts_atomic(files: dict[Path, str]) -> None:
 
 
 def _hidden_sibling(out: Path, kind: str) -> Path:
-    """A fresh hidden path beside `out`, e.g. `.run-seed1.tmp-1a2b3c4d`."""
-    return out.with_name(f".{out.name}.{kind}-{uuid.uuid4().hex[:8]}")
+    """A fresh hidden path beside `out`, e.g. `.run-seed1.tmp-4242-1a2b3c4d` (the PID tells
+    a later run whether its writer is still alive)."""
+    return out.with_name(f".{out.name}.{kind}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
 
 
 def _swap_into_place(tmp: Path, out: Path) -> None:

@@ -6,7 +6,6 @@ records to `sim.io` together with the summary figure.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -72,10 +71,11 @@ def default_out_dir(scenario: Scenario, months: int | None = None,
                     base: str | Path = "results", tag: str = "") -> Path:
     """`results/<name>[-<tag>]-seed<seed>[-<months>m]`; months only when not a full run.
 
-    Characters of the name that are unsafe in a folder name become underscores.
+    The name becomes one harmless folder name (`sim.io.safe_name`): whatever a scenario
+    calls itself, the folder is a child of `base`.
     """
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", scenario.name).strip("._") or "scenario"
-    parts = [name, tag] if tag else [name]
+    name = io.safe_name(scenario.name)
+    parts = [name, io.safe_name(tag)] if tag else [name]
     parts.append(f"seed{scenario.seed}")
     if months is not None and months != full_length(scenario):
         parts.append(f"{months}m")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,89 @@ def test_validate_json(capsys):
     assert code == (0 if doc["all_simulated_pass"] else 1)
     assert {t["target"] for t in doc["targets"]} >= {"employment_rate_district",
                                                      "business_birth_rate_annual"}
+
+
+BAD_NAMES = ["../x", "../../elsewhere/x", "/tmp/abs", "a/b", "..", "", "a\\u0000b", "a\\nb"]
+
+
+def tree(root) -> set[str]:
+    """Every path under `root`, relative to it."""
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+def named_scenario(folder, name: str, file: str = "s.toml"):
+    path = folder / file
+    path.write_text(f'name = "{name}"\npreset = "town"\n')
+    return path
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_no_scenario_name_makes_run_write_outside_results(tmp_path, monkeypatch, capsys, name):
+    work = tmp_path / "work"
+    work.mkdir()
+    scenario = named_scenario(work, name)
+    monkeypatch.chdir(work)
+    before = tree(tmp_path)
+    assert main(["run", str(scenario), "--months", "2"]) == 0
+    new = tree(tmp_path) - before
+    assert new and all(p == "work/results" or p.startswith("work/results/") for p in new), new
+    assert len({p.split("/")[2] for p in new if p != "work/results"}) == 1  # one run folder
+
+
+@pytest.mark.parametrize("names", [(BAD_NAMES[:2]), (BAD_NAMES[2], BAD_NAMES[4]),
+                                   (BAD_NAMES[5], BAD_NAMES[6])])
+def test_compare_folder_is_a_child_of_results_compare(names):
+    from sim.cli import compare_folder
+
+    for preset in (None, "town"):
+        folder = compare_folder(list(names), 5, preset)
+        assert folder.parent == Path("results", "compare")
+        assert not folder.name.startswith(".") and ".." not in folder.name
+
+
+def test_compare_folder_names_the_overriding_preset(tmp_path, monkeypatch):
+    from sim.cli import compare_folder
+
+    assert compare_folder(["a", "b"], 5, "town") != compare_folder(["a", "b"], 5, None)
+    assert "town" in compare_folder(["a", "b"], 5, "town").name
+
+
+def test_compare_with_an_escaping_name_writes_only_under_results(tmp_path, monkeypatch):
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    victim = tmp_path / "elsewhere" / "x-seeds2"
+    victim.mkdir(parents=True)
+    (victim / "precious.txt").write_text("keep me")
+    scenario = named_scenario(work, "../../../../elsewhere/x")  # aims at tmp_path/elsewhere
+    monkeypatch.chdir(work)
+    before = tree(tmp_path)
+    assert main(["compare", str(scenario), "--seeds", "2", "--workers", "1"]) == 0
+    new = tree(tmp_path) - before
+    inside = ("a/b/results", "a/b/results/compare")
+    assert new and all(p in inside or p.startswith(inside[1] + "/") for p in new), new
+    assert (victim / "precious.txt").read_text() == "keep me"
+    assert before <= tree(tmp_path)
+
+
+@pytest.mark.parametrize("command", [["compare", "S", "--seeds", "2"], ["run", "S"],
+                                     ["validate", "--seeds", "1"], ["claims"],
+                                     ["optimise", "S"]])
+def test_out_that_is_a_file_is_refused_and_kept(tmp_path, monkeypatch, capsys, command):
+    monkeypatch.chdir(tmp_path)
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('preset = "town"\n[policy]\nregime = "lsp"\nbudget = 1000000\n')
+    (tmp_path / "file").write_text("the user's")
+    argv = [str(scenario) if a == "S" else a for a in command]
+    assert main([*argv, "--out", "file"]) == 2
+    assert "exists and is not a folder" in one_line_error(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "s.toml"]
+    assert (tmp_path / "file").read_text() == "the user's"
+
+
+def test_run_refuses_a_folder_it_did_not_write_before_simulating(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "thesis.tex").write_text("years of work")
+    assert main(["run", "--preset", "town", "--out", "docs"]) == 2
+    assert "did not write" in one_line_error(capsys)
+    assert tree(tmp_path) == {"docs", "docs/thesis.tex"}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -83,14 +85,55 @@ def test_failure_keeps_existing_folder(tmp_path, records):
     assert json.loads((out / "manifest.json").read_text())["seed"] == 3
 
 
-def test_existing_folder_is_replaced_when_complete(tmp_path, records):
-    out = tmp_path / "run"
-    out.mkdir()
-    (out / "stale.txt").write_text("old run")
+def test_folder_this_tool_wrote_is_replaced_when_complete(tmp_path, records):
+    out = io.write_run(tmp_path / "run", records, manifest_for(seed=4))
+    (out / "stale.txt").write_text("left by the earlier run")
     io.write_run(out, records, manifest_for(seed=5))
     assert not (out / "stale.txt").exists()
     assert json.loads((out / "manifest.json").read_text())["seed"] == 5
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+@pytest.mark.parametrize("content", ["notes.txt", "manifest.json+study.lock"])
+def test_a_users_folder_is_refused_and_left_alone(tmp_path, records, content):
+    out = tmp_path / "mine"
+    out.mkdir()
+    for name in content.split("+"):
+        (out / name).write_text("the user's")
+    with pytest.raises(io.OutputFolderError, match="did not write"):
+        io.write_run(out, records, manifest_for())
+    assert sorted(p.name for p in out.iterdir()) == sorted(content.split("+"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
+def test_a_file_is_never_replaced_by_a_folder(tmp_path, records):
+    (tmp_path / "run").write_text("the user's")
+    with pytest.raises(io.OutputFolderError, match="not a folder"):
+        io.write_run(tmp_path / "run", records, manifest_for())
+    assert (tmp_path / "run").read_text() == "the user's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_a_killed_writers_temporaries_are_removed_and_nothing_else(tmp_path, records):
+    dead = tmp_path / ".run.tmp-1a2b3c4d"  # an earlier version's name, no PID
+    dead_pid = tmp_path / f".run.tmp-{2**22 + 7}-0badcafe"  # above Linux's pid_max
+    alive = tmp_path / f".run.tmp-{os.getpid()}-12345678"  # a writer still at work
+    foreign = [tmp_path / ".run.tmp-notours", tmp_path / ".other.tmp-1a2b3c4d"]
+    for folder in (dead, dead_pid, alive, *foreign):
+        folder.mkdir()
+    io.write_run(tmp_path / "run", records, manifest_for())
+    assert not dead.exists() and not dead_pid.exists()
+    assert alive.is_dir() and all(f.is_dir() for f in foreign)
+
+
+@pytest.mark.parametrize("name", ["../x", "/tmp/abs", "a/b", "..", ".", "", "a\x00b", "a\nb",
+                                  "...hidden", "x" * 400, "C:\\evil", "~"])
+def test_safe_name_is_one_harmless_component(name):
+    safe = io.safe_name(name)
+    assert safe and len(safe) <= io.MAX_COMPONENT
+    assert Path(safe).name == safe and not Path(safe).is_absolute()
+    assert not safe.startswith(".") and ".." not in safe
+    assert all(c.isalnum() or c in "-_." for c in safe)
 
 
 def test_git_revision_outside_a_repo(tmp_path):
