@@ -30,6 +30,7 @@ from sim.params import DEFAULT_PRESET, PRESETS, ParameterError
 
 PROG = "coalition"
 EXIT_USAGE = 2
+MAX_MONTHS = 1200  # --months: 100 years, already far past any programme the model is for
 EXIT_FAILED_RUNS = 3  # simulations failed (validate's 1 means a target failed)
 
 
@@ -44,8 +45,8 @@ class _Parser(argparse.ArgumentParser):
         raise UserError(f"{message} (see '{self.prog} --help')")
 
 
-def _int_at_least(minimum: int):
-    """An argparse type: a whole number >= `minimum`."""
+def _int_at_least(minimum: int, maximum: int | None = None, why: str = ""):
+    """An argparse type: a whole number >= `minimum` (and <= `maximum`, saying `why`)."""
 
     def parse(text: str) -> int:
         try:
@@ -54,6 +55,8 @@ def _int_at_least(minimum: int):
             raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"must be <= {maximum}{why}, got {value}")
         return value
 
     return parse
@@ -105,8 +108,9 @@ def _add_run(sub) -> None:
                      "district baseline)")
     run.add_argument("--preset", choices=list(PRESETS), help="override the scenario's preset")
     run.add_argument("--seed", type=_int_at_least(0), help="override the scenario's seed")
-    run.add_argument("--months", type=_int_at_least(1), help="total months to simulate "
-                     "(burn-in included; default: burn-in + programme)")
+    run.add_argument("--months", type=_int_at_least(1, MAX_MONTHS, " (100 years)"),
+                     help=f"total months to simulate, at most {MAX_MONTHS} (burn-in "
+                     "included; default: burn-in + programme)")
     run.add_argument("--out", type=Path, help="output folder (default: results/<name>-seed<N>)")
 
 

@@ -10,6 +10,7 @@ an error that lists close matches.
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -47,6 +48,9 @@ class Param:
             raise ParameterError(
                 f"{prefix}'{self.name}' must be a number ({self.unit}), got {value!r}"
             )
+        if not math.isfinite(value):  # NaN passes every comparison below
+            raise ParameterError(f"{prefix}'{self.name}' must be a finite number in "
+                                 f"[{self.low}, {self.high}] ({self.unit}), got {value!r}")
         if self.kind is int and float(value) != int(value):
             raise ParameterError(f"{prefix}'{self.name}' must be a whole number, got {value!r}")
         if (self.low is not None and value < self.low) or (

@@ -104,6 +104,7 @@ class Scenario:
         _check_seed(seed, self.source)
         overrides = _scale_budgets(self.overrides, self.preset, preset)
         params = _build_params(preset, overrides, self.source)
+        _check_shock_timing(self.shocks, params, self.source)
         return replace(self, preset=preset, seed=seed, params=params, overrides=overrides)
 
 
@@ -159,14 +160,17 @@ def parse_scenario(text: str, source: str, default_name: str = "scenario") -> Sc
     overrides = dict(_get(doc, "params", dict, source, {}))
     policy, budget = _build_policy(_get(doc, "policy", dict, source, {}), source)
     overrides.update(budget)
+    params = _build_params(preset, overrides, source)
+    shocks = _build_shocks(_get(doc, "shocks", dict, source, {}), source)
+    _check_shock_timing(shocks, params, source)
     return Scenario(
         name=_get(doc, "name", str, source, default_name),
         description=_get(doc, "description", str, source, ""),
         preset=preset,
         seed=seed,
-        params=_build_params(preset, overrides, source),
+        params=params,
         policy=policy,
-        shocks=_build_shocks(_get(doc, "shocks", dict, source, {}), source),
+        shocks=shocks,
         source=source,
         overrides=overrides,
         free=_free_settings(_get(doc, "optimise", dict, source, {}), source),
@@ -258,6 +262,15 @@ def _build_shocks(table: dict, source: str) -> tuple[Shock, ...]:
         return parse_shocks(table)
     except ShockError as exc:
         raise ScenarioError(f"{source}: [shocks]: {exc}") from None
+
+
+def _check_shock_timing(shocks: tuple[Shock, ...], params: Params, source: str) -> None:
+    """A shock must start within the programme; one that starts later would never happen."""
+    for shock in shocks:
+        if shock.start > params.programme_months:
+            raise ScenarioError(
+                f"{source}: [shocks]: shocks.{shock.kind}.start = {shock.start} is after the "
+                f"run ends (allowed: 1 to programme_months = {params.programme_months})")
 
 
 def _build_params(preset: str, overrides: dict, source: str) -> Params:

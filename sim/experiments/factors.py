@@ -15,6 +15,7 @@ sample into the value the model receives:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -68,6 +69,8 @@ class Target:
 
     def check(self, value: Any) -> Any:
         """`value` converted to the target's type; Problem if it is not allowed."""
+        if isinstance(value, float) and not math.isfinite(value):
+            raise Problem(f"'{self.name}' must be a finite number, got {value!r}")
         if self.sets == "param":
             try:
                 return lookup(self.name).check(value)

@@ -9,6 +9,7 @@ problem of a file at once instead of fixing them one run at a time.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -97,14 +98,14 @@ def get(table: dict, key: str, kind: type | tuple, default: Any = None,
 
 
 def _is_kind(value: Any, kind: type) -> bool:
-    if kind is float:
-        return is_number(value)
+    if kind is float:  # NaN and infinity pass no range check and break the samplers
+        return is_number(value) and math.isfinite(value)
     if kind is int:
         return isinstance(value, int) and not isinstance(value, bool)
     return isinstance(value, kind)
 
 
-_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: "true or false",
+_NAMES = {str: "a string", int: "a whole number", float: "a finite number", bool: "true or false",
           dict: "a table", list: "a list"}
 
 

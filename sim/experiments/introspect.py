@@ -15,11 +15,15 @@ from sim.experiments.fields import Problem
 
 
 def check_import_path(path: str, what: str) -> None:
-    """Check that "package.module:name" imports; Problem with the reason otherwise."""
+    """Check that "package.module:name" imports and can be called; Problem with the reason
+    otherwise. Importing runs the module's code: an experiment file is code, like a script."""
     try:
-        resolve(path)
+        obj = resolve(path)
     except (ValueError, ImportError, AttributeError) as exc:
         raise Problem(f"cannot use {what} {path!r}: {exc}") from None
+    if not callable(obj):
+        raise Problem(f"cannot use {what} {path!r}: it is a {type(obj).__name__}, not a "
+                      "class or function")
 
 
 def resolve(path: str) -> Any:

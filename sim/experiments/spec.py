@@ -49,6 +49,9 @@ from sim.experiments.outcomes import Outcome, parse_outcome
 __all__ = ["DesignSpec", "Experiment", "ExperimentError", "ModelSpec", "RunSpec",
            "load_experiment", "parse_experiment"]
 
+# Largest `samples` of a design: 2**20 keeps a Sobol size valid and a design of a few dozen
+# factors within a few GiB; at a second a simulation it is already days of work.
+MAX_SAMPLES = 2 ** 20
 TOP_KEYS = ("name", "description", "model", "factors", "fixed", "design", "outcomes", "run")
 MODEL_KINDS = ("local_economy", "mesa", "function")
 METHODS = ("grid", "lhs", "sobol", "morris", "fast")
@@ -397,6 +400,8 @@ def _check_samples(spec: DesignSpec, factors: list[Factor]) -> None:
     n = spec.samples
     ranged = [f.name for f in factors if f.kind != "categorical"]
     if spec.method == "grid":
+        if n is not None and n > MAX_SAMPLES:
+            raise Problem(f"key 'samples' must be at most {MAX_SAMPLES:,} (got {n:,})")
         if n is None and ranged:
             raise Problem(f"key 'samples' (points per range) is required for the ranged "
                           f"factors {', '.join(ranged)}")
@@ -404,6 +409,9 @@ def _check_samples(spec: DesignSpec, factors: list[Factor]) -> None:
     if n is None:
         raise Problem(f"key 'samples' (base sample size N) is required for method "
                       f"{spec.method!r}")
+    if n > MAX_SAMPLES:
+        raise Problem(f"key 'samples' must be at most {MAX_SAMPLES:,} (got {n:,}); a design "
+                      "that large would not fit in memory or finish")
     if spec.method == "sobol" and n & (n - 1):
         low = 1 << (n.bit_length() - 1)
         raise Problem(f"key 'samples' must be a power of 2 for Sobol sequences (got {n}; "

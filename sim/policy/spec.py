@@ -7,6 +7,7 @@ partnership makes, the levers of an experiment, not uncertainties about the worl
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field
 
 from sim.policy import regimes
@@ -76,6 +77,14 @@ def _share(value, where: str) -> float:
     return float(value)
 
 
+def _budget(value) -> float:
+    """`budget`: a finite number of GBP a year (its range is the registry's
+    regeneration_budget, checked with the other parameters)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise PolicyError(f"'budget' must be a finite number of GBP a year, got {value!r}")
+    return value
+
+
 def parse_mix(table: dict) -> dict:
     if not isinstance(table, dict):
         raise PolicyError(f"'mix' must be a table of lever = share, got {table!r}")
@@ -119,7 +128,7 @@ def parse_policy(table: dict) -> tuple[Policy, dict]:
     pot_mix = table.get("pot_mix", POT_MIXES[0])
     if pot_mix not in POT_MIXES:
         raise _unknown(str(pot_mix), POT_MIXES, "pot_mix")
-    overrides = {"regeneration_budget": table["budget"]} if "budget" in table else {}
+    overrides = {"regeneration_budget": _budget(table["budget"])} if "budget" in table else {}
     return Policy(regime, mix, targeting, growth, pot_mix), overrides
 
 

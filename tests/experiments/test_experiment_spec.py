@@ -122,6 +122,13 @@ def test_bundled_experiment_files_are_valid():
     ("[factors.regime]", "[factors.regime]\nlow = 0", "give either levels or a range"),
     ("name = \"local\"", "name = \"local\"\ndescriptoin = \"x\"", "unknown key 'descriptoin'; "
      "did you mean 'description'"),
+    ("programme_months = 60", "programme_months = 60\non_the_job_search = nan",
+     "[fixed] key 'on_the_job_search': 'on_the_job_search' must be a finite number"),
+    ("high = 0.35", "high = inf", "[factors.search_intensity]: key 'high' must be a finite "
+     "number"),
+    ("low = 0.1\nhigh = 0.5", "low = nan\nhigh = 0.5", "[factors.mix.skills]: key 'low' must "
+     "be a finite number"),
+    ("samples = 8", "samples = 1073741824", "[design]: key 'samples' must be at most 1,048,576"),
 ])
 def test_each_mistake_names_file_table_key_and_what_is_allowed(write, old, new, expected):
     assert expected in error_of(write, replace(LOCAL, old, new))
@@ -143,6 +150,12 @@ def test_factor_and_outcome_names_may_not_collide(write):
 def test_function_and_mesa_models_are_checked(write):
     bad = ISHIGAMI.replace("function_models:ishigami", "function_models:nothing")
     assert "cannot use function 'function_models:nothing'" in error_of(write, bad)
+    constant = ISHIGAMI.replace("function_models:ishigami", "math:pi")
+    assert "cannot use function 'math:pi': it is a float, not a class" in error_of(write, constant)
+    unbounded = ISHIGAMI.replace("high = 3.14159\n[factors.x2]", "high = inf\n[factors.x2]", 1)
+    assert "[factors.x1]: key 'high' must be a finite number" in error_of(write, unbounded)
+    fixed_nan = ISHIGAMI.replace("[design]", "[fixed]\na = nan\n[design]")
+    assert "[fixed] key 'a': 'a' must be a finite number" in error_of(write, fixed_nan)
     typo = ISHIGAMI.replace("[factors.x3]", "[factors.x4]")
     assert "unknown factor 'x4'" in error_of(write, typo)
     mesa = """
