@@ -39,7 +39,13 @@ class UserError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line, like every other user error."""
+    """An ArgumentParser whose errors are one line, like every other user error, and that
+    takes no abbreviations (`--seed 3` must not silently mean `--seeds 3`); its
+    subcommands' parsers are of this class too."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):
         raise UserError(f"{message} (see '{self.prog} --help')")
@@ -88,8 +94,11 @@ def _backend(args: argparse.Namespace):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
+    from sim.io import package_version
+
     parser = _Parser(prog=PROG, description="Agent-based model of a deprived district's "
                      "economy under regeneration regimes.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for add in (_add_run, _add_validate, _add_compare, _add_optimise, _add_claims):
         add(sub)

@@ -88,6 +88,10 @@ def test_bad_scenario_exits_2(tmp_path, monkeypatch, capsys, scenario, expected)
         ["run", "--preset", "village"],
         ["validate", "--seeds", "0"],
         ["frobnicate"],
+        ["compare", "s.toml", "--seed", "3"],  # an abbreviation of --seeds: not taken
+        ["run", "--mon", "3"],
+        ["experiment", "run", "e.toml", "--work", "2"],
+        ["run", "--months", "1201"],
     ],
 )
 def test_bad_arguments_exit_2(tmp_path, monkeypatch, capsys, argv):
@@ -95,6 +99,15 @@ def test_bad_arguments_exit_2(tmp_path, monkeypatch, capsys, argv):
     assert main(argv) == 2
     one_line_error(capsys)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_version_prints_the_package_version(capsys):
+    import sim
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"coalition {sim.__version__}"
 
 
 def test_bad_scenario_subprocess_has_no_traceback(tmp_path):

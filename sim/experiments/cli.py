@@ -147,7 +147,7 @@ def format_status(status: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Stand-alone entry point (`python -m sim.experiments.cli run FILE`), for use before
     the subcommand is wired into `coalition`."""
-    parser = argparse.ArgumentParser(prog="coalition")
+    parser = argparse.ArgumentParser(prog="coalition", allow_abbrev=False)
     add_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["experiment", *(sys.argv[1:] if argv is None else argv)])
     try:
