@@ -1,0 +1,95 @@
+"""The corpus of malformed inputs: every case is refused with exit code 2 and one line on
+stderr that names the file or argument, the key and what is allowed; no traceback, and
+nothing is written anywhere (the case's folder is unchanged, --out never appears).
+
+Cases are data: `scenarios/*.toml` and `experiments/*.toml` start with a line
+`# expect: <fragment of the message>`; `command_lines.toml` lists argument vectors. Only
+validation runs (a case that wrongly passed would start a short simulation and fail).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+
+HERE = Path(__file__).resolve().parent
+TESTS = HERE.parent  # function_models.py, for the function-model cases
+VALID_SCENARIO = 'preset = "town"\n[policy]\nregime = "lsp"\nbudget = 1000000\n'
+
+
+def file_cases(kind: str) -> list:
+    return [pytest.param(p, id=p.stem) for p in sorted((HERE / kind).glob("*.toml"))]
+
+
+def expected_of(path: Path) -> str:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# expect: "), f"{path.name}: first line must be '# expect: ...'"
+    return first.removeprefix("# expect: ")
+
+
+def command_cases() -> list:
+    cases = tomllib.loads((HERE / "command_lines.toml").read_text(encoding="utf-8"))["case"]
+    return [pytest.param(c["argv"], c["expect"], id=" ".join(c["argv"])) for c in cases]
+
+
+def tree(root: Path) -> dict[str, bytes | None]:
+    """Every path under `root` with its content (None for folders)."""
+    return {str(p.relative_to(root)): (None if p.is_dir() else p.read_bytes())
+            for p in root.rglob("*")}
+
+
+def refused(argv: list[str], folder: Path, capsys) -> str:
+    """Run the command in `folder`; assert it is refused cleanly, return the message."""
+    before = tree(folder)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("coalition: error: "), err
+    assert tree(folder) == before, "a refused command changed files"
+    return lines[0]
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(TESTS))
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", file_cases("scenarios"))
+def test_bad_scenario_file(case, folder, capsys):
+    path = folder / case.name
+    path.write_bytes(case.read_bytes())
+    line = refused(["run", str(path), "--months", "1", "--out", "out"], folder, capsys)
+    assert str(path) in line and expected_of(case) in line
+
+
+@pytest.mark.parametrize("case", file_cases("experiments"))
+def test_bad_experiment_file(case, folder, capsys):
+    path = folder / case.name
+    path.write_bytes(case.read_bytes())
+    line = refused(["experiment", "run", str(path), "--out-root", "out", "--quiet"], folder,
+                   capsys)
+    assert str(path) in line and expected_of(case) in line
+
+
+@pytest.mark.parametrize(("argv", "expect"), command_cases())
+def test_bad_command_line(argv, expect, folder, capsys):
+    (folder / "s.toml").write_text(VALID_SCENARIO)
+    (folder / "file").write_text("the user's")
+    (folder / "out").mkdir()
+    names = {"{scenario}": "s.toml", "{file}": "file", "{out}": "out/nothing-here"}
+    argv = [names.get(a, a) for a in argv]
+    line = refused(argv, folder, capsys)
+    assert names.get(expect, expect) in line
+
+
+def test_the_corpus_is_large_enough():
+    cases = len(file_cases("scenarios")) + len(file_cases("experiments")) + len(command_cases())
+    assert cases >= 60
