@@ -164,19 +164,22 @@ def atomic_folder(out: str | Path) -> Iterator[Path]:
 
 
 def remove_stale_temporaries(out: Path) -> list[Path]:
-    """Remove the hidden temporary folders of `out` that a killed process left beside it:
-    only names this module makes, whose process is gone; `.old-` copies only once `out`
-    exists again. Returns what was removed."""
+    """Remove the hidden temporaries of `out` (folders or files) that a killed process
+    left beside it: only names this module makes, whose process is gone; `.old-` copies
+    only once `out` exists again. Returns what was removed."""
     pattern = re.compile(rf"\.{re.escape(out.name)}\.(tmp|old)-(?:(\d+)-)?[0-9a-f]{{8}}")
     removed = []
     for path in out.parent.iterdir() if out.parent.is_dir() else ():
         match = pattern.fullmatch(path.name)
-        if match is None or path.is_symlink() or not path.is_dir():
+        if match is None or path.is_symlink():
             continue
         kind, pid = match.group(1), match.group(2)
-        if (pid is not None and _alive(int(pid))) or (kind == "old" and not out.is_dir()):
+        if (pid is not None and _alive(int(pid))) or (kind == "old" and not out.exists()):
             continue
-        shutil.rmtree(path, ignore_errors=True)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
         removed.append(path)
     return removed
 
@@ -207,6 +210,7 @@ def write_texts_atomic(files: dict[Path, str]) -> None:
     try:
         for path, text in files.items():
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            remove_stale_temporaries(Path(path))
             temps[path] = _hidden_sibling(Path(path), "tmp")
             temps[path].write_text(text, encoding="utf-8")
         for path, tmp in temps.items():

@@ -146,3 +146,13 @@ def test_columns_are_the_union_of_all_rows(tmp_path):
     table = io.read_table(out, "monthly")
     assert list(table.columns) == ["month", "a", "b"]
     assert table["b"].isna().tolist() == [True, False]
+
+
+def test_a_killed_text_writers_temporaries_are_removed(tmp_path):
+    stale = tmp_path / f".report.html.tmp-{2**22 + 7}-0badcafe"  # its PID is gone
+    stale.write_text("half a report")
+    users = tmp_path / ".report.html.tmp-mine"
+    users.write_text("not ours")
+    io.write_text_atomic(tmp_path / "report.html", "whole")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [users.name, "report.html"]
+    assert (tmp_path / "report.html").read_text() == "whole"
