@@ -169,11 +169,13 @@ def test_compare_folder_is_a_child_of_results_compare(names):
         assert not folder.name.startswith(".") and ".." not in folder.name
 
 
-def test_compare_folder_names_the_overriding_preset(tmp_path, monkeypatch):
-    from sim.cli import compare_folder
-
-    assert compare_folder(["a", "b"], 5, "town") != compare_folder(["a", "b"], 5, None)
-    assert "town" in compare_folder(["a", "b"], 5, "town").name
+def test_compare_default_folder_names_the_overriding_preset(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pair.toml").write_text('preset = "district"\n')  # run as town below
+    assert main(["compare", "pair.toml", "--preset", "town", "--seeds", "2",
+                 "--workers", "1"]) == 0
+    assert sorted(p.name for p in (tmp_path / "results" / "compare").iterdir()) == [
+        "pair-town-seeds2"]
 
 
 def test_compare_with_an_escaping_name_writes_only_under_results(tmp_path, monkeypatch):
