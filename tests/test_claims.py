@@ -115,8 +115,23 @@ def test_bad_options_exit_2_in_one_line(capsys, argv):
     assert err.startswith("coalition: error: ")
 
 
+def _short_claims(folder):
+    """The shipped claim definitions with every scenario cut to two programme years."""
+    folder.mkdir()
+    for source in claims.CLAIMS_FILE.parent.glob("*.toml"):
+        text = source.read_text()
+        if source != claims.CLAIMS_FILE:
+            short = "burn_in_months = 6\nprogramme_months = 24\n"
+            text = (text.replace("[params]\n", "[params]\n" + short, 1) if "[params]\n" in text
+                    else text.replace("[policy]\n", "[params]\n" + short + "\n[policy]\n", 1))
+        (folder / source.name).write_text(text)
+    return folder / claims.CLAIMS_FILE.name
+
+
 def test_command_on_town_reports_every_claim_and_setting_and_resumes(capsys, tmp_path,
                                                                      monkeypatch):
+    monkeypatch.setattr(claims, "CLAIMS_FILE", _short_claims(tmp_path / "definitions"))
+    assert all(c.defaults.a.params.programme_months == 24 for c in claims.load_claims())
     argv = ["claims", "--preset", "town", "--seeds", "2", "--backend", "serial",
             "--workers", "1", "--json", "--out", str(tmp_path / "claims")]
     assert main(argv) == 0

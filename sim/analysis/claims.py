@@ -119,15 +119,16 @@ def verdict(low: float, high: float, holds_if: str) -> str:
     return INCONCLUSIVE  # includes an undefined interval (NaN compares false)
 
 
-def load_claims(path: str | Path = CLAIMS_FILE) -> list[Claim]:
-    """The claim definitions, with every scenario file loaded and checked.
+def load_claims(path: str | Path | None = None) -> list[Claim]:
+    """The claim definitions (default: the shipped `CLAIMS_FILE`), with every scenario file
+    loaded and checked.
 
     Raises:
         ClaimsError: the file is missing or malformed, an outcome is not a run outcome,
             or a direction is not higher/lower.
         ScenarioError: a scenario file named there is bad.
     """
-    path = Path(path)
+    path = Path(CLAIMS_FILE if path is None else path)
     try:
         data = tomllib.loads(path.read_text())
     except (OSError, tomllib.TOMLDecodeError) as exc:
