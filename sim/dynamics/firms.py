@@ -27,11 +27,11 @@ def update_businesses(model) -> None:
     resident_workers, resident_wages = _resident_workers_and_wages(
         model.residents.employer, model.residents.wage, firms.n)
     wages = WageBill(resident_wages, firms.incommuters[: firms.n] * firms.wage[: firms.n])
-    demand = firm_demand_now(model, wages)
+    rent_rise = rent_premium(p, model.hoods, model.ref)  # this month's, for every use below
+    demand = firm_demand_now(model, wages, rent_rise)
     employees = resident_workers + firms.incommuters[: firms.n]
     fixed = goods.fixed_costs(p, firms) + goods.place_costs(
-        p, firms, employees, rent_premium(p, model.hoods, model.ref),
-        crime_change(p, model.hoods))
+        p, firms, employees, rent_rise, crime_change(p, model.hoods))
     revenue = goods.settle_accounts(p, firms, demand, employees, wages.total, fixed)
     payout = goods.pay_dividends(p, firms, wages.total + fixed)
     model.accounts.book_firms(p, firms, demand, revenue, wages.residents, wages.incommuters,
@@ -46,7 +46,7 @@ def update_businesses(model) -> None:
     employees = lay_off_excess(model, employees)
     set_vacancies(model, employees)
     start_firms(model)
-    consider_projects(model)
+    consider_projects(model, rent_rise)
 
 
 class WageBill(NamedTuple):
@@ -73,7 +73,7 @@ def _resident_workers_and_wages(employer, wage, n_firms):
     return workers, wages
 
 
-def firm_demand_now(model, wages: WageBill) -> np.ndarray:
+def firm_demand_now(model, wages: WageBill, rent_rise: np.ndarray) -> np.ndarray:
     """Each firm's demand this month; books the month's spending in the accounts.
 
     The non-tradable pot is spent by residents (of their income and of last month's
@@ -84,28 +84,26 @@ def firm_demand_now(model, wages: WageBill) -> np.ndarray:
     incomes = model.resident_income()
     resident_income = float(incomes.sum())
     household_income = resident_income + accounts.capital_income_last
-    rent_rise = housing_rent_rise(model, incomes)
+    rent_paid = housing_rent_rise(p, model.residents.hood, incomes, rent_rise)
     programme = accounts.programme_spend_now(model)
-    parts = goods.local_spending_parts(p, household_income - rent_rise, incommuter_wages,
+    parts = goods.local_spending_parts(p, household_income - rent_paid, incommuter_wages,
                                        model.public_spend, programme)
     pot_nt = sum(parts.values())
     model.counters.pots = (pot_nt, model.tradable_pot)
     factor = model.ttwa.demand
     accounts.book_demand(model, parts, factor, resident_income, programme, incommuter_wages,
-                         float(wages.residents.sum()), rent_rise)
+                         float(wages.residents.sum()), rent_paid)
     return goods.firm_demand(firms, (pot_nt * factor, model.tradable_pot * factor))
 
 
-def housing_rent_rise(model, incomes: np.ndarray) -> float:
+def housing_rent_rise(p, hood: np.ndarray, incomes: np.ndarray, rent_rise: np.ndarray) -> float:
     """What residents pay this month in rent rises where improvements were capitalised
-    (GBP): the exposed share of their income times their neighbourhood's rent rise. It goes
-    to landlords, taken as outside the district [A], so it leaves local spending."""
-    p, hoods = model.p, model.hoods
-    rise = rent_premium(p, hoods, model.ref)
-    if not rise.any():
-        return 0.0
-    by_hood = np.bincount(model.residents.hood, incomes, hoods.n)
-    return float(p.housing_cost_exposed_share * by_hood @ rise)
+    (GBP): the exposed share of their income times their neighbourhood's `rent_rise`. It
+    goes to landlords, taken as outside the district [A], so it leaves local spending."""
+    if not rent_rise.any():
+        return 0.0  # no improvement yet: skip the pass over residents
+    by_hood = np.bincount(hood, incomes, len(rent_rise))
+    return float(p.housing_cost_exposed_share * by_hood @ rent_rise)
 
 
 def apply_business_shocks(model) -> None:
@@ -236,7 +234,7 @@ def open_firms(model, tradable, hood, size, rng, new_market=False) -> np.ndarray
     return rows
 
 
-def consider_projects(model) -> None:
+def consider_projects(model, rent_rise: np.ndarray) -> None:
     """Latent projects arrive and are appraised; those that go ahead start after their delay.
 
     Within the month the one stop shop takes on engaged firms' projects first, then inward
@@ -250,7 +248,6 @@ def consider_projects(model) -> None:
     errors = model.streams["gap_appraisal"].standard_normal(len(arrivals))
     res, n = model.residents, model.hoods.n
     skill_counts = np.bincount(res.hood * 5 + res.skill, minlength=n * 5).reshape(n, 5)
-    rent_rise = rent_premium(model.p, model.hoods, model.ref)
     for project, error in zip(arrivals, errors, strict=True):
         project["engaged_firm"] = has_engaged_expander(model, project)
         project["appraisal_error"] = float(error)
