@@ -377,9 +377,9 @@ _p("rent_environment_elasticity", 0.5, 0.0, 2.0, "share per unit of quality", "r
    "neighbourhood's quality by 0.14 (0.40 to 0.54 on town's well-being mix) raises its rents "
    "by 7%")
 _p("premises_rent_per_job", 2000.0, 0.0, 6000.0, "GBP/job/year", "business premises rent per "
-   "job, the base that rent rises apply to", "[S~] HCA Employment Density Guide, 3rd "
-   "edition (2015): about 12 sq m per office job and 15-20 per retail job (about 160 sq ft); "
-   "[A] rent about GBP 12 per sq ft a year outside prime centres, lower in deprived areas")
+   "job, the base that rent rises apply to", "[A] about 15 sq m (160 sq ft) per job, the "
+   "order of office and retail densities in the HCA Employment Density Guide (3rd edition, "
+   "2015), at about GBP 12 per sq ft a year outside prime centres")
 _p("business_crime_cost", 600.0, 0.0, 2000.0, "GBP/job/year", "crime's cost to firms per job "
    "(losses and prevention) at the district's mean crime; firms' costs move with the change "
    "in crime since the start", "[S~] BRC Retail Crime Survey 2019: GBP 1.9bn of crime and "
@@ -387,9 +387,9 @@ _p("business_crime_cost", 600.0, 0.0, 2000.0, "GBP/job/year", "crime's cost to f
    "Commercial Victimisation Survey 2022: 28% of premises (42% in retail) victims in a year")
 _p("housing_cost_exposed_share", 0.07, 0.0, 0.25, "share of income", "share of residents' "
    "income paid in rents that follow local land values; a rent rise takes it from local "
-   "spending", "[S~] English Housing Survey 2019-20: private renters pay 31% of income in "
-   "rent and 19% of households rent privately; social rents follow property values for 30% "
-   "of the formula rent: 0.19 x 0.31 + 0.17 x 0.27 x 0.3 = 0.07")
+   "spending", "[S~] English Housing Survey 2019-20: 19% of households rent privately and "
+   "pay 32% of income in rent, 17% rent socially and pay 27%; [A] social rents follow "
+   "property values for 30% of the formula rent: 0.19 x 0.32 + 0.17 x 0.27 x 0.3 = 0.07")
 _p("wellbeing_employed", 0.5, 0.0, 2.0, "points (0-10)", "life satisfaction gain of work "
    "over inactivity", "[S~] ONS APS well-being; Clark and Oswald 1994")
 _p("wellbeing_unemployed", -0.7, -2.0, 0.0, "points (0-10)", "life satisfaction loss of "

@@ -12,21 +12,15 @@ from __future__ import annotations
 import numpy as np
 
 from sim.cohort import UidIndex
+from sim.dynamics.firms import employees_by_firm
 from sim.population import EMPLOYED, TTWA_EMPLOYER
-
-
-def employees(model) -> np.ndarray:
-    """Jobs at the end of the month in every firm row: resident employees and in-commuters."""
-    res, firms = model.residents, model.firms
-    at_firm = res.employer >= 0
-    return np.bincount(res.employer[at_firm], minlength=firms.n) + firms.incommuters[: firms.n]
 
 
 def run_with_start_jobs(model):
     """Run `model` to its end and return it with the jobs of every firm row at the end of
     burn-in (the programme's start, common to both runs of a pair)."""
     model.run(model.p.burn_in_months)
-    start = employees(model).copy()
+    start = employees_by_firm(model)
     model.run(model.total_months - model.p.burn_in_months)
     return model, start
 
@@ -39,7 +33,7 @@ def workforce(model) -> dict:
             "residents_in_district_jobs_last": int((employed & (res.employer >= 0)).sum()),
             "residents_in_ttwa_jobs_last": int((employed & (res.employer == TTWA_EMPLOYER))
                                                .sum()),
-            "jobs_last": int(employees(model).sum()),
+            "jobs_last": int(employees_by_firm(model).sum()),
             "incommuter_jobs_last": int(model.firms.incommuters[: model.firms.n].sum())}
 
 
@@ -50,7 +44,7 @@ def _pre_programme_rows(model, n_rows: int) -> np.ndarray:
 def _market_jobs(model, exclude: np.ndarray, n_hoods: int) -> np.ndarray:
     """Jobs by market (sector: tradable or local services, by neighbourhood) in every firm
     row but `exclude`."""
-    jobs = employees(model).astype(float)
+    jobs = employees_by_firm(model).astype(float)
     jobs[exclude[exclude < len(jobs)]] = 0.0
     firms = model.firms
     cell = firms.tradable[: firms.n].astype(np.int64) * n_hoods + firms.hood[: firms.n]
@@ -105,7 +99,7 @@ def people(a, b) -> tuple[dict, dict]:
 def firm_rows(a, b, assisted: np.ndarray, start: np.ndarray) -> tuple[dict, dict]:
     """The assisted firms' jobs at the programme's start (firms alive before it), and the
     other firms' gains and losses, for the scenario and comparison rows of a pair."""
-    ja, jb = employees(a), employees(b)
+    ja, jb = employees_by_firm(a), employees_by_firm(b)
     pre = assisted[(assisted < len(jb)) & (assisted < len(start))]
     pre = pre[_pre_programme_rows(a, len(ja))[pre] & _pre_programme_rows(b, len(jb))[pre]]
     started = float(start[pre].sum())

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sim.cohort import PANEL_MONTHS, UidIndex
+from sim.dynamics.firms import employees_by_firm
 from sim.evaluate import account
 from sim.evaluate.build import build_model, counterfactual
 from sim.outcomes import run_summary
@@ -301,7 +302,7 @@ def firm_jobs(model, rows: np.ndarray, same_firms_only: bool = False) -> float:
     """Jobs at the end in firm rows `rows`. With `same_firms_only` (the comparison run),
     only rows of firms alive before the programme count: later rows are other firms in a
     run whose births differ, so a firm born in the scenario counts as zero there."""
-    employees = account.employees(model)
+    employees = employees_by_firm(model)
     rows = rows[rows < len(employees)]
     if same_firms_only:
         rows = rows[model.firms.birth_month[rows] <= model.p.burn_in_months]
@@ -309,5 +310,5 @@ def firm_jobs(model, rows: np.ndarray, same_firms_only: bool = False) -> float:
 
 
 def incommuter_share(model, rows: np.ndarray) -> float:
-    jobs = account.employees(model)[rows].sum()
+    jobs = employees_by_firm(model)[rows].sum()
     return float(model.firms.incommuters[rows].sum() / jobs) if jobs else float("nan")
