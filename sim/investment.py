@@ -72,12 +72,14 @@ SHOP_CUTS = ("site", "delay", "recruitment")  # search, planning and recruitment
 
 
 def appraise(p: Params, hoods: Neighbourhoods, project: dict, skill_counts,
-             rent_rise: np.ndarray, friction_cut: float = 0.0, gap_funding: float = 0.0
-             ) -> dict:
+             rent_rise: np.ndarray, friction_cut: float = 0.0, case_months: float = 0.0,
+             gap_funding: float = 0.0) -> dict:
     """Decide a project with the help on offer and complete its record.
 
     `friction_cut` is the one stop shop's share cut in the site-search, delay and
-    recruitment frictions. `gap_funding` is the most public money on offer. The appraiser
+    recruitment frictions; `case_months` the delay its case process adds (it costs value
+    like any delay, so a shop that cuts little makes the project worse off). `gap_funding`
+    is the most public money on offer. The appraiser
     sees the project's value after frictions with an error (`appraisal_error_sd` of its
     gross value, times the project's standard normal `appraisal_error`) and offers the
     shortfall it sees, if that is within the money on offer; the grant is paid only if the
@@ -87,7 +89,8 @@ def appraise(p: Params, hoods: Neighbourhoods, project: dict, skill_counts,
     """
     cost, delay = frictions(p, hoods, project, skill_counts, rent_rise)
     net_unhelped = project["gross_value"] - sum(cost.values())
-    shop_value = friction_cut * sum(cost[k] for k in SHOP_CUTS)
+    shop_value = (friction_cut * sum(cost[k] for k in SHOP_CUTS)
+                  - project["gross_value"] * p.delay_cost_per_month * case_months)
     net_with_shop = net_unhelped + shop_value
     offer = gap_offer(p, project, net_with_shop, gap_funding)
     ahead = net_with_shop + offer > 0
@@ -100,7 +103,8 @@ def appraise(p: Params, hoods: Neighbourhoods, project: dict, skill_counts,
         gap_deadweight=bool(help_gbp > 0 and net_with_shop > 0),
         one_stop_shop_value=float(shop_value), helped=bool(ahead and net_unhelped <= 0),
         private_investment=float(p.capital_per_job * project["jobs"] * ahead),
-        start_month=int(project["month"] + round(delay * (1 - friction_cut))) if ahead else -1,
+        start_month=(int(project["month"] + round(delay * (1 - friction_cut) + case_months))
+                     if ahead else -1),
         reason="viable" if ahead else f"{worst} friction",
     )
     return project

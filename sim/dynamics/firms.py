@@ -285,7 +285,9 @@ def appraise_with_help(model, project: dict, skill_counts, rent_rise) -> dict:
     lever = model.lever_index["business_support"]
     pool = 0.0 if "business_support" in model.disabled_levers else model.ledger.available(lever)
     record = investment.appraise(
-        p, model.hoods, project, skill_counts, rent_rise, friction_cut=p.oss_friction_cut * served,
+        p, model.hoods, project, skill_counts, rent_rise,
+        friction_cut=p.oss_friction_cut * shop.authority * served,
+        case_months=p.oss_case_months * served,
         gap_funding=min(pool, p.gap_funding_max_per_job * project["jobs"]))
     record["one_stop_shop_case"] = bool(served)
     if served:

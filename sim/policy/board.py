@@ -84,7 +84,7 @@ def money_flows(model, t: int) -> None:
     monthly[0] = 0.0 if ended else board.allocation / 12
     monthly[1] = board.aligned / 12
     model.ledger.allocate(monthly)
-    model.one_stop_shop.new_month()
+    model.one_stop_shop.new_month(float(np.mean([b.engagement for b in model.partners])))
     model.counters.one_stop_shop_spend = board.one_stop_shop_budget / 12 * board.one_stop_shop
 
 

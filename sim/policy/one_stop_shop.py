@@ -4,8 +4,11 @@ Its budget (taken off the top of the coalition's pot, sim.policy.regimes) buys c
 time: each month `budget / 12 / oss_cost_per_case` cases. Unused case time carries over
 within the programme year and lapses when the next year's budget is set. A case is one
 investment project whose site-search, planning and recruitment frictions the shop cuts
-(sim.investment.appraise). Projects of engaged firms are taken on first, then inward
-investors; other projects, and those beyond capacity, are appraised without the cut.
+(sim.investment.appraise) as far as the partners who hold those powers delegate them: its
+`authority`, the partners' mean engagement this month. Its case process takes
+`oss_case_months` whatever it cuts, so with little authority it is one more stop.
+Projects of engaged firms are taken on first, then inward investors; other projects, and
+those beyond capacity, are appraised without the shop.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ class CaseLoad:
         open: whether the shop is running (a coalition with a budget, until the pot ends).
         monthly_cases: cases the year's budget buys each month.
         available: case capacity left this programme year (cases, may be fractional).
+        authority: share of its friction cut the shop can deliver this month (partners'
+            mean engagement: they delegate planning, land and recruitment powers).
         cases: cases taken on this month; helped: of them, projects that went ahead only
             because of the cut (they were not viable without it).
         served: cases over the run; value_served: GBP of frictions cut over the run.
@@ -31,6 +36,7 @@ class CaseLoad:
     open: bool = False
     monthly_cases: float = 0.0
     available: float = 0.0
+    authority: float = 0.0
     cases: int = 0
     helped: int = 0
     served: int = 0
@@ -42,9 +48,11 @@ class CaseLoad:
         self.monthly_cases = budget / 12 / p.oss_cost_per_case if self.open else 0.0
         self.available = 0.0
 
-    def new_month(self) -> None:
-        """This month's caseworker time arrives; the month's counts restart."""
+    def new_month(self, authority: float) -> None:
+        """This month's caseworker time arrives with the partners' delegated `authority`;
+        the month's counts restart."""
         self.cases = self.helped = 0
+        self.authority = authority
         if self.open:
             self.available += self.monthly_cases
 
@@ -67,5 +75,6 @@ class CaseLoad:
         self.helped += int(record["went_ahead"] and not record["would_have_gone_ahead"])
 
     def mean_case_value(self) -> float:
-        """GBP of frictions cut per case so far: what a firm expects a case to be worth."""
+        """GBP a case has been worth so far (frictions cut less the case process's delay
+        cost; negative where the shop is one more stop): what a firm expects."""
         return self.value_served / self.served if self.served else 0.0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.investment import gap_offer
+from sim.investment import appraise, gap_offer
 from sim.model import LocalEconomy
 from sim.outcomes import run_summary
 from sim.params import Params
@@ -30,12 +30,37 @@ def test_caseload_stops_when_capacity_runs_out():
     shop.new_year(p, budget=24000.0, running=True)  # 0.2 cases a month
     taken = 0
     for _ in range(12):
-        shop.new_month()
+        shop.new_month(authority=1.0)
         taken += sum(shop.take_case() for _ in range(3))  # three projects a month want help
     assert taken == 2
     shop.new_year(p, budget=24000.0, running=False)  # an LSP: no shop
-    shop.new_month()
+    shop.new_month(authority=1.0)
     assert not shop.take_case()
+
+
+def _case(p, cut: float, case_months: float) -> dict:
+    """One inward project at the district's first neighbourhood, appraised with the shop's
+    `cut` and `case_months` and no gap funding."""
+    from sim.space import build_neighbourhoods
+
+    hoods = build_neighbourhoods(p, np.random.default_rng(0))
+    project = dict(project_id=0, month=0, hood=0, deprived=True, kind="inward", jobs=10,
+                   skill_need=2, gross_value=1e5, appraisal_error=0.0)
+    skills = np.full((hoods.n, 5), 100)
+    no_rent = np.zeros(hoods.n)
+    return appraise(p, hoods, project, skills, no_rent, friction_cut=cut,
+                    case_months=case_months)
+
+
+def test_a_shop_without_delegated_powers_is_one_more_stop():
+    """A case's process costs time whatever the shop cuts: with full authority the cut
+    outweighs it; where partners delegate nothing the case is worth less than no shop."""
+    p = Params.from_preset("town", {"oss_case_months": 2.0})
+    alone = _case(p, cut=0.0, case_months=0.0)
+    delegated = _case(p, cut=p.oss_friction_cut, case_months=p.oss_case_months)
+    undelegated = _case(p, cut=0.0, case_months=p.oss_case_months)
+    assert delegated["one_stop_shop_value"] > 0 > undelegated["one_stop_shop_value"]
+    assert undelegated["net_value"] < alone["net_value"] < delegated["net_value"]
 
 
 def test_tiny_budget_serves_fewer_projects():
