@@ -141,6 +141,23 @@ def scan(folder: Path, simulations: int, replicates: int) -> tuple[np.ndarray, n
     return done, ok
 
 
+TIMEOUT_PREFIX = "timeout:"
+
+
+def timed_out(folder: Path, simulations: int, replicates: int) -> np.ndarray:
+    """Boolean array by simulation index: failed by a timeout and never ok since (a
+    resume runs these again: a timeout says as much about the machine as the model)."""
+    late = np.zeros(simulations, dtype=bool)
+    ok = np.zeros(simulations, dtype=bool)
+    for path, _, _ in shards(folder):
+        t = pq.read_table(path, columns=["point", "replicate", "status", "error"])
+        index = t["point"].to_numpy() * replicates + t["replicate"].to_numpy()
+        ok[index[pc.equal(t["status"], "ok").to_numpy(zero_copy_only=False)]] = True
+        errors = pc.fill_null(t["error"], "")
+        late[index[pc.starts_with(errors, TIMEOUT_PREFIX).to_numpy(zero_copy_only=False)]] = True
+    return late & ~ok
+
+
 def _dedupe(table: pa.Table, keys: list[str], replicates: int, prefer_ok: bool) -> pa.Table:
     """Sort by (point, replicate, keys) and keep one row per key (ok rows before failed)."""
     index = table["point"].to_numpy() * replicates + table["replicate"].to_numpy()
@@ -281,10 +298,11 @@ def sample_matrix(folder: str | Path) -> np.ndarray:
 
 
 def study_status(folder: str | Path) -> dict:
-    """Progress of a study: done, failed, remaining, elapsed, NaN counts per outcome.
+    """Progress of a study: done, failed, remaining, elapsed, NaN and inf counts per outcome.
 
-    `nan` counts NaN values among the simulations that finished ok (a model
-    returning NaN); failed simulations are counted in `failed` and listed by
+    `nan` and `inf` count NaN and infinite values among the simulations that finished
+    ok (a model returning them); `timed_out` counts failures by timeout (a resume runs
+    them again); failed simulations are counted in `failed` and listed by
     their most common errors.
     """
     folder = resolve_folder(folder)
@@ -300,6 +318,9 @@ def study_status(folder: str | Path) -> dict:
         "ok": int(ok.sum()), "failed": int((~ok).sum()), "remaining": total - len(runs),
         "elapsed_seconds": _elapsed(manifest),
         "nan": {name: int(runs.loc[ok, name].isna().sum()) for name in scalars},
+        "inf": {name: int(np.isinf(runs.loc[ok, name].to_numpy(dtype=float)).sum())
+                for name in scalars},
+        "timed_out": int(runs.loc[~ok, "error"].fillna("").str.startswith(TIMEOUT_PREFIX).sum()),
         "top_errors": {str(k): int(v) for k, v in errors.items()},
     }
 
