@@ -104,7 +104,7 @@ class Scenario:
         seed = self.seed if seed is None else seed
         _check_preset(preset, self.source)
         _check_seed(seed, self.source)
-        overrides = _scale_budgets(self.overrides, self.preset, preset)
+        overrides = scale_budgets(self.overrides, self.preset, preset)
         params = _build_params(preset, overrides, self.source)
         _check_shock_timing(self.shocks, params, self.source)
         return replace(self, preset=preset, seed=seed, params=params, overrides=overrides)
@@ -274,8 +274,9 @@ def _check_seed(seed: int, source: str) -> None:
 MONEY_PARAMS = ("regeneration_budget", "one_stop_shop_budget")
 
 
-def _scale_budgets(overrides: dict, old: str, new: str) -> dict:
-    """Budgets given in GBP, scaled from one preset's population to another's."""
+def scale_budgets(overrides: dict, old: str, new: str) -> dict:
+    """Budgets given in GBP, scaled from one preset's population to another's (how
+    `--preset` moves a scenario, and how the dashboard sets its default budget)."""
     if old == new:
         return dict(overrides)
     ratio = (Params.from_preset(new).n_residents_all_ages

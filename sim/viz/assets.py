@@ -130,8 +130,8 @@ def ensure() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sim.viz.assets", description=__doc__.split(
-        "\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m sim.viz.assets", allow_abbrev=False,
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only list what is missing")
     args = parser.parse_args(argv)
     lacking = missing()

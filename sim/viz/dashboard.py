@@ -11,7 +11,7 @@ neighbourhoods, employment, re-engagement, the partnership, investment, crime,
 well-being and spending by lever, all redrawn as the two models step in lockstep.
 
 `page` is the element `solara run` serves; each browser session gets its own
-`DashboardModel` (the town preset with a 12-month burn-in by default).
+`DashboardModel` (the town preset with the registry's burn-in by default).
 """
 
 from __future__ import annotations

@@ -110,7 +110,8 @@ def _port(text: str) -> int:
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add the `dashboard` subcommand to an argparse subparsers object."""
     parser = subparsers.add_parser(
-        "dashboard", help="open the interactive dashboard (Mesa SolaraViz) in a browser",
+        "dashboard", allow_abbrev=False,
+        help="open the interactive dashboard (Mesa SolaraViz) in a browser",
         description="Serve the interactive dashboard: two scenarios of the town side by side, "
         "stepped month by month, with the controls generated from the parameter registry.")
     parser.add_argument("--host", default=DEFAULT_HOST,
@@ -127,8 +128,13 @@ def handle(args: argparse.Namespace) -> int:
     return main(host=args.host, port=args.port, open_browser=not args.no_browser)
 
 
+def parse_standalone(argv: list[str]) -> argparse.Namespace:
+    """The arguments of `python -m sim.viz.launch ...` (no abbreviations: `--no` is not
+    `--no-browser`)."""
+    parser = argparse.ArgumentParser(prog="python -m sim.viz.launch", allow_abbrev=False)
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    return parser.parse_args(["dashboard", *argv])
+
+
 if __name__ == "__main__":
-    _parser = argparse.ArgumentParser(prog="python -m sim.viz.launch")
-    _sub = _parser.add_subparsers(dest="command", required=True)
-    add_parser(_sub)
-    sys.exit(handle(_parser.parse_args(["dashboard", *sys.argv[1:]])))
+    sys.exit(handle(parse_standalone(sys.argv[1:])))
