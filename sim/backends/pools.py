@@ -22,6 +22,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import signal
 import threading
 import time
 import warnings
@@ -136,8 +137,10 @@ def run_in_child(work, task: Task, seconds: float | None):
             kind, value = receive.recv()
         except EOFError:
             raise WorkerDied(f"the child process died (exit code {_exit_code(child)})") from None
-    finally:
+    finally:  # after a result, an error or Ctrl-C: the child has nothing left to do
         receive.close()
+        if child.is_alive():
+            child.kill()
         child.join()
     if kind == "error":
         raise value
@@ -145,6 +148,7 @@ def run_in_child(work, task: Task, seconds: float | None):
 
 
 def _child_main(work, task: Task, send, parent_pid: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops us
     threading.Thread(target=works.exit_with_parent, args=(parent_pid,), daemon=True).start()
     try:
         message = ("ok", run_task(work, task))

@@ -250,3 +250,11 @@ def test_the_launcher_checks_the_assets_before_serving_and_says_so(monkeypatch, 
     monkeypatch.setattr(launch.subprocess, "Popen", lambda *a, **k: served.append(a))
     assert launch.main(open_browser=False) == 2 and not served  # no blank page served
     assert "could not be fetched" in capsys.readouterr().err
+
+
+def test_reengagement_legends_use_the_registry_and_report_wording():
+    from sim import outcomes
+    from sim.viz.dashboard import LINE_PANELS
+
+    for column, (label, _) in LINE_PANELS["reengagement"][0].items():
+        assert f"({label})" in outcomes.lookup(column, outcomes.MONTHLY).label
