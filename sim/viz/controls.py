@@ -21,6 +21,7 @@ turns a flat dict of control values into the scenario pair the model runs.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -250,6 +251,7 @@ def defaults() -> dict[str, Any]:
     return {name: control.value for name, control in all_controls().items()}
 
 
+@functools.cache  # drawn on every render of the sidebar: keep it instant
 def default_budget(preset: str) -> float:
     """GBP a year when the budget is left blank: the district preset's budget, scaled to
     `preset` by population exactly as a scenario's budget is (`sim.scenario.scale_budgets`)."""
@@ -268,7 +270,7 @@ def budget_note(preset: str, text) -> str:
         typed = None
     if typed is not None:
         return f"GBP {typed / 1e6:,.2f}m a year"
-    reference = Params.from_preset(BUDGET_REFERENCE).regeneration_budget
+    reference = default_budget(BUDGET_REFERENCE)
     return (f"GBP {default_budget(preset) / 1e6:,.2f}m a year (blank: the {BUDGET_REFERENCE}'s "
             f"GBP {reference / 1e6:g}m scaled to the {preset}'s population)")
 
