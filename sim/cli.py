@@ -386,6 +386,13 @@ def main(argv: list[str] | None = None) -> int:
         # Output piped into a reader that closed early (e.g. `| head`): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as exc:  # a full disk or an unwritable output folder: one line
+        from sim.io import describe_write_error, is_write_fault
+
+        if not is_write_fault(exc):
+            raise
+        print(f"{PROG}: error: {describe_write_error(exc, '.')}", file=sys.stderr)
+        return EXIT_FAILED_RUNS
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ removed by the next write of the same folder.
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib.metadata
 import json
 import os
@@ -334,10 +335,44 @@ def _git(repo: Path, *args: str) -> str | None:
 
 def read_user_file(path: Path, what: str, error: type[Exception]) -> str:
     """The text of a file a user named; a missing or unreadable file raises `error` with one
-    line naming the file and `what` it should be (e.g. "scenario file")."""
+    line naming the file and `what` it should be (e.g. "scenario file").
+
+    A UTF-8 byte-order mark at the start (Windows editors write one) is accepted and
+    dropped: TOML forbids it, but the text after it is the user's file all the same.
+    """
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise error(f"{path}: {what} not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read {what} ({exc})") from None
+
+
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+NOT_WRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def is_write_fault(exc: BaseException) -> bool:
+    """Whether `exc` is a fault of the disk or folder written to (full, read-only, no
+    permission), as opposed to a bug."""
+    return isinstance(exc, OSError) and (exc.errno in DISK_FULL | NOT_WRITABLE
+                                         or "No space left" in str(exc))
+
+
+def describe_write_error(exc: OSError, where: str | Path, resumable: str = "") -> str:
+    """One line for a failed write: what happened, where, and what to do.
+
+    Args:
+        exc: the error (errno ENOSPC/EDQUOT: disk full; EACCES/EPERM/EROFS: not writable).
+        where: the output folder (named when the error has no file name).
+        resumable: appended advice, e.g. "run the same command again to resume".
+    """
+    path = exc.filename or where
+    if exc.errno in DISK_FULL or "No space left" in str(exc):
+        text = f"the disk is full: cannot write {path}; free some space"
+    elif exc.errno in NOT_WRITABLE:
+        text = (f"cannot write to {path}: {os.strerror(exc.errno).lower()} (a read-only or "
+                "unwritable folder); fix its permissions or choose another output folder")
+    else:
+        text = f"cannot write {path}: {exc.strerror or exc}"
+    return f"{text}; {resumable}" if resumable else text

@@ -27,8 +27,10 @@ A scenario file looks like this::
     months = 18
     size = 0.5
 
-Any other top-level key is an error. Every problem is reported as one
-`ScenarioError` whose message names the file, the key and what is wrong.
+Any other top-level key is an error. Every problem is reported in one
+`ScenarioError`: one line per problem, each naming the file, the key and what is
+wrong; several problems start with a line "N problems in FILE:". (A TOML syntax
+error stops the reading at once: nothing after it can be trusted.)
 """
 
 from __future__ import annotations
@@ -102,7 +104,7 @@ class Scenario:
         seed = self.seed if seed is None else seed
         _check_preset(preset, self.source)
         _check_seed(seed, self.source)
-        overrides = _scale_budgets(self.overrides, self.preset, preset)
+        overrides = scale_budgets(self.overrides, self.preset, preset)
         params = _build_params(preset, overrides, self.source)
         _check_shock_timing(self.shocks, params, self.source)
         return replace(self, preset=preset, seed=seed, params=params, overrides=overrides)
@@ -152,29 +154,79 @@ def parse_scenario(text: str, source: str, default_name: str = "scenario") -> Sc
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{source}: TOML syntax error: {exc}") from None
-    _check_keys(doc, source)
-    preset = _get(doc, "preset", str, source, DEFAULT_PRESET)
-    seed = _get(doc, "seed", int, source, DEFAULT_SEED)
-    _check_preset(preset, source)
-    _check_seed(seed, source)
-    overrides = dict(_get(doc, "params", dict, source, {}))
-    policy, budget = _build_policy(_get(doc, "policy", dict, source, {}), source)
+    found = Problems(source)
+    for key in doc:
+        found.check(_check_key, key, source)
+    preset = found.check(_get_preset, doc, source, default=DEFAULT_PRESET)
+    seed = found.check(_get_seed, doc, source, default=DEFAULT_SEED)
+    overrides = dict(found.check(_get, doc, "params", dict, source, {}, default={}))
+    policy_table = found.check(_get, doc, "policy", dict, source, {}, default={})
+    policy, budget = found.check(_build_policy, policy_table, source,
+                                 default=(None, {}))
     overrides.update(budget)
-    params = _build_params(preset, overrides, source)
-    shocks = _build_shocks(_get(doc, "shocks", dict, source, {}), source)
-    _check_shock_timing(shocks, params, source)
-    return Scenario(
-        name=_get(doc, "name", str, source, default_name),
-        description=_get(doc, "description", str, source, ""),
-        preset=preset,
-        seed=seed,
-        params=params,
-        policy=policy,
-        shocks=shocks,
-        source=source,
-        overrides=overrides,
-        free=_free_settings(_get(doc, "optimise", dict, source, {}), source),
-    )
+    params = found.check(_build_params_reporting_all, preset, overrides, source, found)
+    shocks = found.check(_build_shocks, found.check(_get, doc, "shocks", dict, source, {},
+                                                    default={}), source, default=())
+    if params is not None:
+        found.check(_check_shock_timing, shocks, params, source)
+    name = found.check(_get, doc, "name", str, source, default_name, default=default_name)
+    description = found.check(_get, doc, "description", str, source, "", default="")
+    free = found.check(_free_settings, found.check(_get, doc, "optimise", dict, source, {},
+                                                   default={}), source, default=())
+    found.raise_any()
+    return Scenario(name=name, description=description, preset=preset, seed=seed,
+                    params=params, policy=policy, shocks=shocks, source=source,
+                    overrides=overrides, free=free)
+
+
+class Problems:
+    """The problems found in one file, so that all of them are reported at once."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.messages: list[str] = []
+
+    def check(self, function, *args, default=None):
+        """`function(*args)`; a ScenarioError is noted (every line of it) and `default`
+        returned, so checking goes on."""
+        try:
+            return function(*args)
+        except ScenarioError as exc:
+            self.messages.extend(str(exc).splitlines())
+            return default
+
+    def raise_any(self) -> None:
+        """Raise one ScenarioError listing every problem (none: return)."""
+        if len(self.messages) == 1:
+            raise ScenarioError(self.messages[0])
+        if self.messages:
+            raise ScenarioError(f"{len(self.messages)} problems in {self.source}:\n"
+                                + "\n".join(self.messages))
+
+
+def _get_preset(doc: dict, source: str) -> str:
+    preset = _get(doc, "preset", str, source, DEFAULT_PRESET)
+    _check_preset(preset, source)
+    return preset
+
+
+def _get_seed(doc: dict, source: str) -> int:
+    seed = _get(doc, "seed", int, source, DEFAULT_SEED)
+    _check_seed(seed, source)
+    return seed
+
+
+def _build_params_reporting_all(preset: str, overrides: dict, source: str,
+                                found: Problems) -> Params:
+    """The parameters; if they are refused, each override is tried alone so that every
+    bad one is reported (the registry stops at its first problem)."""
+    try:
+        return _build_params(preset, overrides, source)
+    except ScenarioError as whole:
+        alone = Problems(source)
+        for key, value in overrides.items():
+            alone.check(_build_params, preset, {key: value}, source)
+        raise ScenarioError("\n".join(alone.messages or [str(whole)])) from None
 
 
 _TYPE_NAMES = {str: "a string", int: "an integer", dict: "a table"}
@@ -193,15 +245,14 @@ def _get(doc: dict, key: str, kind: type, source: str, default: Any) -> Any:
     return value
 
 
-def _check_keys(doc: dict, source: str) -> None:
-    """Reject top-level keys outside ALLOWED_KEYS, suggesting close matches."""
-    for key in doc:
-        if key in ALLOWED_KEYS:
-            continue
-        close = difflib.get_close_matches(key, ALLOWED_KEYS, n=2, cutoff=0.6)
-        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        allowed = ", ".join(ALLOWED_KEYS)
-        raise ScenarioError(f"{source}: unknown key '{key}'{hint} (allowed: {allowed})")
+def _check_key(key: str, source: str) -> None:
+    """Reject a top-level key outside ALLOWED_KEYS, suggesting close matches."""
+    if key in ALLOWED_KEYS:
+        return
+    close = difflib.get_close_matches(key, ALLOWED_KEYS, n=2, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    allowed = ", ".join(ALLOWED_KEYS)
+    raise ScenarioError(f"{source}: unknown key '{key}'{hint} (allowed: {allowed})")
 
 
 def _check_preset(preset: str, source: str) -> None:
@@ -223,8 +274,9 @@ def _check_seed(seed: int, source: str) -> None:
 MONEY_PARAMS = ("regeneration_budget", "one_stop_shop_budget")
 
 
-def _scale_budgets(overrides: dict, old: str, new: str) -> dict:
-    """Budgets given in GBP, scaled from one preset's population to another's."""
+def scale_budgets(overrides: dict, old: str, new: str) -> dict:
+    """Budgets given in GBP, scaled from one preset's population to another's (how
+    `--preset` moves a scenario, and how the dashboard sets its default budget)."""
     if old == new:
         return dict(overrides)
     ratio = (Params.from_preset(new).n_residents_all_ages

@@ -76,3 +76,25 @@ def flaky(x: float, seed: int = 0) -> dict:
     if os.environ.get("SIM_TEST_FLAKY") and x > 0.5:
         raise RuntimeError("flaky failure")
     return {"y": x}
+
+
+def hangs(x: float, seed: int = 0, threshold: float = 0.9) -> dict:
+    """`x`, but never returns (sleeps for an hour) when x >= threshold while the
+    environment variable SIM_TEST_HANG is set: for timeouts, and resumes that succeed."""
+    if x >= threshold and os.environ.get("SIM_TEST_HANG"):
+        time.sleep(3600)
+    return {"y": x}
+
+
+def kills_itself(x: float, seed: int = 0, threshold: float = 0.9) -> dict:
+    """`x`, but sends SIGKILL to its own process when x >= threshold."""
+    if x >= threshold:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+    return {"y": x}
+
+
+def infinite(x: float, seed: int = 0, threshold: float = 0.9) -> dict:
+    """`x`, but +inf when x >= threshold (a model that overflows)."""
+    return {"y": float("inf") if x >= threshold else x}

@@ -28,6 +28,10 @@ class Backend:
         workers: worker processes (processes; dask's own LocalCluster).
         scheduler: dask only: a scheduler address ("tcp://host:8786") or a
             `distributed.Client`; None starts a LocalCluster on loopback.
+        timeout: seconds each item may run before its process is stopped and the item
+            recorded as timed out (None: no limit).
+        isolate: serial only: run each task in a forked child process, so an item
+            that kills its process or hangs cannot stop the run.
 
     Raises:
         ValueError: an unknown name, a worker count below 1, or a scheduler without dask.
@@ -36,6 +40,8 @@ class Backend:
     name: str = "serial"
     workers: int = 1
     scheduler: object = None
+    timeout: float | None = None
+    isolate: bool = False
 
     def __post_init__(self):
         if self.name not in BACKENDS:
@@ -45,25 +51,31 @@ class Backend:
             raise ValueError(f"workers must be a whole number >= 1, got {self.workers!r}")
         if self.scheduler is not None and self.name != "dask":
             raise ValueError("a scheduler address needs backend 'dask'")
+        if self.timeout is not None and not (0 < self.timeout < float("inf")):
+            raise ValueError(f"timeout must be a number of seconds > 0, got {self.timeout!r}")
 
     def run(self, work, tasks: Iterable[Task], on_done: Callable[[Task, object], None]) -> None:
         """Run `tasks` of `work` (see `sim.backends.work`), calling `on_done` as each ends."""
-        execute(make_pool(self.name, self.workers, self.scheduler), work, tasks, on_done)
+        execute(self._pool(), work, tasks, on_done)
 
     @contextmanager
     def open(self) -> Iterator[Session]:
         """One pool (and cluster) kept for several runs, e.g. an optimiser's rounds."""
-        session = Session(make_pool(self.name, self.workers, self.scheduler))
+        session = Session(self._pool())
         try:
             yield session
         finally:
             session.pool.close()
 
+    def _pool(self):
+        return make_pool(self.name, self.workers, self.scheduler, self.timeout, self.isolate)
+
     def describe(self) -> dict:
         """A JSON-ready description for manifests."""
         scheduler = self.scheduler if self.scheduler is None or isinstance(
             self.scheduler, str) else repr(self.scheduler)
-        return {"backend": self.name, "workers": self.workers, "scheduler": scheduler}
+        return {"backend": self.name, "workers": self.workers, "scheduler": scheduler,
+                "timeout": self.timeout}
 
 
 class Session:

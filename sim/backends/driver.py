@@ -15,8 +15,14 @@ lose other work:
   (`KilledWorker`, after `distributed.scheduler.allowed-failures` + 1 deaths; our
   LocalCluster sets it to 1). A batch is then split into single items; a single
   item that gets KilledWorker is recorded as crashed.
-* serial: runs in the main process; an item that raises is recorded as failed by
-  the work itself, but one that kills the process kills the run (rerun to resume).
+* serial: runs in the main process, unless isolated (experiments always are) or
+  given a timeout: then each task runs in a forked child process, and a task whose
+  child dies is split and its single culprit recorded as crashed, as above.
+
+With a timeout (seconds per item), a task that overruns `timeout * items` is
+stopped (its process killed; see `sim.backends.pools`), split into single items
+that run again alone, and an item that overruns alone is recorded as failed with
+an error starting "timeout:".
 """
 
 from __future__ import annotations
@@ -24,12 +30,13 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 
-from sim.backends.pools import WorkerDied
+from sim.backends.pools import SchedulerUnreachable, TimedOut, WorkerDied
 from sim.backends.work import Task
 
 MAX_BREAKS_IN_A_ROW = 6  # a crashing item needs at most 4 to be found
 DIED = ("worker process died while running this simulation ({times}; os._exit, a crash or "
         "out of memory); no traceback is available")
+TIMEOUT = "timeout: the simulation ran longer than {seconds:g} s and was stopped"
 
 
 class BackendError(RuntimeError):
@@ -69,7 +76,10 @@ class _Driver:
         self.breaks_in_a_row = 0
 
     def run(self) -> None:
-        self.pool.prepare(self.work)
+        try:
+            self.pool.prepare(self.work)
+        except SchedulerUnreachable as exc:
+            raise BackendError(str(exc)) from None
         while True:
             if not self.broken:
                 self.fill()
@@ -127,6 +137,10 @@ class _Driver:
         task, alone = self.in_flight.pop(future)
         try:
             result = self.pool.result(future)
+        except TimedOut:
+            self.broken = self.broken or not self.pool.per_task
+            self.timed_out(task)
+            return
         except WorkerDied:
             self.broken = self.broken or not self.pool.per_task
             self.died(task, alone)
@@ -153,3 +167,12 @@ class _Driver:
                 self.on_done(task, self.work.crashed(task, DIED.format(times=times)))
             else:
                 self.retry.appendleft(task)
+
+    def timed_out(self, task: Task) -> None:
+        """Split an overrunning task; record an item that overruns alone (once is enough:
+        running it again would only cost another timeout)."""
+        self.breaks_in_a_row = 0  # a stopped task is not a pool that keeps breaking
+        if len(task.items) > 1:
+            self.retry.extendleft(reversed(task.split()))
+            return
+        self.on_done(task, self.work.crashed(task, TIMEOUT.format(seconds=self.pool.timeout)))

@@ -74,22 +74,37 @@ def run_task(work, task: Task):
     return runner(task)
 
 
-def worker_init(parent_pid: int, started=None) -> None:
+def warm(work) -> None:
+    """Build this process's runner for `work`, and its version fingerprint, now (errors are
+    raised again, where they belong, by the first task)."""
+    try:
+        fingerprint()
+        if work.key not in _RUNNERS:
+            _RUNNERS[work.key] = work.runner()
+    except Exception:  # noqa: BLE001, S110 - the first task reports it
+        pass
+
+
+def worker_init(parent_pid: int, started=None, work=None) -> None:
     """Initializer of a local worker process.
 
     Ctrl-C is left to the main process, which stops the pool. The worker exits by
     itself if the main process dies (kill -9): otherwise idle workers of a spawn
-    pool wait on their task queue for ever. `started` (a shared counter) tells the
-    main process that workers can start at all.
+    pool wait on their task queue for ever. `work`'s runner is built here, so that
+    a timeout counts simulations, not imports. `started` (a shared counter) tells the
+    main process that workers can start at all, and have their runner.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if work is not None:
+        warm(work)
     if started is not None:
         with started.get_lock():
             started.value += 1
-    threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
+    threading.Thread(target=exit_with_parent, args=(parent_pid,), daemon=True).start()
 
 
-def _exit_with_parent(parent_pid: int, every: float = 1.0) -> None:
+def exit_with_parent(parent_pid: int, every: float = 1.0) -> None:
+    """Exit this process (at once, no cleanup) when its parent `parent_pid` is gone."""
     while os.getppid() == parent_pid:
         time.sleep(every)
     os._exit(1)

@@ -2,6 +2,7 @@
 
     coalition experiment run FILE [--backend B] [--workers N] [--scheduler ADDRESS]
                                   [--out-root DIR] [--batch N] [--retry-failed] [--quiet]
+                                  [--timeout SECONDS]
     coalition experiment status DIR [--json]
     coalition experiment analyze DIR [--on-failure POLICY]
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -29,6 +31,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, got {text}")
     return value
 
 
@@ -59,6 +71,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     run.add_argument("--retry-failed", action="store_true",
                      help="run simulations that failed in earlier sessions again")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--timeout", type=_seconds, help="seconds a simulation may run: one "
+                     "that runs longer is stopped and recorded as failed (timeout), the study "
+                     "goes on, and a resume runs it again (default: no limit)")
     status = sub.add_parser("status", help="progress of a study: done, failed, remaining")
     status.add_argument("folder", type=Path, help="study folder (results/<study>[/<run-id>])")
     status.add_argument("--json", action="store_true", help="print one JSON document")
@@ -94,7 +109,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     folder = run_study(args.file, backend=backend, workers=args.workers,
                        scheduler=args.scheduler, out_root=args.out_root,
                        progress=not args.quiet, batch=args.batch,
-                       retry_failed=args.retry_failed)
+                       retry_failed=args.retry_failed, timeout=args.timeout)
     print(format_status(study_status(folder)))
     return 0
 
@@ -136,9 +151,15 @@ def format_status(status: dict) -> str:
              f"({status['failed']} failed, {status['remaining']} remaining), "
              f"{status['elapsed_seconds']:.0f} s",
              f"Folder: {status['folder']}"]
-    nan = {k: v for k, v in status["nan"].items() if v}
-    if nan:
-        lines.append("NaN outcomes in ok runs: " + ", ".join(f"{k} {v}" for k, v in nan.items()))
+    for kind in ("nan", "inf"):
+        bad = {k: v for k, v in status.get(kind, {}).items() if v}
+        if bad:
+            label = "NaN" if kind == "nan" else "Infinite"
+            lines.append(f"{label} outcomes in ok runs: "
+                         + ", ".join(f"{k} {v}" for k, v in bad.items()))
+    if status.get("timed_out"):
+        lines.append(f"{status['timed_out']} simulations timed out; a resume (the same "
+                     "command) runs them again")
     for error, count in status["top_errors"].items():
         lines.append(f"  {count} x {error.splitlines()[0] if error else 'unknown error'}")
     return "\n".join(lines)

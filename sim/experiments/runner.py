@@ -11,6 +11,7 @@ workers or the batch size (only `wall_seconds` does).
 from __future__ import annotations
 
 import math
+import shutil
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,22 +26,30 @@ from sim.experiments.fields import ExperimentError, StudyError
 from sim.experiments.seeds import simulation_seed
 from sim.experiments.spec import Experiment, load_experiment
 from sim.experiments.tasks import BatchResult, Payload, Simulation, Task
+from sim.io import describe_write_error, is_write_fault
 
 TARGET_TASK_SECONDS = 1.0
 MAX_BATCH = 5000
+MAX_BATCH_WITH_TIMEOUT = 10  # a batch may run timeout x its size before it is stopped
+RESUME = "finished simulations are kept: run the same command again to resume"
 
 
 @dataclass(frozen=True)
 class RunSettings:
-    """How this session runs: backend, workers, batch size (None: adaptive), scheduler."""
+    """How this session runs: backend, workers, batch size (None: adaptive), scheduler,
+    timeout (seconds per simulation, None: no limit)."""
 
     backend: str
     workers: int
     batch: int | None
     scheduler: object = None
+    timeout: float | None = None
 
     def backend_layer(self) -> Backend:
-        return Backend(self.backend, self.workers, self.scheduler)
+        """Serial studies are isolated: a simulation that kills its process or hangs is
+        recorded as failed, and the study goes on."""
+        return Backend(self.backend, self.workers, self.scheduler, self.timeout,
+                       isolate=self.backend == "serial")
 
     def describe(self) -> dict:
         return {**asdict(self), **self.backend_layer().describe()}
@@ -49,7 +58,7 @@ class RunSettings:
 def run_study(experiment: Experiment | str | Path, backend: str | None = None,
               workers: int | None = None, scheduler=None, out_root: str | Path = "results",
               progress: bool = True, batch: int | None = None,
-              retry_failed: bool = False) -> Path:
+              retry_failed: bool = False, timeout: float | None = None) -> Path:
     """Run (or resume) a study and return its folder `<out_root>/<name>/<run-id>`.
 
     Args:
@@ -61,7 +70,11 @@ def run_study(experiment: Experiment | str | Path, backend: str | None = None,
         out_root: the results root folder.
         progress: show a progress bar (rate and ETA) on stderr.
         batch: simulations per task (default: adaptive, about a second of work per task).
-        retry_failed: run failed simulations of earlier sessions again.
+        retry_failed: run failed simulations of earlier sessions again (simulations
+            that timed out run again on every resume anyway).
+        timeout: seconds a simulation may run; one that runs longer is stopped and
+            recorded as failed ("timeout: ..."), and the study goes on. Batches are then
+            at most MAX_BATCH_WITH_TIMEOUT simulations (unless `batch` says otherwise).
 
     Returns:
         The study folder.
@@ -69,25 +82,58 @@ def run_study(experiment: Experiment | str | Path, backend: str | None = None,
     Raises:
         ExperimentError: the experiment file is invalid.
         StudyError: the study is locked by another process, its stored design
-            differs, or a batch failed outside any simulation.
+            differs, a batch failed outside any simulation, the backend cannot start
+            (an unreachable scheduler), or the disk is full or not writable. A folder
+            this call created is removed again if no simulation finished.
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
-    settings = resolve_settings(exp, backend, workers, scheduler, batch)
+    settings = resolve_settings(exp, backend, workers, scheduler, batch, timeout)
     design = make_design(exp)
     folder = Path(out_root) / exp.name / exp.run_id
-    folder.mkdir(parents=True, exist_ok=True)
+    created = _first_missing(folder)
     try:
-        lock = store.StudyLock(folder).__enter__()
-    except RuntimeError as exc:
-        raise StudyError(str(exc)) from None
-    try:
-        _Session(exp, design, folder, settings).run(progress, retry_failed)
-    finally:
-        lock.__exit__(None, None, None)
+        _run_locked(exp, design, folder, settings, progress, retry_failed)
+    except BaseException:
+        if created is not None and not store.shards(folder):
+            shutil.rmtree(created, ignore_errors=True)  # ours, and nothing in it was run
+        raise
     return folder
 
 
-def resolve_settings(exp: Experiment, backend, workers, scheduler, batch) -> RunSettings:
+def _run_locked(exp, design, folder: Path, settings: RunSettings, progress: bool,
+                retry_failed: bool) -> None:
+    """Take the study's lock and run a session; write faults become one-line StudyErrors."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = store.StudyLock(folder).__enter__()
+    except RuntimeError as exc:
+        raise StudyError(str(exc)) from None
+    except OSError as exc:
+        if is_write_fault(exc):
+            raise StudyError(describe_write_error(exc, folder)) from None
+        raise
+    try:
+        _Session(exp, design, folder, settings).run(progress, retry_failed)
+    except OSError as exc:
+        if is_write_fault(exc):
+            raise StudyError(describe_write_error(exc, folder, RESUME)) from None
+        raise
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost folder of `folder`'s path that does not exist yet (None: it exists)."""
+    missing = None
+    for path in (folder, *folder.parents):
+        if path.exists() or path.is_symlink():
+            break
+        missing = path
+    return missing
+
+
+def resolve_settings(exp: Experiment, backend, workers, scheduler, batch,
+                     timeout: float | None = None) -> RunSettings:
     """Command-line values over the file's [run] table over defaults."""
     backend = backend or exp.run.backend
     if backend not in BACKENDS:
@@ -99,7 +145,10 @@ def resolve_settings(exp: Experiment, backend, workers, scheduler, batch) -> Run
     for name, value in (("workers", workers), ("batch", batch)):
         if value is not None and (not isinstance(value, int) or value < 1):
             raise ExperimentError(f"{name} must be a whole number >= 1, got {value!r}")
-    return RunSettings(backend, workers, batch or exp.run.batch, scheduler)
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)
+                                or not 0 < timeout < math.inf):
+        raise ExperimentError(f"timeout must be a number of seconds > 0, got {timeout!r}")
+    return RunSettings(backend, workers, batch or exp.run.batch, scheduler, timeout)
 
 
 class _Session:
@@ -124,6 +173,7 @@ class _Session:
                                         counts(self.total, done, ok))
         if retry_failed:
             done = ok
+        done &= ~store.timed_out(self.folder, self.total, self.replicates)  # retried always
         self.schema = store.runs_schema(self.manifest)
         store.write_json(self.folder / store.MANIFEST, self.manifest)
         try:
@@ -152,7 +202,8 @@ class _Session:
         from tqdm import tqdm
 
         remaining = int((~done).sum())
-        sizer = BatchSizer(self.settings.batch, self.settings.workers, remaining)
+        sizer = BatchSizer(self.settings.batch, self.settings.workers, remaining,
+                           MAX_BATCH if self.settings.timeout is None else MAX_BATCH_WITH_TIMEOUT)
         tasks = pending_tasks(self.exp, self.design, done, sizer)
         payload = Payload(self.exp.run_id, self.exp)
         with tqdm(total=self.total, initial=self.total - remaining, unit="sim",
@@ -194,11 +245,18 @@ class _Session:
         self.end("complete")
 
     def end(self, state: str) -> None:
+        """Record the session's end in the manifest; when the end is a fault of the disk
+        the manifest may not be writable: it then stays "running", which status reports
+        as interrupted (the lock is gone), and the study resumes all the same."""
         update = {"simulations_run": self.ran, "failed": self.failed}
         done, ok = store.scan(self.folder, self.total, self.replicates)
         manifest = manifests.finish(self.manifest, state, counts(self.total, done, ok), update)
         manifest["worker_fingerprints"] = [*manifest["worker_fingerprints"], *self.fingerprints]
-        store.write_json(self.folder / store.MANIFEST, manifest)
+        try:
+            store.write_json(self.folder / store.MANIFEST, manifest)
+        except OSError as exc:
+            if state == "complete" or not is_write_fault(exc):
+                raise
 
 
 def counts(total: int, done: np.ndarray, ok: np.ndarray) -> dict:
@@ -222,8 +280,10 @@ class BatchSizer:
     stays busy.
     """
 
-    def __init__(self, fixed: int | None, workers: int, remaining: int):
+    def __init__(self, fixed: int | None, workers: int, remaining: int,
+                 largest: int = MAX_BATCH):
         self.fixed, self.workers, self.remaining = fixed, workers, remaining
+        self.largest = largest
         self.per_sim: float | None = None
 
     def observe(self, result: BatchResult) -> None:
@@ -239,7 +299,7 @@ class BatchSizer:
             size = 1
         else:
             size = int(TARGET_TASK_SECONDS / max(self.per_sim, 1e-6))
-            size = min(size, MAX_BATCH, max(1, self.remaining // (2 * self.workers)))
+            size = min(size, self.largest, max(1, self.remaining // (2 * self.workers)))
         size = max(1, size)
         self.remaining -= size
         return size

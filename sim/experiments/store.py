@@ -10,7 +10,7 @@ A study folder `results/<study>/<run-id>/` holds:
 | `series/part-*.parquet` | the batch's series rows, written just before its runs shard |
 | `runs.parquet` | at the end: every simulation, one row each, sorted by (point, replicate) |
 | `series.parquet` | at the end, if a series outcome was asked for |
-| `study.lock` | while a process runs the study (host and pid) |
+| `study.lock` | while a process runs the study: an OS lock (`flock`); host and pid for messages |
 
 A simulation is done once a runs shard holds its row; a shard appears whole or
 not at all, so a study killed at any moment loses at most the batches in flight.
@@ -20,6 +20,7 @@ replicate``) they hold, so consolidation reads them in order, a slice at a time.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import socket
@@ -138,6 +139,23 @@ def scan(folder: Path, simulations: int, replicates: int) -> tuple[np.ndarray, n
         done[index] = True
         ok[index[pc.equal(t["status"], "ok").to_numpy(zero_copy_only=False)]] = True
     return done, ok
+
+
+TIMEOUT_PREFIX = "timeout:"
+
+
+def timed_out(folder: Path, simulations: int, replicates: int) -> np.ndarray:
+    """Boolean array by simulation index: failed by a timeout and never ok since (a
+    resume runs these again: a timeout says as much about the machine as the model)."""
+    late = np.zeros(simulations, dtype=bool)
+    ok = np.zeros(simulations, dtype=bool)
+    for path, _, _ in shards(folder):
+        t = pq.read_table(path, columns=["point", "replicate", "status", "error"])
+        index = t["point"].to_numpy() * replicates + t["replicate"].to_numpy()
+        ok[index[pc.equal(t["status"], "ok").to_numpy(zero_copy_only=False)]] = True
+        errors = pc.fill_null(t["error"], "")
+        late[index[pc.starts_with(errors, TIMEOUT_PREFIX).to_numpy(zero_copy_only=False)]] = True
+    return late & ~ok
 
 
 def _dedupe(table: pa.Table, keys: list[str], replicates: int, prefer_ok: bool) -> pa.Table:
@@ -280,10 +298,11 @@ def sample_matrix(folder: str | Path) -> np.ndarray:
 
 
 def study_status(folder: str | Path) -> dict:
-    """Progress of a study: done, failed, remaining, elapsed, NaN counts per outcome.
+    """Progress of a study: done, failed, remaining, elapsed, NaN and inf counts per outcome.
 
-    `nan` counts NaN values among the simulations that finished ok (a model
-    returning NaN); failed simulations are counted in `failed` and listed by
+    `nan` and `inf` count NaN and infinite values among the simulations that finished
+    ok (a model returning them); `timed_out` counts failures by timeout (a resume runs
+    them again); failed simulations are counted in `failed` and listed by
     their most common errors.
     """
     folder = resolve_folder(folder)
@@ -299,6 +318,9 @@ def study_status(folder: str | Path) -> dict:
         "ok": int(ok.sum()), "failed": int((~ok).sum()), "remaining": total - len(runs),
         "elapsed_seconds": _elapsed(manifest),
         "nan": {name: int(runs.loc[ok, name].isna().sum()) for name in scalars},
+        "inf": {name: int(np.isinf(runs.loc[ok, name].to_numpy(dtype=float)).sum())
+                for name in scalars},
+        "timed_out": int(runs.loc[~ok, "error"].fillna("").str.startswith(TIMEOUT_PREFIX).sum()),
         "top_errors": {str(k): int(v) for k, v in errors.items()},
     }
 
@@ -319,60 +341,100 @@ def _elapsed(manifest: dict) -> float:
 
 
 class StudyLock:
-    """`study.lock`: one process at a time runs a study; a dead process's lock is taken over.
+    """`study.lock`: one process at a time runs a study, by an OS file lock.
+
+    The lock is `fcntl.flock` on the open lock file, kept for the life of the run;
+    the kernel releases it when its holder dies (kill -9 included), so a lock file
+    left behind, empty or not, never blocks. Host and PID are written into the file
+    only to name the holder in the refusal. The file is removed on release while
+    still locked, and a taker checks it locked the file that is still at the path,
+    so a removal and a new start cannot both win.
 
     Raises (on entry):
-        RuntimeError: another live process on this machine, or a process on another
-            machine, holds the lock.
+        RuntimeError: another process holds the lock (one line naming PID and host).
     """
 
     def __init__(self, folder: Path):
         self.path = Path(folder) / LOCK
-        self.mine = False
+        self.fd: int | None = None
 
     def holder(self) -> dict | None:
+        """Who wrote the lock file (host, pid, started), if it says."""
         try:
             return json.loads(self.path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError):
+        except (OSError, ValueError):
             return None
 
     def held_by_live_process(self) -> bool:
-        holder = self.holder()
-        if holder is None:
-            return False
-        if holder.get("host") != socket.gethostname():
+        """Whether a process (this one included, through another entry) holds the lock."""
+        if self.fd is not None:
             return True
-        return _alive(holder.get("pid", -1))
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+        return False
 
     def __enter__(self) -> StudyLock:
-        holder = self.holder()
-        if holder is not None and self.held_by_live_process():
-            raise RuntimeError(f"{self.path.parent} is being run by process {holder['pid']} "
-                               f"on {holder['host']}; if that run is gone, delete {self.path}")
-        self.path.unlink(missing_ok=True)
-        try:
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            raise RuntimeError(f"{self.path.parent} was just started by another process") from None
-        with os.fdopen(fd, "w") as f:
-            json.dump({"host": socket.gethostname(), "pid": os.getpid(),
-                       "started": time.time()}, f)
-        self.mine = True
+        while self.fd is None:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                raise RuntimeError(self._busy_message()) from None
+            if _same_file(fd, self.path):
+                self.fd = fd
+            else:  # released and removed between our open and our lock: try again
+                os.close(fd)
+        os.ftruncate(self.fd, 0)
+        os.write(self.fd, json.dumps({"host": socket.gethostname(), "pid": os.getpid(),
+                                      "started": time.time()}).encode())
+        _HELD.add(self.fd)
         return self
 
+    def _busy_message(self) -> str:
+        holder = self.holder() or {}
+        who = (f"PID {holder['pid']} on {holder['host']}" if "pid" in holder and "host" in holder
+               else "another process")
+        return f"study {self.path.parent} is in use by {who}"
+
     def __exit__(self, *exc) -> None:
-        if self.mine:
-            self.path.unlink(missing_ok=True)
-            self.mine = False
+        if self.fd is None:
+            return
+        self.path.unlink(missing_ok=True)  # still locked: nobody can take the old file
+        _HELD.discard(self.fd)
+        os.close(self.fd)
+        self.fd = None
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False
+_HELD: set[int] = set()  # lock descriptors this process holds
+
+
+def _same_file(fd: int, path: Path) -> bool:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        st = os.stat(path)
+    except FileNotFoundError:
         return False
-    except PermissionError:
-        return True
-    return True
+    own = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (own.st_dev, own.st_ino)
+
+
+def _close_inherited_locks() -> None:
+    """In a forked child: drop the copies of the parent's lock descriptors, so a child
+    that outlives a killed parent does not keep its study locked."""
+    for fd in list(_HELD):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_inherited_locks)

@@ -78,8 +78,9 @@ def missing(where: Path | None = None) -> list[str]:
 def fetch(names: list[str], where: Path | None = None) -> list[str]:
     """`npm pack` each package into a temporary folder and unpack it into the cache.
 
-    Each package goes in whole under `<cache>/<name@version>/`, the path the CDN
-    would serve it from; the folder appears only once it is complete.
+    The packs run at the same time (each is mostly waiting for the registry). Each
+    package goes in whole under `<cache>/<name@version>/`, the path the CDN would
+    serve it from; the folder appears only once it is complete.
     """
     where = where or cache_dir()
     npm = shutil.which("npm")
@@ -87,23 +88,40 @@ def fetch(names: list[str], where: Path | None = None) -> list[str]:
         raise AssetError("npm is needed to fetch the dashboard's browser files "
                          f"({', '.join(names)}); install it (Debian: apt-get install npm)")
     where.mkdir(parents=True, exist_ok=True)
-    done = []
-    for name in names:
-        with tempfile.TemporaryDirectory(dir=where) as tmp:
-            run = subprocess.run([npm, "pack", name, "--silent", "--pack-destination", tmp],
-                                 capture_output=True, text=True, timeout=300, cwd=tmp)
-            tarballs = list(Path(tmp).glob("*.tgz"))
-            if run.returncode != 0 or len(tarballs) != 1:
-                raise AssetError(f"npm pack {name} failed: {run.stderr.strip()[-500:]}")
-            with tarfile.open(tarballs[0]) as tar:
-                tar.extractall(Path(tmp) / "x", filter="data")
-            target = where / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.exists():
-                shutil.rmtree(target)
-            (Path(tmp) / "x" / "package").rename(target)
-        done.append(name)
-    return done
+    with tempfile.TemporaryDirectory(dir=where, prefix=".fetch-") as scratch:
+        packs = {name: _start_pack(npm, name, Path(scratch) / str(i))
+                 for i, name in enumerate(names)}
+        for name, (run, tmp) in packs.items():
+            _install(name, run, tmp, where)
+    return list(names)
+
+
+def _start_pack(npm: str, name: str, tmp: Path) -> tuple[subprocess.Popen, Path]:
+    tmp.mkdir()
+    run = subprocess.Popen([npm, "pack", name, "--silent", "--prefer-offline",
+                            "--pack-destination", str(tmp)], cwd=tmp, text=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return run, tmp
+
+
+def _install(name: str, run: subprocess.Popen, tmp: Path, where: Path) -> None:
+    """Wait for one `npm pack` and move its package into place."""
+    try:
+        _, err = run.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        raise AssetError(f"npm pack {name} took more than 300 s (is the registry "
+                         "reachable?)") from None
+    tarballs = list(tmp.glob("*.tgz"))
+    if run.returncode != 0 or len(tarballs) != 1:
+        raise AssetError(f"npm pack {name} failed: {err.strip()[-500:]}")
+    with tarfile.open(tarballs[0]) as tar:
+        tar.extractall(tmp / "x", filter="data")
+    target = where / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        shutil.rmtree(target)
+    (tmp / "x" / "package").rename(target)
 
 
 def ensure() -> list[str]:
@@ -112,8 +130,8 @@ def ensure() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sim.viz.assets", description=__doc__.split(
-        "\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m sim.viz.assets", allow_abbrev=False,
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only list what is missing")
     args = parser.parse_args(argv)
     lacking = missing()

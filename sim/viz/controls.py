@@ -7,7 +7,10 @@ parameters, groups, default mix) from the lever registry, read when the controls
 built, so a registered plug-in lever gets its slider;
 the shock controls take their kinds from `sim.policy.shocks`. Nothing here
 repeats a default by hand, except the dashboard's own choices (the town preset,
-a 12-month burn-in, the two regimes compared and the shocks' suggested settings).
+the two regimes compared and the shocks' suggested settings). The burn-in is the
+registry's, and a blank budget is the district's budget scaled by population
+(`default_budget`), as `coalition compare --preset town` scales a district
+scenario: the dashboard and the report show the same numbers.
 
 `model_params()` gives them in the format of Mesa's `SolaraViz(model_params=...)`
 (keys `type`, `value`, `label`, `min`, `max`, `step`, `values`) plus `tooltip`,
@@ -18,6 +21,7 @@ turns a flat dict of control values into the scenario pair the model runs.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -32,7 +36,8 @@ from sim.policy.shocks import Shock, parse_shocks
 from sim.policy.spec import DEFAULT_TARGETING, Policy
 
 PRESET = "town"  # opens at once: one month of the town takes a few milliseconds
-BURN_IN_MONTHS = 12  # the registry's default is 36; the dashboard starts the programme sooner
+BURN_IN_MONTHS = REGISTRY["burn_in_months"].default  # as every scenario and the report
+BUDGET_REFERENCE = "district"  # scenario budgets are written for it (experiments/*.toml)
 REGIME_A, REGIME_B = "coalition", "lsp"  # the comparison the project is about
 BEHAVIOUR = ("search_intensity", "employer_stigma", "conditional_share", "initial_trust",
              "transaction_cost", "growth_weight", "pooled_share")
@@ -182,7 +187,9 @@ def build_controls() -> dict[str, Control]:
                 values=REGIMES),
         Control("budget", "InputText", "", "Regeneration budget, GBP a year",
                 f"{budget.description[0].upper()}{budget.description[1:]}. Leave blank for the "
-                f"preset's budget; write e.g. 2500000, 2.5m or 750k. Range {_span(budget)}. "
+                f"{BUDGET_REFERENCE}'s budget scaled to the preset's population (as "
+                "`coalition compare --preset` scales a scenario's); write e.g. 2500000, 2.5m "
+                f"or 750k. Range {_span(budget)}. "
                 f"Source: {budget.source}.", POLICY_A),
         Control("targeting", "SliderFloat", DEFAULT_TARGETING, "Targeting (share aimed at "
                 "deprived neighbourhoods)", "Share of each lever's money aimed at deprived "
@@ -242,6 +249,30 @@ def model_params() -> dict[str, dict]:
 
 def defaults() -> dict[str, Any]:
     return {name: control.value for name, control in all_controls().items()}
+
+
+@functools.cache  # drawn on every render of the sidebar: keep it instant
+def default_budget(preset: str) -> float:
+    """GBP a year when the budget is left blank: the district preset's budget, scaled to
+    `preset` by population exactly as a scenario's budget is (`sim.scenario.scale_budgets`)."""
+    from sim.scenario import scale_budgets
+
+    budget = Params.from_preset(BUDGET_REFERENCE).regeneration_budget
+    return scale_budgets({"regeneration_budget": budget}, BUDGET_REFERENCE,
+                         preset)["regeneration_budget"]
+
+
+def budget_note(preset: str, text) -> str:
+    """The budget the controls ask for, as a number: what a blank means, or the amount."""
+    try:
+        typed = parse_money(text)
+    except ParameterError:
+        typed = None
+    if typed is not None:
+        return f"GBP {typed / 1e6:,.2f}m a year"
+    reference = default_budget(BUDGET_REFERENCE)
+    return (f"GBP {default_budget(preset) / 1e6:,.2f}m a year (blank: the {BUDGET_REFERENCE}'s "
+            f"GBP {reference / 1e6:g}m scaled to the {preset}'s population)")
 
 
 def parse_money(text) -> float | None:
@@ -308,8 +339,8 @@ def settings_from(controls: dict) -> Settings:
     overrides = {name: values[name] for name in BEHAVIOUR}
     overrides["burn_in_months"] = int(values["burn_in_months"])
     budget = parse_money(values["budget"])
-    if budget is not None:
-        overrides["regeneration_budget"] = budget
+    overrides["regeneration_budget"] = (default_budget(values["preset"]) if budget is None
+                                        else budget)
     params = Params.from_preset(values["preset"], overrides, where="dashboard")
     targeting = float(values["targeting"])
     if not 0 <= targeting <= 1:

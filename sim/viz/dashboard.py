@@ -11,7 +11,7 @@ neighbourhoods, employment, re-engagement, the partnership, investment, crime,
 well-being and spending by lever, all redrawn as the two models step in lockstep.
 
 `page` is the element `solara run` serves; each browser session gets its own
-`DashboardModel` (the town preset with a 12-month burn-in by default).
+`DashboardModel` (the town preset with the registry's burn-in by default).
 """
 
 from __future__ import annotations
@@ -156,9 +156,10 @@ LINE_PANELS = {
                     "employment_rate_rest": ("other neighbourhoods", charts.REST)},
                    dict(title="Employment rate", subtitle="working-age residents in work; "
                         "A solid, B dashed", y_title="% in work", scale=100, y_format=".1f")),
-    "reengagement": ({"reengaged_3m_share": ("within 3 months", "#9ecae1"),
-                      "reengaged_6m_share": ("within 6 months", "#4292c6"),
-                      "reengaged_12m_share": ("within 12 months", "#08306b")},
+    # "N months in work", the outcome registry's and the report's wording (not "within").
+    "reengagement": ({"reengaged_3m_share": ("3 months in work", "#9ecae1"),
+                      "reengaged_6m_share": ("6 months in work", "#4292c6"),
+                      "reengaged_12m_share": ("12 months in work", "#08306b")},
                      dict(title="Re-engagement", subtitle="deprived-area residents out of work "
                           "at the start, in work 3, 6 or 12 months running",
                           y_title="% of the cohort", scale=100, y_format=".1f", zero=True)),

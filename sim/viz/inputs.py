@@ -19,7 +19,7 @@ import mesa.visualization.solara_viz as solara_viz
 import solara
 
 from sim.params import ParameterError, lookup
-from sim.viz.controls import GROUPS, MIX, POLICY_A, POLICY_B, RUN, parse_money
+from sim.viz.controls import GROUPS, MIX, POLICY_A, POLICY_B, RUN, budget_note, parse_money
 
 MESA_USER_INPUTS = solara_viz.UserInputs
 OPEN_GROUPS = (RUN, POLICY_A, MIX, POLICY_B)
@@ -52,7 +52,7 @@ def _fmt(options: dict, value) -> str:
 
 
 @solara.component
-def _Input(name: str, options: dict, value, on_change):
+def _Input(name: str, options: dict, value, on_change, note: str = ""):
     kind = options["type"]
     label = options.get("label", name)
     text, set_text = solara.use_state(value if kind == "InputText" else "")
@@ -80,7 +80,9 @@ def _Input(name: str, options: dict, value, on_change):
                         on_change(new)
 
                 solara.InputText(label, value=text, on_value=typed, continuous_update=False,
-                                 error=error or False, placeholder="preset's budget")
+                                 error=error or False)
+                solara.Text(note, style={"font-size": "12px", "color": "#555"},
+                            classes=["budget-now"])
             else:
                 raise ValueError(f"{kind} is not a supported input type")
 
@@ -111,8 +113,10 @@ def RegistryInputs(user_params: dict, on_change=None):
                         gate = options.get("shown_if")
                         if gate and not current.value.get(gate):
                             continue
+                        note = (budget_note(current.value.get("preset"), current.value.get(name))
+                                if options["type"] == "InputText" else "")
                         _Input(name, options, current.value.get(name),
-                               lambda value, name=name: change(name, value))
+                               lambda value, name=name: change(name, value), note)
                     if group == MIX:
                         total = sum(float(v) for k, v in current.value.items()
                                     if k.startswith("share_"))

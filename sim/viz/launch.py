@@ -5,6 +5,11 @@ Solara, Mesa's visualisation and the model (about two seconds) just to parse its
 arguments. The server is `solara run sim.viz.dashboard:page` in production mode
 (no reloader), as a child process that stops with Ctrl+C. Solara's usage
 telemetry is off unless `SOLARA_TELEMETRY_MIXPANEL_ENABLE` says otherwise.
+
+Before serving, the page's browser files are checked in Solara's CDN cache and
+whatever is missing is fetched from the npm registry (`sim.viz.assets`), with a
+line on the terminal either way: without them the page stays blank ("Loading
+app"). `SOLARA_ASSETS_PROXY_CACHE_DIR` moves the cache (Solara reads it too).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 APP = "sim.viz.dashboard:page"
 DEFAULT_HOST = "127.0.0.1"
@@ -38,11 +44,12 @@ def main(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool 
     stopped that way)."""
     from sim.viz import assets
 
-    lacking = assets.missing()
-    if lacking:
-        print(f"note: {len(lacking)} browser packages are not cached yet; Solara fetches them "
-              "from its CDN on first use. Offline, run `python -m sim.viz.assets` first "
-              "(it uses npm).", file=sys.stderr)
+    try:
+        prepare_assets()
+    except assets.AssetError as exc:
+        print(f"coalition: error: the dashboard's browser files are missing and could not be "
+              f"fetched, so its page would stay blank: {exc}", file=sys.stderr)
+        return 2
     print(f"coalition dashboard: http://{host}:{port}/  (Ctrl+C to stop)", file=sys.stderr)
     server = subprocess.Popen(server_command(host, port, open_browser), env=server_env())
     previous = _on_sigterm(_interrupt)
@@ -58,6 +65,24 @@ def main(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool 
         return 130
     finally:
         _on_sigterm(previous)
+
+
+def prepare_assets() -> None:
+    """Check the page's browser files in Solara's cache; fetch what is missing (npm), and
+    say which on stderr. Raises sim.viz.assets.AssetError if they cannot be fetched."""
+    from sim.viz import assets
+
+    where, lacking = assets.cache_dir(), assets.missing()
+    if not lacking:
+        print(f"coalition dashboard: browser files present in {where}", file=sys.stderr)
+        return
+    print(f"coalition dashboard: fetching {len(lacking)} browser packages from the npm "
+          f"registry into {where} (first use only; about a minute)...", file=sys.stderr,
+          flush=True)
+    start = time.monotonic()
+    assets.fetch(lacking)
+    print(f"coalition dashboard: browser files fetched in {time.monotonic() - start:.0f} s",
+          file=sys.stderr)
 
 
 def _interrupt(signum, frame):
@@ -85,7 +110,8 @@ def _port(text: str) -> int:
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add the `dashboard` subcommand to an argparse subparsers object."""
     parser = subparsers.add_parser(
-        "dashboard", help="open the interactive dashboard (Mesa SolaraViz) in a browser",
+        "dashboard", allow_abbrev=False,
+        help="open the interactive dashboard (Mesa SolaraViz) in a browser",
         description="Serve the interactive dashboard: two scenarios of the town side by side, "
         "stepped month by month, with the controls generated from the parameter registry.")
     parser.add_argument("--host", default=DEFAULT_HOST,
@@ -102,8 +128,13 @@ def handle(args: argparse.Namespace) -> int:
     return main(host=args.host, port=args.port, open_browser=not args.no_browser)
 
 
+def parse_standalone(argv: list[str]) -> argparse.Namespace:
+    """The arguments of `python -m sim.viz.launch ...` (no abbreviations: `--no` is not
+    `--no-browser`)."""
+    parser = argparse.ArgumentParser(prog="python -m sim.viz.launch", allow_abbrev=False)
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    return parser.parse_args(["dashboard", *argv])
+
+
 if __name__ == "__main__":
-    _parser = argparse.ArgumentParser(prog="python -m sim.viz.launch")
-    _sub = _parser.add_subparsers(dest="command", required=True)
-    add_parser(_sub)
-    sys.exit(handle(_parser.parse_args(["dashboard", *sys.argv[1:]])))
+    sys.exit(handle(parse_standalone(sys.argv[1:])))

@@ -3,12 +3,15 @@ stderr that names the file or argument, the key and what is allowed; no tracebac
 nothing is written anywhere (the case's folder is unchanged, --out never appears).
 
 Cases are data: `scenarios/*.toml` and `experiments/*.toml` start with a line
-`# expect: <fragment of the message>`; `command_lines.toml` lists argument vectors. Only
-validation runs (a case that wrongly passed would start a short simulation and fail).
+`# expect: <fragment of the message>` (after a UTF-8 byte-order mark in the cases that
+test one); `command_lines.toml` lists argument vectors. Only validation runs (a case
+that wrongly passed would start a short simulation and fail). A file with several
+mistakes is reported on one line per mistake, under a first line "N problems in FILE:".
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -26,7 +29,7 @@ def file_cases(kind: str) -> list:
 
 
 def expected_of(path: Path) -> str:
-    first = path.read_text(encoding="utf-8").splitlines()[0]
+    first = path.read_text(encoding="utf-8-sig").splitlines()[0]
     assert first.startswith("# expect: "), f"{path.name}: first line must be '# expect: ...'"
     return first.removeprefix("# expect: ")
 
@@ -49,10 +52,11 @@ def refused(argv: list[str], folder: Path, capsys) -> str:
     err = capsys.readouterr().err
     assert "Traceback" not in err
     lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("coalition: error: "), err
+    several = re.match(r"coalition: error: (\d+) problems in ", lines[0])
+    assert len(lines) == (1 + int(several.group(1)) if several else 1), err
+    assert all(line.startswith("coalition: error: ") for line in lines), err
     assert tree(folder) == before, "a refused command changed files"
-    return lines[0]
+    return "\n".join(lines)
 
 
 @pytest.fixture
@@ -93,3 +97,30 @@ def test_bad_command_line(argv, expect, folder, capsys):
 def test_the_corpus_is_large_enough():
     cases = len(file_cases("scenarios")) + len(file_cases("experiments")) + len(command_cases())
     assert cases >= 60
+
+
+VALID_EXPERIMENT = """name = "ok"
+[model]
+kind = "function"
+function = "function_models:trivial"
+[factors.x]
+low = 0
+high = 1
+[design]
+method = "grid"
+samples = 2
+[outcomes.y]
+"""
+
+
+@pytest.mark.parametrize("kind", ["scenario", "experiment"])
+def test_a_byte_order_mark_is_accepted(kind, folder):
+    """Windows editors save UTF-8 with a BOM; TOML forbids it, the reader drops it."""
+    from sim.experiments import load_experiment
+    from sim.scenario import load_scenario
+
+    path = folder / f"{kind}.toml"
+    text = VALID_SCENARIO if kind == "scenario" else VALID_EXPERIMENT
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    loaded = load_scenario(path) if kind == "scenario" else load_experiment(path)
+    assert loaded.name == ("scenario" if kind == "scenario" else "ok")

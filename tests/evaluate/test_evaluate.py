@@ -87,22 +87,13 @@ def test_duplicates_run_once_and_a_killed_write_is_cleaned_up(scenario, tmp_path
 
 
 def test_a_folder_in_use_by_a_live_process_is_refused(scenario, tmp_path):
-    import json
-    import socket
-    import subprocess
+    from lock_holder import lock_held
 
     from sim.evaluate import FolderBusy
-    from sim.experiments.store import LOCK
 
-    other = subprocess.Popen(["sleep", "30"])
-    try:
-        (tmp_path / LOCK).write_text(json.dumps({"host": socket.gethostname(),
-                                                 "pid": other.pid}))
-        with pytest.raises(FolderBusy, match=f"is being run by process {other.pid}"):
+    with lock_held(tmp_path) as other:
+        with pytest.raises(FolderBusy, match=f"is in use by PID {other.pid} on "):
             evaluate([Run(scenario, 1)], folder=tmp_path)
-    finally:
-        other.kill()
-        other.wait()
 
 
 def test_stored_units_of_other_code_are_not_reused(scenario, monkeypatch):

@@ -189,16 +189,25 @@ def test_mesa_model_with_keyword_parameters(write, tmp_path):
 
 
 def test_a_study_locked_by_a_live_process_is_refused(write, tmp_path):
+    from lock_holder import lock_held
+
     path = write(function_experiment("trivial", n=3))
     exp = load_experiment(path)
     folder = tmp_path / "l" / exp.name / exp.run_id
-    folder.mkdir(parents=True)
-    import socket
+    with lock_held(folder) as other:
+        with pytest.raises(StudyError, match=f"is in use by PID {other.pid} on "):
+            run(path, tmp_path, "l", backend="serial")
 
-    (folder / "study.lock").write_text(json.dumps({"host": socket.gethostname(),
-                                                   "pid": os.getppid()}))
-    with pytest.raises(StudyError, match="is being run by process"):
-        run(path, tmp_path, "l", backend="serial")
+
+def test_a_lock_file_nobody_holds_never_blocks(write, tmp_path):
+    """An empty lock file, or one naming a live process that holds no OS lock, is stale."""
+    path = write(function_experiment("trivial", n=3))
+    exp = load_experiment(path)
+    folder = tmp_path / "s" / exp.name / exp.run_id
+    folder.mkdir(parents=True)
+    (folder / "study.lock").write_text(json.dumps({"host": "here", "pid": os.getppid()}))
+    run(path, tmp_path, "s", backend="serial")
+    assert not (folder / "study.lock").exists()
 
 
 def test_a_changed_design_is_refused_on_resume(write, tmp_path):

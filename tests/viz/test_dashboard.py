@@ -131,8 +131,22 @@ def test_controls_are_checked():
         settings_from({"budget": "lots"})
     s = settings_from({"budget": "£2.5m", "recession": True, "preset": "district"})
     assert s.params.regeneration_budget == 2.5e6 and s.shocks[0].kind == "recession"
-    assert settings_from({}).params.regeneration_budget == Params.from_preset(
-        "town").regeneration_budget
+
+def test_the_dashboard_and_the_report_read_the_same_burn_in_and_budget():
+    """A district scenario with the district's budget, run on town (`compare --preset town`,
+    whose report says GBP 1.06m), and the dashboard's blank budget are the same money."""
+    from sim.scenario import parse_scenario
+    from sim.viz.controls import budget_note
+
+    district = Params.from_preset("district").regeneration_budget
+    report = parse_scenario(f'preset = "district"\n[policy]\nregime = "lsp"\nbudget = '
+                            f'{district}\n', "s.toml").with_changes(preset="town").params
+    dashboard = settings_from({}).params
+    assert dashboard.regeneration_budget == pytest.approx(report.regeneration_budget)
+    assert dashboard.burn_in_months == report.burn_in_months == REGISTRY[
+        "burn_in_months"].default
+    assert budget_note("town", "").startswith(f"GBP {report.regeneration_budget / 1e6:,.2f}m")
+    assert budget_note("town", "2.5m") == "GBP 2.50m a year"
 
 
 def test_panels_data_and_specs(model):
@@ -203,3 +217,44 @@ def test_command_line(monkeypatch):
                            "--production", "--no-open"]
     monkeypatch.delenv("SOLARA_TELEMETRY_MIXPANEL_ENABLE", raising=False)
     assert launch.server_env()["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+
+
+def test_the_dashboards_own_parsers_take_no_abbreviations(capsys):
+    assert launch.parse_standalone(["--no-browser"]).no_browser
+    for argv in (["--no"], ["--po", "9001"]):
+        with pytest.raises(SystemExit):
+            launch.parse_standalone(argv)
+    from sim.viz import assets
+
+    with pytest.raises(SystemExit):
+        assets.main(["--ch"])  # not --check
+
+
+def test_the_launcher_checks_the_assets_before_serving_and_says_so(monkeypatch, capsys):
+    from sim.viz import assets
+
+    monkeypatch.setattr(assets, "missing", lambda where=None: [])
+    launch.prepare_assets()
+    assert "browser files present in" in capsys.readouterr().err
+    fetched = []
+    monkeypatch.setattr(assets, "missing", lambda where=None: ["vega@5"])
+    monkeypatch.setattr(assets, "fetch", lambda names, where=None: fetched.extend(names))
+    launch.prepare_assets()
+    assert fetched == ["vega@5"] and "fetching 1 browser packages" in capsys.readouterr().err
+
+    def no_npm(names, where=None):
+        raise assets.AssetError("npm is needed")
+
+    monkeypatch.setattr(assets, "fetch", no_npm)
+    served = []
+    monkeypatch.setattr(launch.subprocess, "Popen", lambda *a, **k: served.append(a))
+    assert launch.main(open_browser=False) == 2 and not served  # no blank page served
+    assert "could not be fetched" in capsys.readouterr().err
+
+
+def test_reengagement_legends_use_the_registry_and_report_wording():
+    from sim import outcomes
+    from sim.viz.dashboard import LINE_PANELS
+
+    for column, (label, _) in LINE_PANELS["reengagement"][0].items():
+        assert f"({label})" in outcomes.lookup(column, outcomes.MONTHLY).label

@@ -7,8 +7,10 @@ Saves a screenshot under pytest's tmp dir; with COALITION_UPDATE_SCREENSHOTS=1 i
 copies it to docs/img/dashboard.png (the README's picture). Tests leave tracked files alone.
 
 Never downloads a browser. Skips only when /usr/bin/chromium or Playwright is
-missing (CI installs both). The page's front-end files come from the npm registry
-into Solara's CDN cache (`sim.viz.assets`) when they are not there yet.
+missing (CI installs both). The server starts as a newcomer's would, with an empty
+asset cache (`SOLARA_ASSETS_PROXY_CACHE_DIR` in a temporary folder): the launcher
+must fetch the page's front-end files from the npm registry and say so, or the
+page stays blank and the test fails.
 """
 
 from __future__ import annotations
@@ -56,15 +58,20 @@ def _answers(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The dashboard server on 127.0.0.1; its whole process group is stopped afterwards."""
-    from sim.viz import assets
+def server_log(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("dashboard") / "server.log"
 
-    assets.ensure()  # the page's JavaScript and CSS, from npm, once per environment
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, server_log):
+    """The dashboard server on 127.0.0.1, started with an empty asset cache; its whole
+    process group is stopped afterwards."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
-    log_path = tmp_path_factory.mktemp("dashboard") / "server.log"
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    log_path = server_log
+    cache = tmp_path_factory.mktemp("empty-asset-cache")
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+           "SOLARA_ASSETS_PROXY_CACHE_DIR": str(cache)}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "sim.viz.launch", "--host", "127.0.0.1", "--port", str(port),
@@ -114,6 +121,20 @@ def _changes(page, panel: str, before: str, contains: str = "", timeout_ms: int 
         "([selector, before, text]) => { const s = document.querySelector(selector);"
         " return s !== null && s.innerHTML !== before && s.innerHTML.includes(text); }",
         arg=[f".panel-{panel} svg.marks", before, contains], timeout=timeout_ms)
+
+
+def test_a_fresh_asset_cache_is_filled_before_the_page_is_served(server, server_log):
+    """The launcher said it fetched the files, and the page renders (not "Loading app")."""
+    log = server_log.read_text()
+    assert "fetching" in log and "browser files fetched" in log
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(server, wait_until="domcontentloaded")
+            page.wait_for_selector(".headline", timeout=STARTUP_SECONDS * 1000)
+        finally:
+            browser.close()
 
 
 def test_dashboard_in_a_browser(server, tmp_path):
