@@ -294,7 +294,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     result = report.compare_scenarios(scenarios, seeds=args.seeds, backend=backend,
                                       folder=out, progress=True,
                                       target=args.target_half_width, max_seeds=args.max_seeds)
-    if args.json if args.marginal is None else args.marginal:
+    marginal = args.json if args.marginal is None else args.marginal  # on for --json
+    if marginal:
         report.add_marginal(result, backend, out, progress=True, seeds=args.marginal_seeds)
     folder, summary = report.write_report(result, out)
     if args.json:
