@@ -80,3 +80,33 @@ def test_the_ranking_difference_uses_the_delta_method_paired_by_seed(comparison)
     assert row.vs_first_method == "t" and np.isfinite(row.vs_first)
     assert table.loc[("coalition", "cost_per_net_employment_year"), "vs_first_method"] == (
         "delta method")
+
+
+def _headline(cheap: str, diff: tuple, needed=None) -> pd.DataFrame:
+    """A two-scenario headline table: `a` is first; `cheap` costs 8,000, the other 10,000."""
+    rows = []
+    for name in ("a", "b"):
+        cost = 8_000.0 if name == cheap else 10_000.0
+        vs = diff if name == "b" else (np.nan,) * 3
+        for measure in ("cost_per_net_employment_year", "cost_per_net_reengaged_discounted"):
+            rows.append({"scenario": name, "measure": measure, "estimate": cost,
+                         "ci_low": cost - 500, "ci_high": cost + 500, "vs_first": vs[0],
+                         "vs_first_low": vs[1], "vs_first_high": vs[2],
+                         "seeds_needed_vs_first": needed})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("cheap", ["a", "b"])
+def test_the_conclusion_names_the_cheaper_scenario_and_how_sure(cheap):
+    from types import SimpleNamespace
+
+    from sim.analysis.report_html import conclusion
+
+    comparison = SimpleNamespace(scenarios=[SimpleNamespace(name="a"), SimpleNamespace(name="b")],
+                                 seeds=[1, 2, 3])
+    d = -2_000.0 if cheap == "b" else 2_000.0  # b minus a
+    sure = conclusion(comparison, _headline(cheap, (d, d - 500, d + 500)))
+    assert sure.startswith(f"<b>{cheap}</b>") and "GBP 2,000 per employment-year cheaper" in sure
+    assert "excludes zero" in sure and "20% less" in sure
+    unsure = conclusion(comparison, _headline(cheap, (d, -3_000.0, 3_000.0), needed=14))
+    assert "cannot tell them apart" in unsure and "14 seeds" in unsure
