@@ -248,10 +248,16 @@ SEED_CASES = {
 def noise_text(noise: dict, method: str) -> str:
     """Seed noise in words: which case applies (common or independent seeds), its share of
     the run variance and what is left in point means."""
-    return f"case: {SEED_CASES[bool(noise['common_seeds'])]}. {_noise_size(noise, method)}"
+    size = _noise_size(noise, method)
+    return f"case: {SEED_CASES[bool(noise['common_seeds'])]}. {size[0].upper()}{size[1:]}"
 
 
 def _noise_size(noise: dict, method: str) -> str:
+    if noise["replicates"] < 2 and noise["common_seeds"]:
+        return ("not measured (one replicate per point). The seed's effect common to every "
+                "point cancels between points; what differs between points (the point-by-seed "
+                "interaction) stays in the variance analysed, and one replicate cannot tell it "
+                "from factor effects. Run replicates to measure it.")
     if noise["replicates"] < 2:
         return ("not measured (one replicate per point). Seed noise is then part of the output "
                 f"variance analysed: {NOISE_EFFECT[method]}. Run replicates to measure it.")
