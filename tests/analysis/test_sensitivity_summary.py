@@ -32,9 +32,10 @@ def test_inadmissible_estimates_beyond_their_intervals_ask_for_more_samples():
 def test_the_seed_noise_case_is_named():
     base = {"replicates": 1, "within_share": np.nan, "replicate_sd": np.nan,
             "noise_share_of_means": np.nan}
-    assert "case: common seeds" in report.noise_text({**base, "common_seeds": True}, "sobol")
-    assert "case: independent seeds" in report.noise_text({**base, "common_seeds": False},
-                                                          "sobol")
+    common = report.noise_text({**base, "common_seeds": True}, "sobol")
+    independent = report.noise_text({**base, "common_seeds": False}, "sobol")
+    assert "case: common seeds" in common and "with independent seeds" not in common
+    assert "case: independent seeds" in independent and "adds to every ST" in independent
 
 
 def test_factor_labels_and_units_come_from_the_registries():
