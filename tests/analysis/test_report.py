@@ -110,3 +110,15 @@ def test_the_conclusion_names_the_cheaper_scenario_and_how_sure(cheap):
     assert "excludes zero" in sure and "20% less" in sure
     unsure = conclusion(comparison, _headline(cheap, (d, -3_000.0, 3_000.0), needed=14))
     assert "cannot tell them apart" in unsure and "14 seeds" in unsure
+
+
+def test_the_terminal_comparison_shows_shares_as_percentages():
+    from sim.analysis.compare import format_comparison
+
+    diff = pd.DataFrame([{"outcome": "reengaged_6m_share", "label": "share re-engaged",
+                          "scenario": 0.327, "comparison": 0.264, "difference": 0.0636,
+                          "ci_low": 0.06, "ci_high": 0.067}])
+    extra = pd.DataFrame([{"measure": "leakage", "estimate": 0.28, "ci_low": 0.05,
+                           "ci_high": 0.5}])
+    text = format_comparison(diff, extra, "a", "b", [1, 2])
+    assert "32.7%" in text and "+6.4 pp" in text and "28.0%" in text
