@@ -141,14 +141,34 @@ def _add_compare(sub) -> None:
                       "the first is the reference for differences between scenarios")
     cmp_.add_argument("--preset", choices=list(PRESETS), help="override every scenario's preset "
                       "(budgets scale with population)")
-    cmp_.add_argument("--seeds", type=_int_at_least(2), default=5,
-                      help="paired runs, from the first scenario's seed (default 5)")
+    cmp_.add_argument("--seeds", type=_seeds_or_auto, default=5,
+                      help="paired runs, from the first scenario's seed (default 5), or "
+                      "'auto': add seeds in batches of 5 until the headline interval (net "
+                      "resident employment-years, and each difference from the first "
+                      "scenario) is narrow enough")
+    cmp_.add_argument("--target-half-width", default="10%", metavar="X",
+                      help="with --seeds auto: stop when every headline 95%% interval's "
+                      "half-width is below X, in net resident employment-years, or a "
+                      "percentage of the difference's size such as 10%% (default 10%%)")
+    cmp_.add_argument("--max-seeds", type=_int_at_least(2), default=40,
+                      help="with --seeds auto: at most this many seeds (default 40)")
+    cmp_.add_argument("--marginal", action=argparse.BooleanOptionalAction, default=None,
+                      help="also measure each lever's marginal value (net outcome per "
+                      "extra GBP 1m, paired runs; about 9 times the comparison's runs); "
+                      "default: on with --json, off otherwise")
+    cmp_.add_argument("--marginal-seeds", type=_int_at_least(2),
+                      help="seeds for the marginal values (default: all the comparison's)")
     _add_backend(cmp_)
     cmp_.add_argument("--json", action="store_true", help="print one JSON document")
     cmp_.add_argument("--out", type=Path, help="report folder (default: "
                       "results/compare/<names>-seeds<N>): report.html, headline.csv, "
                       "additionality.csv, spending.csv, and units/ with every paired run's "
                       "tables; the same command resumes an interrupted comparison")
+
+
+def _seeds_or_auto(text: str):
+    """--seeds of compare: a whole number >= 2 or 'auto'."""
+    return "auto" if text == "auto" else _int_at_least(2)(text)
 
 
 def _add_optimise(sub) -> None:
@@ -206,7 +226,7 @@ def _folder(out: Path) -> Path:
     return out
 
 
-def compare_folder(names: list[str], seeds: int, preset: str | None = None) -> Path:
+def compare_folder(names: list[str], seeds: int | str, preset: str | None = None) -> Path:
     """`results/compare/<names>[-<preset>]-seeds<N>`: one folder name however the scenarios
     are named (sim.io.safe_name), tagged with the preset when --preset overrides it."""
     from sim.io import safe_name
@@ -256,7 +276,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """`coalition compare`: every scenario against its counterfactual, a report and CSVs."""
-    from sim.analysis import compare, report
+    from sim.analysis import compare, report, seeds
     from sim.scenario import load_scenario
 
     bases = [load_scenario(path) for path in args.scenarios]
@@ -266,8 +286,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UserError(f"scenario names must differ, got {names}")
     overridden = args.preset if any(b.preset != args.preset for b in bases) else None
     out = _folder(args.out or compare_folder(names, args.seeds, overridden))
-    result = report.compare_scenarios(scenarios, seeds=args.seeds, backend=_backend(args),
-                                      folder=out, progress=True)
+    try:
+        seeds.Target.parse(args.target_half_width)
+    except ValueError as exc:
+        raise UserError(f"--target-half-width: {exc}") from None
+    backend = _backend(args)
+    result = report.compare_scenarios(scenarios, seeds=args.seeds, backend=backend,
+                                      folder=out, progress=True,
+                                      target=args.target_half_width, max_seeds=args.max_seeds)
+    marginal = args.json if args.marginal is None else args.marginal  # on for --json
+    if marginal:
+        report.add_marginal(result, backend, out, progress=True, seeds=args.marginal_seeds)
     folder, summary = report.write_report(result, out)
     if args.json:
         print(report.to_json(result))
@@ -277,6 +306,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         extra = compare.costs_and_ratios(pairs, scenarios[0].params.discount_rate)
         print(compare.format_comparison(compare.differences(pairs), extra, names[0],
                                         "no programme", result.seeds))
+        print("\n" + report.seeds_and_marginal_text(result))
     else:
         print(summary)
     print(f"\nReport: {folder / 'report.html'}")

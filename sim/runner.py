@@ -113,6 +113,7 @@ def save_run(result: RunResult, out: str | Path, command_line: list[str]) -> Pat
     title = f"{s.name}: preset {s.preset}, seed {s.seed}, {result.months} months"
 
     def draw(folder: Path) -> None:
-        plot_summary(result.monthly, folder / "summary.png", title=title)
+        plot_summary(result.monthly, folder / "summary.png", title=title,
+                     regime=s.policy.regime)
 
     return io.write_run(out, result.records, manifest, extra=draw)

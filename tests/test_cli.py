@@ -217,3 +217,30 @@ def test_run_refuses_a_folder_it_did_not_write_before_simulating(tmp_path, monke
     assert main(["run", "--preset", "town", "--out", "docs"]) == 2
     assert "did not write" in one_line_error(capsys)
     assert tree(tmp_path) == {"docs", "docs/thesis.tex"}
+
+
+QUICK_LSP = ('name = "quick"\npreset = "town"\n[params]\nburn_in_months = 6\n'
+             'programme_months = 12\n[policy]\nregime = "lsp"\n')
+
+
+@pytest.mark.parametrize("target", ["ten", "-5", "0%"])
+def test_compare_refuses_a_bad_target_half_width_before_running(tmp_path, capsys, target):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(QUICK_LSP)
+    out = tmp_path / "cmp"
+    assert main(["compare", str(scenario), "--seeds", "auto", "--target-half-width", target,
+                 "--out", str(out)]) == 2
+    assert "--target-half-width" in one_line_error(capsys)
+    assert not out.exists()
+
+
+def test_compare_seeds_auto_stops_at_the_maximum_and_says_so(tmp_path, capsys):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(QUICK_LSP)
+    assert main(["compare", str(scenario), "--seeds", "auto", "--target-half-width", "0.001",
+                 "--max-seeds", "2", "--workers", "1", "--json", "--no-marginal",
+                 "--out", str(tmp_path / "cmp")]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["seeds"] == [1, 2] and doc["seed_rule"].startswith("auto")
+    assert doc["marginal"] == {} and doc["seeds_needed"][0]["seeds_used"] == 2
+    assert "Enough seeds?" in (tmp_path / "cmp" / "report.html").read_text()

@@ -165,19 +165,38 @@ def fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 
 
+def fmt_in(x: float, unit: str, difference: bool = False) -> str:
+    """`fmt`, but a share as a percentage (a difference of shares in percentage points)."""
+    if unit != "share" or x is None or not np.isfinite(x):
+        return fmt(x)
+    return f"{100 * x:+.1f} pp" if difference else f"{100 * x:.1f}%"
+
+
+def _unit(key: str) -> str:
+    for level in (outcomes.RUN, outcomes.PAIR, outcomes.COMPARISON):
+        if key in outcomes.names(level):
+            return outcomes.lookup(key, level).unit
+    return ""
+
+
 def format_comparison(diff: pd.DataFrame, extra: pd.DataFrame, a_name: str, b_name: str,
                       seeds: list[int]) -> str:
-    """A plain-text report: differences with 95% intervals, then additionality measures."""
+    """A plain-text report: differences with 95% intervals, then additionality measures
+    (shares as percentages, their differences in percentage points)."""
     lines = [f"{a_name} vs {b_name}: seeds {seeds[0]}..{seeds[-1]} ({len(seeds)} paired runs, "
              "common random numbers)", "",
              f"{'outcome':60s} {'scenario':>12s} {'comparison':>12s} {'difference':>12s}  95% CI"]
     for r in diff.itertuples():
-        lines.append(f"{r.label:60.60s} {fmt(r.scenario):>12s} {fmt(r.comparison):>12s} "
-                     f"{fmt(r.difference):>12s}  [{fmt(r.ci_low)}, {fmt(r.ci_high)}]")
+        u = _unit(r.outcome)
+        lines.append(f"{r.label:60.60s} {fmt_in(r.scenario, u):>12s} "
+                     f"{fmt_in(r.comparison, u):>12s} {fmt_in(r.difference, u, True):>12s}  "
+                     f"[{fmt_in(r.ci_low, u, True)}, {fmt_in(r.ci_high, u, True)}]")
     if extra.empty:
         return "\n".join(lines)
-    lines += ["", f"{'measure':60s} {'estimate':>12s}  95% CI (ratios: Fieller over seeds)"]
+    lines += ["", f"{'measure':60s} {'estimate':>12s}  95% CI (ratios: Fieller over seeds; "
+              "means: t)"]
     for r in extra.itertuples():
-        lines.append(f"{measure_label(r.measure):60.60s} {fmt(r.estimate):>12s}  "
-                     f"[{fmt(r.ci_low)}, {fmt(r.ci_high)}]")
+        u = _unit(r.measure)
+        lines.append(f"{measure_label(r.measure):60.60s} {fmt_in(r.estimate, u):>12s}  "
+                     f"[{fmt_in(r.ci_low, u)}, {fmt_in(r.ci_high, u)}]")
     return "\n".join(lines)

@@ -100,3 +100,22 @@ def ratio_interval(num: np.ndarray, den: np.ndarray, positive: bool = False,
     if positive and not np.nanmean(np.asarray(den, float)) > 0:
         return NAN3
     return METHODS[method](num, den, level)
+
+
+def ratio_difference(num_a: np.ndarray, den_a: np.ndarray, num_b: np.ndarray,
+                     den_b: np.ndarray, level: float = LEVEL) -> tuple[float, float, float]:
+    """Difference of two ratios of means, `a` minus `b`, paired by seed, with the
+    delta-method interval: each seed's linearised contribution (num - r den) / mean(den)
+    for each ratio, differenced seed by seed, gets a t interval. Undefined (NaN) where
+    either ratio's denominator interval includes zero or its mean is not positive."""
+    arrays = [np.asarray(x, float) for x in (num_a, den_a, num_b, den_b)]
+    keep = np.logical_and.reduce([np.isfinite(x) for x in arrays])
+    num_a, den_a, num_b, den_b = (x[keep] for x in arrays)
+    if len(num_a) < 2 or not all(d.mean() > 0 and denominator_excludes_zero(d, level)
+                                 for d in (den_a, den_b)):
+        return NAN3
+    r_a, r_b = num_a.mean() / den_a.mean(), num_b.mean() / den_b.mean()
+    influence = ((num_a - r_a * den_a) / den_a.mean()) - ((num_b - r_b * den_b) / den_b.mean())
+    half = t_quantile(level, len(influence)) * np.std(influence, ddof=1) / math.sqrt(
+        len(influence))
+    return float(r_a - r_b), float(r_a - r_b - half), float(r_a - r_b + half)

@@ -3,33 +3,32 @@
 Every scenario and its counterfactual (the same district and seed with no
 regeneration money) run over the same seeds: common random numbers. The
 headline table gives each scenario's net effects with 95% intervals, and the
-difference from the first scenario, also with intervals (paired by seed). The
-self-contained HTML report embeds its charts as images, so it opens offline. The
-same numbers are written as CSV, and a short plain-text summary is printed.
+difference from the first scenario, also with intervals (paired by seed). One
+interval method per kind of quantity: t intervals for means and paired
+differences, Fieller's for ratios (costs per net outcome), the delta method for
+differences between two scenarios' ratios. The self-contained HTML report
+(sim.analysis.report_html) embeds its charts as images, so it opens offline. The
+same numbers are written as CSV and JSON, and a short plain-text summary is printed.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io as _io
-from dataclasses import dataclass
-from datetime import UTC, datetime
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from sim import outcomes
 from sim.analysis import additionality as account
+from sim.analysis import seeds as enough
 from sim.analysis import value_for_money as vfm
 from sim.analysis.compare import additionality, fmt, measure_label, run_pairs
-from sim.analysis.intervals import t_interval
+from sim.analysis.intervals import ratio_difference, t_interval
 from sim.backends import Backend
 from sim.evaluate import COMPARISON, SCENARIO, Result
-from sim.io import git_revision, library_versions, write_texts_atomic
+from sim.io import write_texts_atomic
 from sim.policy.levers import registry
 from sim.scenario import Scenario
 
@@ -48,6 +47,8 @@ HEADLINE = (  # (outcome, kind): net = scenario minus counterfactual; level = sc
     ("business_engagement_share_end", "level"),
 )
 SEED_COMPARABLE = ("net", "level")  # kinds whose difference between scenarios is paired by seed
+HEADLINE_MEASURE = "net_employment_years"  # what --seeds auto narrows
+RANKED_BY = "cost_per_net_employment_year"
 
 
 def headline_label(key: str, kind: str) -> str:
@@ -57,69 +58,160 @@ def headline_label(key: str, kind: str) -> str:
     return outcomes.lookup(key).titled("net " if kind == "net" else "")
 
 
+def headline_unit(key: str, kind: str) -> str:
+    level = outcomes.COMPARISON if kind in ("ratio", "vfm") else outcomes.RUN
+    return outcomes.lookup(key, level).unit
+
+
 @dataclass
 class Comparison:
-    """The results of comparing scenarios: one list of per-seed pairs per scenario."""
+    """The results of comparing scenarios: one list of per-seed pairs per scenario, the
+    marginal value of each lever per scenario (sim.analysis.marginal; may be empty), and
+    how the number of seeds was chosen."""
 
     scenarios: list[Scenario]
     seeds: list[int]
     pairs: list[list[Result]]
+    marginal: dict[str, pd.DataFrame] = field(default_factory=dict)
+    seed_rule: str = "fixed"
 
 
-def compare_scenarios(scenarios: list[Scenario], seeds: int = 5, backend: Backend | None = None,
-                      first_seed: int | None = None, folder: str | Path | None = None,
-                      progress: bool = False) -> Comparison:
+def compare_scenarios(scenarios: list[Scenario], seeds: int | str = 5,
+                      backend: Backend | None = None, first_seed: int | None = None,
+                      folder: str | Path | None = None, progress: bool = False,
+                      target: str = enough.DEFAULT_TARGET,
+                      max_seeds: int = enough.DEFAULT_MAX_SEEDS) -> Comparison:
     """Run every scenario and its counterfactual over the same seeds (resumable with
-    `folder`: finished pairs are kept there)."""
+    `folder`: finished pairs are kept there). `seeds="auto"` adds seeds in batches until
+    the headline differences' intervals are narrower than `target` (sim.analysis.seeds),
+    or `max_seeds` is reached."""
     start = scenarios[0].seed if first_seed is None else first_seed
-    seed_list = list(range(start, start + seeds))
-    pairs = run_pairs(scenarios, None, seed_list, backend, folder, progress)
-    return Comparison(scenarios, seed_list, pairs)
+    if seeds != "auto":
+        seed_list = list(range(start, start + int(seeds)))
+        return Comparison(scenarios, seed_list,
+                          run_pairs(scenarios, None, seed_list, backend, folder, progress))
+    done: dict[int, list[Result]] = {}
+
+    def headlines(seed_list: list[int]) -> list[np.ndarray]:
+        new = [s for s in seed_list if s not in done]
+        if new:
+            runs = run_pairs(scenarios, None, new, backend, folder, progress)
+            done.update({seed: [r[j] for r in runs] for j, seed in enumerate(new)})
+        pairs = [[done[s][i] for s in seed_list] for i in range(len(scenarios))]
+        return headline_differences(pairs, scenarios)
+
+    goal = enough.Target.parse(target)
+    seed_list = enough.until_narrow(headlines, start, goal, max_seeds)
+    pairs = [[done[s][i] for s in seed_list] for i in range(len(scenarios))]
+    rule = (f"auto: seeds added {enough.FIRST_BATCH} at a time until every headline "
+            f"interval's half-width was below {goal} (at most {max_seeds} seeds)")
+    return Comparison(scenarios, seed_list, pairs, seed_rule=rule)
+
+
+def headline_differences(pairs: list[list[Result]], scenarios: list[Scenario]
+                         ) -> list[np.ndarray]:
+    """Per seed: each scenario's net resident employment-years, then each later scenario's
+    minus the first's (the differences a comparison is for)."""
+    nets = [vfm.seed_frame(p, s.params.discount_rate)[HEADLINE_MEASURE].to_numpy(float)
+            for p, s in zip(pairs, scenarios, strict=True)]
+    return nets + [n - nets[0] for n in nets[1:]]
+
+
+def add_marginal(comparison: Comparison, backend: Backend | None = None, folder=None,
+                 progress: bool = False, seeds: int | None = None) -> Comparison:
+    """Each scenario's marginal value by lever (sim.analysis.marginal) over the first
+    `seeds` of the comparison's seeds (default all)."""
+    from sim.analysis.marginal import marginal_values
+
+    use = comparison.seeds[:seeds] if seeds else comparison.seeds
+    comparison.marginal = {s.name: marginal_values(s, use, backend, folder, progress)
+                           for s in comparison.scenarios}
+    return comparison
 
 
 def _values(pairs, key, arm=SCENARIO) -> np.ndarray:
     return np.array([p.value(key, arm) for p in pairs], float)
 
 
-def _estimate(pairs, key: str, kind: str, tables: dict) -> tuple[float, float, float]:
-    if kind in tables:
-        row = tables[kind].loc[key]
-        return row.estimate, row.ci_low, row.ci_high
-    if kind == "level":
-        return t_interval(_values(pairs, key))
-    return t_interval(_values(pairs, key) - _values(pairs, key, COMPARISON))
+class _Tables:
+    """Per-scenario tables the headline reads: additionality ratios, costs, seed frames."""
+
+    def __init__(self, comparison: Comparison):
+        self.comparison = comparison
+        self.frames = [vfm.seed_frame(p, s.params.discount_rate)
+                       for s, p in zip(comparison.scenarios, comparison.pairs, strict=True)]
+        self.costs = [vfm.cost_table(p, s.params.discount_rate).set_index("measure")
+                      for s, p in zip(comparison.scenarios, comparison.pairs, strict=True)]
+        self.ratios = [additionality(p).set_index("measure") for p in comparison.pairs]
+
+    def estimate(self, i: int, key: str, kind: str) -> tuple[float, float, float]:
+        pairs = self.comparison.pairs[i]
+        table = {"ratio": self.ratios, "vfm": self.costs}.get(kind)
+        if table is not None:
+            row = table[i].loc[key]
+            return row.estimate, row.ci_low, row.ci_high
+        if kind == "level":
+            return t_interval(_values(pairs, key))
+        return t_interval(_values(pairs, key) - _values(pairs, key, COMPARISON))
+
+    def versus_first(self, i: int, key: str, kind: str) -> tuple[float, float, float]:
+        """Difference from the first scenario, paired by seed: t for means, the delta
+        method for costs per net outcome; none for the additionality ratios."""
+        if i == 0 or kind == "ratio":
+            return (np.nan,) * 3
+        if kind == "vfm" and key in vfm.RATIOS:
+            cost, outcome = vfm.RATIOS[key]
+            a, b = self.frames[i], self.frames[0]
+            return ratio_difference(a[cost], a[outcome], b[cost], b[outcome])
+        if kind == "vfm":
+            return t_interval(self.frames[i][key].to_numpy() - self.frames[0][key].to_numpy())
+        this, first = self.comparison.pairs[i], self.comparison.pairs[0]
+        if kind == "level":
+            return t_interval(_values(this, key) - _values(first, key))
+        net = lambda p: _values(p, key) - _values(p, key, COMPARISON)  # noqa: E731
+        return t_interval(net(this) - net(first))
 
 
-def _versus_first(comparison: Comparison, i: int, key: str, kind: str):
-    """Difference from the first scenario, paired by seed."""
-    if i == 0:
-        return (np.nan,) * 3
-    first, this = comparison.pairs[0], comparison.pairs[i]
-    if kind not in SEED_COMPARABLE:  # ratios are not additive: their difference is not paired
-        return (np.nan,) * 3
-    if kind == "level":
-        return t_interval(_values(this, key) - _values(first, key))
-    net_this = _values(this, key) - _values(this, key, COMPARISON)
-    net_first = _values(first, key) - _values(first, key, COMPARISON)
-    return t_interval(net_this - net_first)
+def method_of(key: str, kind: str, versus: bool = False) -> str:
+    """The interval method of a headline row (or of its difference from the first)."""
+    ratio = kind == "ratio" or (kind == "vfm" and key in vfm.RATIOS)
+    if versus:
+        return "delta method" if ratio and kind == "vfm" else ("" if ratio else "t")
+    return "Fieller" if ratio else "t"
 
 
 def headline_table(comparison: Comparison) -> pd.DataFrame:
-    """One row per scenario and measure: estimate with 95% interval, and vs the first."""
-    rows = []
-    for i, (scenario, pairs) in enumerate(zip(comparison.scenarios, comparison.pairs,
-                                              strict=True)):
-        tables = {"ratio": additionality(pairs).set_index("measure"),
-                  "vfm": vfm.cost_table(pairs, scenario.params.discount_rate)
-                  .set_index("measure")}
+    """One row per scenario and measure: estimate with 95% interval, and vs the first, with
+    the seeds a difference of the observed size would need."""
+    tables, rows, n = _Tables(comparison), [], len(comparison.seeds)
+    for i, scenario in enumerate(comparison.scenarios):
         for key, kind in HEADLINE:
-            est, low, high = _estimate(pairs, key, kind, tables)
-            d, d_low, d_high = _versus_first(comparison, i, key, kind)
+            est, low, high = tables.estimate(i, key, kind)
+            d, d_low, d_high = tables.versus_first(i, key, kind)
             rows.append({"scenario": scenario.name, "measure": key,
-                         "label": headline_label(key, kind),
+                         "label": headline_label(key, kind), "unit": headline_unit(key, kind),
                          "estimate": est, "ci_low": low, "ci_high": high,
-                         "vs_first": d, "vs_first_low": d_low, "vs_first_high": d_high})
+                         "method": method_of(key, kind),
+                         "vs_first": d, "vs_first_low": d_low, "vs_first_high": d_high,
+                         "vs_first_method": method_of(key, kind, versus=True) if i else "",
+                         "seeds_needed_vs_first": enough.seeds_from_interval(d, d_low, d_high, n)
+                         if i else None})
     return pd.DataFrame(rows)
+
+
+def seeds_table(comparison: Comparison) -> pd.DataFrame:
+    """The headline (net resident employment-years) and its differences between scenarios:
+    estimate, seed-to-seed sd, interval half-width, seeds used and seeds a difference of
+    the observed size would need (sim.analysis.seeds)."""
+    values = headline_differences(comparison.pairs, comparison.scenarios)
+    names = [s.name for s in comparison.scenarios]
+    what = ([f"{n}: net resident employment-years (vs no programme)" for n in names]
+            + [f"{n} minus {names[0]}: net resident employment-years" for n in names[1:]])
+    return pd.DataFrame([{"quantity": q, "estimate": float(np.mean(v)),
+                          "sd": float(np.std(v, ddof=1)) if len(v) > 1 else np.nan,
+                          "half_width": enough.half_width(v), "seeds_used": len(v),
+                          "seeds_needed": enough.seeds_needed(v)}
+                         for q, v in zip(what, values, strict=True)])
 
 
 def additionality_table(comparison: Comparison) -> pd.DataFrame:
@@ -145,20 +237,40 @@ def spending_table(comparison: Comparison) -> pd.DataFrame:
                   if c.startswith("spend_")]  # the levers the runs had
         spent = {lever: _values(pairs, f"spend_{lever}").mean() for lever in levers}
         total = sum(spent.values())
-        rows += [{"scenario": scenario.name, "lever": lever, "label": _lever_label(lever),
+        rows += [{"scenario": scenario.name, "lever": lever, "label": lever_label(lever),
                   "spent": value, "share": value / total if total else float("nan")}
                  for lever, value in spent.items()]
     return pd.DataFrame(rows, columns=["scenario", "lever", "label", "spent", "share"])
 
 
-def _lever_label(name: str) -> str:
+def scenario_table(comparison: Comparison) -> pd.DataFrame:
+    """Each scenario's regime, preset, seeds, programme, budget and money realised."""
+    rows = []
+    for s, frame in zip(comparison.scenarios, _Tables(comparison).frames, strict=True):
+        p = s.params
+        rows.append({"scenario": s.name, "regime": s.policy.regime, "preset": s.preset,
+                     "seeds": f"{comparison.seeds[0]}-{comparison.seeds[-1]} "
+                              f"({len(comparison.seeds)})",
+                     "programme_years": p.programme_months / 12,
+                     "budget_per_year": p.regeneration_budget,
+                     "budget_programme": p.regeneration_budget * p.programme_months / 12,
+                     "one_stop_shop_per_year": p.one_stop_shop_budget
+                     if s.policy.regime == "coalition" else 0.0,
+                     "realised_discounted": float(frame["cost_total"].mean()),
+                     "unspent": float(frame["unspent"].mean())})
+    return pd.DataFrame(rows)
+
+
+def lever_label(name: str) -> str:
     return registry.get(name).label if name in registry.names() else name
 
 
 def text_summary(comparison: Comparison, table: pd.DataFrame) -> str:
-    """The terminal summary: net re-engagement and cost per scenario."""
+    """The terminal summary: net re-engagement and cost per scenario, the seeds a
+    difference needs, and the levers to grow or cut."""
     lines = [f"{len(comparison.scenarios)} scenario(s) against the counterfactual, seeds "
-             f"{comparison.seeds[0]}..{comparison.seeds[-1]} (common random numbers)"]
+             f"{comparison.seeds[0]}..{comparison.seeds[-1]} (common random numbers; "
+             f"seeds {comparison.seed_rule})"]
     keys = ("cost_per_net_employment_year", "net_employment_years", "cost_total", "unspent",
             "cost_per_net_assisted_job", "reengaged_6m", "reengaged_6m_net_of_forgone",
             "jobs_total_end", "regeneration_cost", "mainstream_aligned_spend", "public_cost",
@@ -174,214 +286,79 @@ def text_summary(comparison: Comparison, table: pd.DataFrame) -> str:
                      if np.isfinite(x.vs_first) else "")
             lines.append(f"  {x.label:{width}s} {fmt(x.estimate):>10s} "
                          f"[{fmt(x.ci_low)}, {fmt(x.ci_high)}]{extra}")
+    return "\n".join(lines) + "\n\n" + seeds_and_marginal_text(comparison)
+
+
+def seeds_and_marginal_text(comparison: Comparison) -> str:
+    """The seeds each headline difference needs, then the levers' marginal values."""
+    lines = ["Seeds a difference of the observed size needs (95%):"]
+    lines += [f"  {r.quantity}: {needed_text(r.seeds_needed)} (used {r.seeds_used})"
+              for r in seeds_table(comparison).itertuples()]
+    for name, marg in comparison.marginal.items():
+        head = marg[marg["outcome"] == "net_employment_years"]
+        lines.append(f"\nMarginal value, {name} (net resident employment-years per extra "
+                     "GBP 1m):")
+        lines += [f"  {r.label:28s} {fmt(r.estimate):>8s} [{fmt(r.ci_low)}, {fmt(r.ci_high)}]"
+                  f" {r.verdict}" for r in head.itertuples()]
     return "\n".join(lines)
 
 
-# --- charts -----------------------------------------------------------------------------------
-
-def _png(fig: Figure) -> str:
-    buf = _io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def _band(ax, series: list[np.ndarray], label: str, color, style="-") -> None:
-    data = np.vstack(series)
-    months = np.arange(1, data.shape[1] + 1)
-    ax.plot(months, data.mean(axis=0), style, color=color, label=label, lw=1.6)
-    low, high = np.percentile(data, [5, 95], axis=0)
-    ax.fill_between(months, low, high, color=color, alpha=0.15, lw=0)
-
-
-def trajectories_chart(comparison: Comparison) -> str:
-    """Employment deprived vs rest (bands over seeds), each scenario and the counterfactual."""
-    n = len(comparison.scenarios)
-    fig = Figure(figsize=(5.2 * n, 3.8), layout="constrained")
-    FigureCanvasAgg(fig)
-    for ax, s, pairs in zip(np.atleast_1d(fig.subplots(1, n)), comparison.scenarios,
-                            comparison.pairs, strict=True):
-        for col, color in (("employment_rate_deprived", "#c0392b"),
-                           ("employment_rate_rest", "#2c7fb8")):
-            where = col.rsplit("_", 1)[-1]
-            _band(ax, [p.series(col) for p in pairs], f"{where}", color)
-            _band(ax, [p.series(col, COMPARISON) for p in pairs], f"{where}, no programme",
-                  color, "--")
-        ax.axvline(s.params.burn_in_months, color="grey", lw=0.8)
-        ax.set_title(s.name, fontsize=10)
-        ax.set_xlabel("month")
-        ax.set_ylabel("employment rate")
-        ax.legend(fontsize=7)
-    return _png(fig)
-
-
-def _net_series(pair: Result, column: str) -> np.ndarray:
-    return pair.series(column) - pair.series(column, COMPARISON)
-
-
-def people_place_chart(comparison: Comparison) -> str:
-    """People-based (cohort re-engaged) beside place-based (deprived employment) effects."""
-    fig = Figure(figsize=(10, 3.8), layout="constrained")
-    FigureCanvasAgg(fig)
-    people, place = fig.subplots(1, 2)
-    colors = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
-    for i, (s, pairs) in enumerate(zip(comparison.scenarios, comparison.pairs, strict=True)):
-        c = colors[i % len(colors)]
-        _band(people, [np.nan_to_num(_net_series(p, "reengaged_6m_share")) for p in pairs],
-              s.name, c)
-        _band(place, [_net_series(p, "employment_rate_deprived") for p in pairs], s.name, c)
-    people.set_title("People-based: net share of the cohort re-engaged", fontsize=10)
-    place.set_title("Place-based: net employment rate, deprived areas", fontsize=10)
-    for ax in (people, place):
-        ax.axhline(0, color="grey", lw=0.8)
-        ax.set_xlabel("month")
-        ax.legend(fontsize=7)
-    return _png(fig)
-
-
-# --- HTML ------------------------------------------------------------------------------------
-
-def _table_html(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _ci(est, low, high) -> str:
-    if not np.isfinite(est):
-        return "\u2014"  # undefined: the reference itself, or no net gain to divide by
-    return f"{fmt(est)} [{fmt(low)}, {fmt(high)}]"
-
-
-def headline_html(table: pd.DataFrame, first: str) -> str:
-    view = pd.DataFrame({
-        "scenario": table["scenario"], "measure": table["label"],
-        "estimate [95% CI]": [_ci(*r) for r in table[["estimate", "ci_low", "ci_high"]].values],
-        f"difference vs {first} [95% CI]": [
-            _ci(*r) for r in table[["vs_first", "vs_first_low", "vs_first_high"]].values]})
-    return _table_html(view)
-
-
-SIGNS = {1.0: "+", -1.0: "\u2212", 0.0: "="}
-
-
-def _sign(value) -> str:
-    return SIGNS.get(value, "not measured") if np.isfinite(value) else "not measured"
-
-
-def additionality_html(table: pd.DataFrame, kind: str) -> str:
-    """The ratio measures (`kind` "measures") or the account terms (the other tables), each
-    term with the sign it enters its account with ("=": the lines above add up to it)."""
-    rows = table[(table["table"] == "measures") == (kind == "measures")]
-    view = pd.DataFrame({"scenario": rows["scenario"], "account": rows["table"],
-                         "": [_sign(v) for v in rows["sign"]], "term": rows["label"],
-                         "estimate [95% CI]": [_ci(*r) for r in
-                                               rows[["estimate", "ci_low", "ci_high"]].values]})
-    if kind == "measures":
-        view = view.drop(columns=["account", ""])
-    return _table_html(view)
-
-
-def benchmarks_html() -> str:
-    view = pd.DataFrame(vfm.BENCHMARKS, columns=["programme", "measure", "GBP", "source"])
-    view["GBP"] = [fmt(v) for v in view["GBP"]]
-    return _table_html(view)
-
-
-def spending_html(table: pd.DataFrame) -> str:
-    view = pd.DataFrame({"scenario": table["scenario"], "lever": table["label"],
-                         "spent (GBP, mean over seeds)": [fmt(v) for v in table["spent"]],
-                         "share of spending": [f"{v:.0%}" if np.isfinite(v) else "\u2014"
-                                               for v in table["share"]]})
-    return _table_html(view)
-
-
-STYLE = """body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;color:#222}
-table{border-collapse:collapse;font-size:13px;margin:1em 0}td,th{border:1px solid #ccc;
-padding:4px 8px;text-align:left}th{background:#f2f2f2}img{max-width:100%}
-.note{color:#555;font-size:13px}"""
-
-
-def render_html(comparison: Comparison, table: pd.DataFrame, extra: pd.DataFrame,
-                spending: pd.DataFrame) -> str:
-    names = ", ".join(s.name for s in comparison.scenarios)
-    first = comparison.scenarios[0].name
-    git = git_revision().get("commit") or "unknown"
-    return f"""<!doctype html><html><head><meta charset="utf-8">
-<title>Scenario comparison: {html.escape(names)}</title><style>{STYLE}</style></head><body>
-<h1>Scenario comparison</h1>
-<p>{html.escape(names)}, each against the same district with no regeneration money, over seeds
-{comparison.seeds[0]}&ndash;{comparison.seeds[-1]} ({len(comparison.seeds)} paired runs with
-common random numbers). Intervals are 95%: t intervals of the paired differences, Fieller
-intervals (over seeds) for ratios; a ratio whose denominator's interval includes zero is
-undefined (&mdash;).</p>
-<h2>Headline</h2>{headline_html(table, first)}
-<p class="note">Public cost is the regeneration cost (levers and the one stop shop) plus aligned
-mainstream money: partners redirect it from their mainstream services elsewhere, so it is
-a cost, and the residents those services would have re-engaged with it (valued at
-mainstream_cost_per_reengaged) are taken off the net re-engaged residents the costs divide.
-Costs per net outcome divide realised spending, discounted at the Green Book rate
-(discount_rate), by outcomes net of the counterfactual: the headline is cost per net resident
-employment-year; participants' outcomes are divided by the people levers' money and
-assisted-firm jobs (net of jobs lost in other firms) by the business levers' money. Money
-allocated but unspent at the end is shown apart and is not a cost.</p>
-<h3>UK evaluation figures, for comparison</h3>{benchmarks_html()}
-<p class="note">Their definitions differ from the model's (gross or net, per participant or per
-job, discounted or not): they give orders of magnitude, not a calibration target.</p>
-<h2>Employment, deprived neighbourhoods against the rest</h2>
-<p class="note">Lines: mean over seeds; bands: 5-95% of seeds; dashed: no programme.</p>
-<img src="data:image/png;base64,{trajectories_chart(comparison)}" alt="trajectories">
-<h2>People-based and place-based effects</h2>
-<p class="note">People-based follows the residents out of work in deprived areas when the
-programme started, wherever they are; place-based measures whoever lives in the deprived areas.
-They differ when people move.</p>
-<img src="data:image/png;base64,{people_place_chart(comparison)}" alt="people and place">
-<h2>Additionality account</h2>{additionality_html(extra, "account")}
-<p class="note">Counted in the last month, scenario against the counterfactual, in jobs or
-residents, mean over seeds with t intervals. Each account adds up exactly, seed by seed: the
-lines above a "=" line, with their signs, give it. The jobs account follows the firms the
-business levers assisted, the people account the people levers' participants; place levers
-act through the indirect lines only. Other firms' gains and losses are netted within each
-market (sector by neighbourhood); the people account's are person by person and so also hold
-the runs' random divergence: there displacement and multiplier are each larger than the
-programme's, and their difference is what the runs pin down.</p>
-<h2>Deadweight, displacement and leakage ratios</h2>{additionality_html(extra, "measures")}
-<p class="note">Measured by paired runs, not assumed (HCA Additionality Guide vocabulary). See
-docs/odd.md section 8.14 for the definitions.</p>
-<h2>Where the money went</h2>{spending_html(spending)}
-<p class="note">Regeneration and aligned mainstream money spent on each lever over the run,
-in the scenario runs.</p>
-<h2>Provenance</h2><p class="note">coalition-sim, git {html.escape(str(git))}, created
-{datetime.now(UTC).isoformat(timespec="seconds")}; {html.escape(str(library_versions()))}</p>
-</body></html>"""
+def needed_text(n) -> str:
+    if n is None or (isinstance(n, float) and not np.isfinite(n)):
+        return f"more than {enough.MAX_COUNTED:,} (no difference to detect)"
+    return f"{int(n)} seeds"
 
 
 def write_report(comparison: Comparison, out: str | Path) -> tuple[Path, str]:
-    """Write report.html, headline.csv, additionality.csv and spending.csv into `out`, each
-    file whole or not at all (the folder also keeps the finished paired runs under units/);
-    return the folder and the terminal summary."""
+    """Write report.html, headline.csv, additionality.csv, spending.csv and (when measured)
+    marginal.csv into `out`, each file whole or not at all (the folder also keeps the
+    finished paired runs under units/); return the folder and the terminal summary."""
+    from sim.analysis.report_html import render_html
+
     out = Path(out)
     table, extra = headline_table(comparison), additionality_table(comparison)
     spending = spending_table(comparison)
-    write_texts_atomic({out / "headline.csv": table.to_csv(index=False),
-                        out / "additionality.csv": extra.to_csv(index=False),
-                        out / "spending.csv": spending.to_csv(index=False),
-                        out / "report.html": render_html(comparison, table, extra, spending)})
+    files = {out / "headline.csv": table.to_csv(index=False),
+             out / "additionality.csv": extra.to_csv(index=False),
+             out / "spending.csv": spending.to_csv(index=False),
+             out / "seeds.csv": seeds_table(comparison).to_csv(index=False),
+             out / "report.html": render_html(comparison, table, extra, spending)}
+    if comparison.marginal:
+        files[out / "marginal.csv"] = marginal_frame(comparison).to_csv(index=False)
+    write_texts_atomic(files)
     return out, text_summary(comparison, table)
 
 
+def marginal_frame(comparison: Comparison) -> pd.DataFrame:
+    frames = [m.assign(scenario=name) for name, m in comparison.marginal.items()]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts, NaN and numpy scalars as JSON values (NaN as null)."""
+    def clean(v):
+        if isinstance(v, np.generic):
+            v = v.item()
+        return None if isinstance(v, float) and not np.isfinite(v) else v
+
+    return [{k: clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
 def to_json(comparison: Comparison) -> str:
-    """The headline and additionality tables as one JSON document (NaN as null)."""
-    import json
-
-    def clean(frame: pd.DataFrame) -> list[dict]:
-        return [{k: (None if isinstance(v, float) and not np.isfinite(v) else v)
-                 for k, v in row.items()} for row in frame.to_dict("records")]
-
+    """The headline, the additionality account, cost per net resident employment-year, the
+    seeds a difference needs and the marginal value per lever, as one JSON document."""
+    table = headline_table(comparison)
+    cost = table[table["measure"] == RANKED_BY][["scenario", "estimate", "ci_low", "ci_high",
+                                                 "method", "vs_first", "vs_first_low",
+                                                 "vs_first_high", "vs_first_method"]]
     return json.dumps({"scenarios": [s.name for s in comparison.scenarios],
-                       "seeds": comparison.seeds,
-                       "headline": clean(headline_table(comparison)),
-                       "additionality": clean(additionality_table(comparison)),
+                       "seeds": comparison.seeds, "seed_rule": comparison.seed_rule,
+                       "cost_per_net_employment_year": _records(cost),
+                       "headline": _records(table),
+                       "additionality": _records(additionality_table(comparison)),
+                       "seeds_needed": _records(seeds_table(comparison)),
+                       "marginal": {name: _records(m)
+                                    for name, m in comparison.marginal.items()},
                        "benchmarks": [dict(zip(("programme", "measure", "gbp", "source"), b,
                                                strict=True)) for b in vfm.BENCHMARKS]},
                       indent=1)

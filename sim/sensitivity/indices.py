@@ -121,14 +121,27 @@ def _ranked(names: list[str], si, keys: tuple[str, ...], by: str) -> pd.DataFram
 
 
 def index_notes(main: pd.DataFrame, method: str) -> list[str]:
-    """Warnings from the indices themselves (estimates outside what theory allows)."""
+    """Estimates outside what theory allows (0 <= S1 <= ST <= 1), each explained: within its
+    interval it is the estimator's small-sample noise and reads as the admissible value;
+    beyond it the sample is too small (or the outcome too noisy) for these estimates."""
     if method == "morris":
         return []
+    checks = (  # (rows, what, admissible value, covered?)
+        (main["S1"] < 0, "S1 is negative", "0", main["S1"] + main["S1_conf"] >= 0),
+        (main["ST"] > 1, "ST is above 1", "1", main["ST"] - main["ST_conf"] <= 1),
+        (main["S1"] > main["ST"], "S1 exceeds ST", "S1 = ST",
+         main["S1"] - main["S1_conf"] <= main["ST"] + main["ST_conf"]))
     notes = []
-    below = main[main["S1"] + main["S1_conf"] < 0]
-    if len(below):
-        notes.append(f"S1 of {list(below['factor'])} is negative beyond its interval: the "
-                     "sample is too small for these estimates")
+    for rows, what, value, covered in checks:
+        noise, beyond = list(main.loc[rows & covered, "factor"]), list(
+            main.loc[rows & ~covered, "factor"])
+        if noise:
+            notes.append(f"{what} for {noise}, but its interval covers {value}: small-sample "
+                         f"estimator noise (the estimators are unbiased, not bounded); read it "
+                         f"as {value}")
+        if beyond:
+            notes.append(f"{what} for {beyond} beyond its interval: the sample is too small "
+                         "for these estimates (or seed noise dominates); add samples")
     if main["S1"].sum() > 1 + main["S1_conf"].max():
         notes.append(f"the S1 sum to {main['S1'].sum():.2f} > 1: estimates are noisy")
     return notes

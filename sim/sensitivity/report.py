@@ -54,6 +54,45 @@ HOW_TO_READ = {
 HOW_TO_READ["lhs"] = HOW_TO_READ["grid"]
 
 
+POLICY_LABELS = {"targeting": "share of each lever's money aimed at deprived neighbourhoods",
+                 "regime": "governance regime", "budget": "regeneration budget"}
+
+
+def factor_label(name: str) -> str:
+    """A factor's label from the registries: a parameter's description (sim.params), a
+    lever's label for its mix share (`mix.<lever>`), else the name itself."""
+    from sim.params import REGISTRY
+    from sim.policy.levers import registry
+
+    if name in REGISTRY:
+        return REGISTRY[name].description
+    lever = name.removeprefix("mix.").removeprefix("mix_")
+    if lever != name and lever in registry.names():
+        return f"share of the mix: {registry.get(lever).label.lower()}"
+    return POLICY_LABELS.get(name, name)
+
+
+def factor_unit(name: str) -> str:
+    from sim.params import REGISTRY
+
+    return REGISTRY[name].unit if name in REGISTRY else ""
+
+
+def outcome_unit(info: dict) -> str:
+    """The unit of a study outcome from the outcome registry (sim.outcomes): a run-summary
+    key or a monthly column; "" where it is not registered (function models)."""
+    from sim import outcomes
+
+    for key, level in (("summary", outcomes.RUN), ("column", outcomes.MONTHLY),
+                       ("key", outcomes.RUN)):
+        if key in info:
+            try:
+                return outcomes.lookup(info[key], level).unit
+            except KeyError:
+                continue
+    return ""
+
+
 def write_summary(path: Path, study: Study, results: list, on_failure: str | None,
                   found: Failures) -> Path:
     """Write `summary.md` for the analysed outcomes of `study`."""
@@ -109,11 +148,12 @@ def _policy_text(method: str, on_failure: str | None) -> str:
 
 
 def _factors(study: Study) -> list[str]:
-    lines = ["## Factors", "", "| factor | role | kind | range in the design |",
-             "|---|---|---|---|"]
+    lines = ["## Factors", "", "| factor | label (registry) | unit | role | kind | range in "
+             "the design |", "|---|---|---|---|---|---|"]
     for name in study.factor_names:
         role = study.factor(name).get("role", "")
-        lines.append(f"| {name} | {role} | {study.kind(name)} | {_range(study, name)} |")
+        lines.append(f"| {name} | {factor_label(name)} | {factor_unit(name)} | {role} | "
+                     f"{study.kind(name)} | {_range(study, name)} |")
     return lines + [""]
 
 
@@ -137,7 +177,7 @@ def _range(study: Study, name: str) -> str:
 def _outcome(study: Study, result, on_failure: str | None) -> list[str]:
     info = next((o for o in study.manifest["outcomes"] if o["name"] == result.outcome), {})
     net = " (net of the counterfactual)" if info.get("net") else ""
-    lines = [f"## {result.outcome}{net}", ""]
+    lines = [f"## {result.outcome}{net}", "", _moments(info, result.points), ""]
     if result.main is not None:
         lines += [*ranked_table(result.main, study.method), "", HOW_TO_READ[study.method], ""]
     lines.append(f"- Seed noise: {noise_text(result.noise, study.method)}")
@@ -146,6 +186,18 @@ def _outcome(study: Study, result, on_failure: str | None) -> list[str]:
         else []
     lines += [f"- Note: {note}" for note in result.notes]
     return lines + [""]
+
+
+def _moments(info: dict, pv) -> str:
+    """The outcome's unit, and the mean and variance of the point values analysed: the
+    variance the indices apportion."""
+    y = pv.y[pv.keep]
+    unit = outcome_unit(info) or "unit not registered"
+    if len(y) < 2:
+        return f"Unit: {unit}."
+    return (f"Unit: {unit}. Over the {len(y)} design points analysed: mean {y.mean():.4g}, "
+            f"variance {y.var(ddof=1):.4g} (sd {y.std(ddof=1):.3g}); the indices below are "
+            "shares of this variance.")
 
 
 def _policy_count(study: Study, pv, on_failure: str | None) -> str:
@@ -184,8 +236,28 @@ NOISE_EFFECT = {
 }
 
 
+SEED_CASES = {
+    True: "common seeds: replicate r ran with the same seed at every design point (common "
+          "random numbers), so the part of the seed noise every point shares cancels between "
+          "points and only the point-by-seed interaction reaches the indices",
+    False: "independent seeds: each run had its own seed, so all the seed noise is variance "
+           "no factor explains: it adds to every ST and lowers every S1",
+}
+
+
 def noise_text(noise: dict, method: str) -> str:
-    """Seed noise in words: its share of the run variance and what is left in point means."""
+    """Seed noise in words: which case applies (common or independent seeds), its share of
+    the run variance and what is left in point means."""
+    size = _noise_size(noise, method)
+    return f"case: {SEED_CASES[bool(noise['common_seeds'])]}. {size[0].upper()}{size[1:]}"
+
+
+def _noise_size(noise: dict, method: str) -> str:
+    if noise["replicates"] < 2 and noise["common_seeds"]:
+        return ("not measured (one replicate per point). The seed's effect common to every "
+                "point cancels between points; what differs between points (the point-by-seed "
+                "interaction) stays in the variance analysed, and one replicate cannot tell it "
+                "from factor effects. Run replicates to measure it.")
     if noise["replicates"] < 2:
         return ("not measured (one replicate per point). Seed noise is then part of the output "
                 f"variance analysed: {NOISE_EFFECT[method]}. Run replicates to measure it.")

@@ -70,3 +70,16 @@ def test_a_cost_per_outcome_lost_is_undefined_not_negative():
     assert fieller(spend, loss)[0] < 0  # the plain ratio would be negative
     assert np.isnan(ratio_interval(spend, loss, positive=True)).all()
     assert ratio_interval(spend, -loss, positive=True)[0] == pytest.approx(1e5)
+
+
+def test_ratio_difference_with_fixed_denominators_is_the_paired_t_interval():
+    from sim.analysis.intervals import ratio_difference
+
+    rng = np.random.default_rng(11)  # synthetic per-seed costs, not a model stream
+    cost_a, cost_b = rng.normal(100, 10, 8), rng.normal(120, 10, 8)
+    ones = np.ones(8)
+    got = ratio_difference(cost_a, 2 * ones, cost_b, 4 * ones)
+    want = t_interval(cost_a / 2 - cost_b / 4)
+    assert got == pytest.approx(want)
+    gain = np.array([1.0, -1.0, 2.0, -2.0, 0.5, -0.5, 1.0, -1.0])  # could be zero
+    assert all(np.isnan(ratio_difference(cost_a, gain, cost_b, ones)))
