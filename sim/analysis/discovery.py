@@ -10,9 +10,10 @@ cases lie with two rule-induction methods of EMA Workbench 3.0
   box) against *density* (the share of the box's worlds that are cases). The
   chosen box is the first on the trajectory (the largest) whose density reaches
   `min_density`; if none does, the densest box, and the summary says so.
-  Restrictions whose quasi-p-value (a one-sided binomial test of whether the
-  restriction raises the density) exceeds `max_p` are then dropped, one at a
-  time, so the box names only dimensions that matter.
+  Dimensions whose quasi-p-value (a one-sided binomial test of whether the
+  restriction raises the density; the smaller of a dimension's two edges)
+  exceeds `max_p` are then dropped, one at a time, so the box names only
+  dimensions that matter; if none is left, no region was found.
 * CART fits a classification tree, a second view of the same split.
 
 In a study with `[policies]` the worlds are rows of `sim.experiments.paired.
@@ -172,12 +173,14 @@ def choose_box(trajectory: pd.DataFrame, min_density: float) -> tuple[int, str]:
 
 def _drop_insignificant(found, index: int, max_p: float) -> tuple[int, list[str]]:
     """Drop, one at a time, the restriction with the largest quasi-p-value above `max_p`
-    (each drop adds a box to the trajectory); keep at least one restriction."""
+    (each drop adds a box to the trajectory). If every restriction goes, no region
+    raises the density significantly: the box is the whole sample, and the summary
+    says that no region was found."""
     dropped = []
     while True:
         qp = {d: _p_of(v) for d, v in found.p_values[index].items()}
         worst = max(qp, key=qp.get, default=None)
-        if worst is None or qp[worst] <= max_p or len(qp) <= 1:
+        if worst is None or qp[worst] <= max_p:
             return index, dropped
         found.drop_restriction(worst, index)
         index = len(found.peeling_trajectory) - 1
@@ -185,10 +188,11 @@ def _drop_insignificant(found, index: int, max_p: float) -> tuple[int, list[str]
 
 
 def _p_of(pair) -> float:
-    """The quasi-p-value of a restriction: the larger of its restricted edges' values
-    (ema_workbench writes -1 for an edge that is not restricted)."""
+    """The quasi-p-value of a dimension's restriction: the smaller of its restricted
+    edges' values, so a dimension stays if either edge matters (ema_workbench writes -1
+    for an edge that is not restricted)."""
     valid = [p for p in pair if p is not None and p >= 0]
-    return max(valid) if valid else 0.0
+    return min(valid) if valid else 0.0
 
 
 def _box(found, index: int, rule: str) -> Box:
@@ -373,14 +377,18 @@ def summary_markdown(found: Discovery, scenarios: list[Path]) -> str:
     """discovery.md: the finding in plain words, the box, the rule, the files."""
     box = found.box
     conditions = describe_conditions(box, found.units)
+    finding = (f"**{_sentence(case_words(found))} in {box.density:.0%} of the worlds where "
+               f"{conditions}; these worlds are {box.mass:.0%} of the sample** ({box.n} "
+               f"worlds) and hold {box.coverage:.0%} of all the worlds where it happens "
+               f"({box.cases} of {found.cases})." if box.limits else
+               f"**No region found**: no restriction of the uncertain space raises the share "
+               f"of such worlds significantly (quasi-p <= {MAX_P:g}) above the "
+               f"{box.density:.0%} of the whole sample. More worlds or replicates may find "
+               "one; noise alone can make these cases.")
     lines = [f"# Scenario discovery: {found.outcome} "
              f"{'below' if found.below else 'above'} {found.threshold:g}", "",
              f"{_sentence(case_words(found))} in {found.cases} of {found.worlds} worlds "
-             f"({found.cases / found.worlds:.0%}).", "",
-             f"**{_sentence(case_words(found))} in {box.density:.0%} of the worlds where "
-             f"{conditions}; these worlds are {box.mass:.0%} of the sample** ({box.n} worlds) "
-             f"and hold {box.coverage:.0%} of all the worlds where it happens "
-             f"({box.cases} of {found.cases}).", "",
+             f"({found.cases / found.worlds:.0%}).", "", finding, "",
              f"The box was chosen as {box.rule} (PRIM, ema_workbench; peeling "
              f"alpha {PEEL_ALPHA}, minimum mass {MASS_MIN}).", "",
              "| dimension | box | sample | quasi-p (low, high edge) |", "|---|---|---|---|"]
@@ -396,7 +404,7 @@ def summary_markdown(found: Discovery, scenarios: list[Path]) -> str:
               "peeling trajectory; the chosen box ringed), `trajectory.csv`, `box.csv`, "
               "`box.json`, `cart.png` and `cart.txt` (a CART classification tree of the "
               "same cases, a second view)."]
-    if scenarios:
+    if scenarios and box.limits:
         lines += ["", "Scenario files at the box's midpoints, one per policy, to confirm the "
                   "finding with paired runs:", "",
                   "```", f"coalition compare {' '.join(str(p) for p in scenarios)} "
@@ -418,6 +426,8 @@ def write_scenarios(study: Path, box: Box, folder: Path) -> list[Path]:
     if exp.run_id != manifest["run_id"]:
         return []  # the experiment file changed since the study ran
     midpoints = box.midpoints()
+    if not midpoints:
+        return []
     texts = {}
     for policy in exp.policies:
         if policy.scenario is None or policy.scenario.shocks:

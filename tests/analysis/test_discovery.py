@@ -125,3 +125,15 @@ def test_discover_command_prints_the_finding(planted_study, capsys):
     out = capsys.readouterr().out
     assert "of the worlds where x1 is above" in out and "Output:" in out
     assert main(["discover", str(planted_study), "--outcome", "nope", "--below", "0"]) == 2
+
+
+def test_noise_alone_finds_no_region():
+    """Cases drawn at random, whatever the world: PRIM's peeling still finds a denser box
+    by chance, but no restriction passes the quasi-p test, and the summary says so."""
+    rng = np.random.default_rng(11)
+    x = pd.DataFrame(rng.uniform(0, 1, (300, 3)), columns=["a", "b", "c"])
+    y = rng.uniform(size=300) < 0.4
+    box, _ = discovery.run_prim(x, y)
+    assert box.limits == {}
+    found = discovery.Discovery("y", 0.0, True, 300, int(y.sum()), box, pd.DataFrame(), "")
+    assert "No region found" in discovery.summary_markdown(found, [])
