@@ -134,7 +134,7 @@ def sample_worlds(source: str | Path, count: int | None = None, fresh: bool = Fa
 
     exp = load_experiment(_experiment_file(source))
     factors = tuple(f for f in exp.world_factors if f.role == "uncertainty"
-                    and f.sets in ("param", "policy") and f.name not in ("regime",))
+                    and (f.sets == "param" or f.name == "budget"))
     if exp.model.kind != "local_economy" or not factors:
         raise ValueError(f"{source}: no uncertain parameters of the local_economy model "
                          "(factors with role = \"uncertainty\")")
