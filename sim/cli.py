@@ -190,6 +190,19 @@ def _add_optimise(sub) -> None:
     opt.add_argument("--out", type=Path, help="folder for candidates.csv, result.txt and "
                      "units/ with every run's tables (default: results/optimise/"
                      "<name>-<objective>); the same command resumes an interrupted search")
+    _add_robust(opt)
+
+
+def _add_robust(opt) -> None:
+    """optimise --robust: a mix that holds up across uncertain worlds (sim.analysis.robust)."""
+    opt.add_argument("--robust", metavar="STUDY_OR_UNCERTAINTY_FILE", help="optimise a "
+                     "robustness measure across worlds drawn from the uncertainties of this "
+                     "experiment file (or the study folder it ran in)")
+    opt.add_argument("--measure", default="percentile:10", help="with --robust: mean, "
+                     "percentile:Q (default percentile:10, the worst decile), regret "
+                     "(minimax regret) or satisfice:T (share of worlds meeting T)")
+    opt.add_argument("--worlds", type=_int_at_least(2), help="with --robust: worlds in the "
+                     "search and in the fresh re-check (default: the file's sample size)")
 
 
 def _add_claims(sub) -> None:
@@ -334,11 +347,37 @@ def cmd_optimise(args: argparse.Namespace) -> int:
         except _ParameterError as exc:
             raise UserError(str(exc)) from None
         scenario = replace(scenario, params=params)
+    if args.robust is not None:
+        return _optimise_robust(args, scenario)
     out = _folder(args.out or Path("results", "optimise",
                                    safe_name(f"{safe_name(scenario.name)}-{args.objective}")))
     result = optimise.optimise(scenario, args.objective, args.seeds, args.budget_evals,
                                _backend(args), folder=out, progress=True)
     text = optimise.format_result(result, scenario.name)
+    print(text)
+    write_texts_atomic({out / "candidates.csv": result.evaluated.to_csv(index=False),
+                        out / "result.txt": text + "\n"})
+    print(f"\nOutput: {out}")
+    return 0
+
+
+def _optimise_robust(args: argparse.Namespace, scenario) -> int:
+    """`optimise --robust`: the mix with the best robustness measure across worlds."""
+    from sim.analysis import robust
+    from sim.io import safe_name, write_texts_atomic
+
+    try:
+        measure = robust.parse_measure(args.measure)
+        robust.sample_worlds(args.robust, 2)  # the source is usable, before any run
+    except (ValueError, FileNotFoundError) as exc:
+        raise UserError(f"--robust/--measure: {exc}") from None
+    name = safe_name(f"{safe_name(scenario.name)}-{args.objective}-robust-"
+                     f"{args.measure.replace(':', '')}")
+    out = _folder(args.out or Path("results", "optimise", name))
+    result = robust.optimise_robust(scenario, args.robust, args.objective, measure,
+                                    args.worlds, args.budget_evals, _backend(args),
+                                    folder=out, progress=True)
+    text = robust.format_robust(result, scenario.name)
     print(text)
     write_texts_atomic({out / "candidates.csv": result.evaluated.to_csv(index=False),
                         out / "result.txt": text + "\n"})

@@ -98,3 +98,15 @@ def kills_itself(x: float, seed: int = 0, threshold: float = 0.9) -> dict:
 def infinite(x: float, seed: int = 0, threshold: float = 0.9) -> dict:
     """`x`, but +inf when x >= threshold (a model that overflows)."""
     return {"y": float("inf") if x >= threshold else x}
+
+
+def planted_box(x1: float, x2: float, x3: float, x4: float, seed: int = 0,
+                response: float = 1.0) -> dict:
+    """A known answer for scenario discovery: `y` is `response` times -1 inside the box
+    x1 > 0.6 and x2 < 0.3 and +1 elsewhere, plus noise drawn from the seed; x3 and x4 do
+    nothing. Two policies that set `response` to 1 and 0 differ by exactly -1 inside the
+    box and +1 outside when they share seeds (the noise cancels), so PRIM on "difference
+    below 0" should find the box."""
+    noise = np.random.default_rng(seed).normal(0.0, 0.5)
+    inside = x1 > 0.6 and x2 < 0.3
+    return {"y": response * (-1.0 if inside else 1.0) + noise}

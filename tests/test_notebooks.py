@@ -15,7 +15,7 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
-NEEDS_RUNNER = {"02_sensitivity.ipynb"}
+NEEDS_RUNNER = {"02_sensitivity.ipynb", "03_scenario_discovery.ipynb"}
 TIMEOUT = 600  # seconds per cell
 
 

@@ -69,15 +69,18 @@ class Evaluator:
     interrupted search replays the finished part from disk and goes on."""
 
     def __init__(self, scenario: Scenario, backend=None, folder: str | Path | None = None,
-                 progress: bool = False):
+                 bar=None):
         self.scenario, self.backend, self.folder = scenario, backend, folder
-        self.progress = progress
+        self.bar = bar  # a tqdm bar over the whole search, or None
         self.baseline: dict[int, dict] = {}
         self.runs = 0
 
     def _summaries(self, runs: list[Run]) -> list[dict]:
         self.runs += len(runs)
-        return [o.row() for o in evaluate(runs, self.backend, self.folder, self.progress)]
+        out = [o.row() for o in evaluate(runs, self.backend, self.folder, False)]
+        if self.bar is not None:
+            self.bar.update(len(runs))
+        return out
 
     def net(self, candidates: list[Candidate], seeds: list[int], key: str) -> np.ndarray:
         """[candidate, seed] objective net of the counterfactual of the same seed."""
@@ -160,12 +163,36 @@ def optimise(scenario: Scenario, objective: str = "reengaged", seeds: int = 4,
         backend: where the simulations run (default: serially).
         recheck: how many leaders are re-checked on fresh seeds.
         folder: where finished runs are kept, so an interrupted search resumes.
-        progress: show a progress bar on stderr for each round of simulations.
+        progress: show one progress bar on stderr for the whole search, with its ETA and
+            the running best objective.
     """
+    from tqdm import tqdm
+
     target = objective_of(objective)
-    with (backend or Backend()).open() as session:  # one pool for every round
-        return _search(Evaluator(scenario, session, folder, progress), scenario, target, seeds,
+    total = planned_runs(seeds, budget_evals, recheck)
+    with (backend or Backend()).open() as session, tqdm(  # one pool for every round
+            total=total, unit="sim", desc="optimise", disable=not progress,
+            dynamic_ncols=True, smoothing=0.05) as bar:
+        return _search(Evaluator(scenario, session, folder, bar), scenario, target, seeds,
                        budget_evals, recheck)
+
+
+def planned_runs(seeds: int, budget_evals: int, recheck: int) -> int:
+    """Simulations the search will request (counterfactuals included), for the progress
+    bar's ETA: the two halving rounds and the re-check."""
+    def halving(pool: int, used: int) -> int:
+        total, new = 0, used
+        while True:
+            total += pool * used + new  # every candidate on every seed, new counterfactuals
+            if pool <= 3:
+                return total
+            pool, new, used = max(3, pool // 2), used, used * 2
+
+    first = 1 + max(budget_evals // 2 - 1, 1)
+    second = min(3, first) + max(budget_evals - first, 0)
+    fresh = max(2 * seeds, 6)
+    return (halving(first, seeds) + halving(second, seeds) - seeds
+            + (recheck + 2) * fresh + 2 * fresh)
 
 
 def _search(evaluator, scenario: Scenario, objective: outcomes.OutcomeDef, seeds: int,
@@ -218,6 +245,9 @@ def _halving(evaluator, pool, seeds, objective, records) -> list[Candidate]:
     pool, used = list(dict.fromkeys(pool)), list(seeds)
     while True:
         values = evaluator.net(pool, used, objective.name)
+        if evaluator.bar is not None:
+            best = objective.direction * (objective.direction * values.mean(axis=1)).max()
+            evaluator.bar.set_postfix(best=f"{best:.3g}", refresh=False)
         for c, row, outs in zip(pool, values, evaluator.last, strict=True):
             records.append({"candidate": c.label(), "seeds": len(used), "objective": row.mean(),
                             **{k: np.mean([o[k] for o in outs]) for k in TRADE_OFFS}})

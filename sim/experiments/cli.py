@@ -5,6 +5,7 @@
                                   [--timeout SECONDS]
     coalition experiment status DIR [--json]
     coalition experiment analyze DIR [--on-failure POLICY]
+    coalition experiment discover DIR --outcome X (--below T | --above T) [--min-density D]
 
 `run` also resumes: the same command after an interruption runs only what is
 missing. Problems with what the user asked for raise `ExperimentError` (or its
@@ -83,6 +84,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                          choices=("drop", "mean"), help="what to do with failed or NaN "
                          "simulations: drop (Morris trajectories, grid/LHS points) or mean "
                          "(fill with the mean); default: refuse and say what failed")
+    _add_discover(sub)
     return exp
 
 
@@ -97,6 +99,8 @@ def handle(args: argparse.Namespace) -> int:
         return cmd_run(args)
     if command == "status":
         return cmd_status(args)
+    if command == "discover":
+        return cmd_discover(args)
     return cmd_analyze(args)
 
 
@@ -141,6 +145,53 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise ExperimentError(" ".join(str(exc).split())) from None
     summary = out / "summary.md"
     print(summary if summary.is_file() else out)
+    return 0
+
+
+# --- discover: scenario discovery (PRIM, CART) on a finished study ----------------------
+
+def _add_discover(sub) -> None:
+    dis = sub.add_parser("discover", help="scenario discovery: where in the uncertain world "
+                         "an outcome is below (or above) a threshold (PRIM and CART)")
+    dis.add_argument("folder", type=Path, help="study folder (results/<study>[/<run-id>])")
+    dis.add_argument("--outcome", required=True, help="a scalar outcome; in a study with "
+                     "[policies] also a [differences] name or '<outcome>[<policy>]'")
+    side = dis.add_mutually_exclusive_group(required=True)
+    side.add_argument("--below", type=float, help="cases of interest: outcome below this")
+    side.add_argument("--above", type=float, help="cases of interest: outcome above this")
+    dis.add_argument("--min-density", type=_share, default=None, help="density the chosen "
+                     "box must reach: the largest box on the peeling trajectory that reaches "
+                     "it is chosen (default 0.8)")
+    dis.add_argument("--max-p", type=_share, default=None, help="restrictions with a larger "
+                     "quasi-p-value are dropped (default 0.05)")
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {value}")
+    return value
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    """`experiment discover`: PRIM box and CART tree, written to <study>/discovery/."""
+    from sim.analysis import discovery
+
+    below = args.below is not None
+    threshold = args.below if below else args.above
+    options = {k: v for k, v in (("min_density", args.min_density), ("max_p", args.max_p))
+               if v is not None}
+    try:
+        found = discovery.discover(args.folder, args.outcome, threshold, below, **options)
+    except FileNotFoundError as exc:
+        raise ExperimentError(str(exc)) from None
+    except ValueError as exc:
+        raise ExperimentError(f"--outcome {args.outcome}: {exc}") from None
+    print((found.folder / "discovery.md").read_text(encoding="utf-8").split("\n\n| ")[0])
+    print(f"\nOutput: {found.folder}")
     return 0
 
 

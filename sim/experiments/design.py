@@ -90,7 +90,12 @@ def make_design(experiment: Experiment) -> Design:
     spec = experiment.design
     problem = salib_problem(experiment.factors)
     seed = purpose_seed(spec.seed, "design")
-    samples = draw(spec, experiment.factors, problem, seed)
+    if experiment.policies:
+        world_factors = experiment.world_factors
+        worlds = draw(spec, world_factors, salib_problem(world_factors), seed)
+        samples = cross_policies(worlds, len(experiment.policies))
+    else:
+        samples = draw(spec, experiment.factors, problem, seed)
     values = {f.name: f.realise(samples[:, i]) for i, f in enumerate(experiment.factors)}
     settings = {
         "method": spec.method, "samples": spec.samples, "second_order": spec.second_order,
@@ -102,7 +107,25 @@ def make_design(experiment: Experiment) -> Design:
         "problem": problem, "sample_columns": [SAMPLE_PREFIX + n for n in problem["names"]],
         "salib_version": _version("SALib"), "digest": digest(samples),
     }
+    if experiment.policies:
+        settings.update(policies=[p.name for p in experiment.policies],
+                        worlds=int(samples.shape[0]) // len(experiment.policies))
     return Design(samples, values, settings)
+
+
+def cross_policies(worlds: np.ndarray, policies: int) -> np.ndarray:
+    """Every world (row) once per policy, world by world: point ``w * policies + k`` is
+    world ``w`` under policy ``k``, whose sample (the last column) is ``(k + 0.5) /
+    policies``, the middle of level k of the categorical `policy` factor. With common
+    random numbers all policies of a world then run with the same seeds."""
+    repeated = np.repeat(worlds, policies, axis=0)
+    level = np.tile((np.arange(policies) + 0.5) / policies, worlds.shape[0])
+    return np.column_stack([repeated, level])
+
+
+def world_of(point, policies: int):
+    """The world of a design point (or array of points) of a study with policies."""
+    return np.asarray(point) // policies
 
 
 def draw(spec: DesignSpec, factors: tuple[Factor, ...], problem: dict, seed: int) -> np.ndarray:

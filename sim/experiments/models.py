@@ -17,6 +17,10 @@ names to model values, `scalars` maps scalar outcome names to numbers, and
   a Mesa 3.5 model that takes a `scenario` gets ``ScenarioClass(rng=seed, **values)``.
   It is stepped `steps` times, or until `model.running` is False.
 * Function: ``function(**values, seed=seed)`` returns a dict of outcome name -> number.
+
+In a study with `[policies]` the `policy` value of a point names its policy: a
+scenario-file policy replaces the base scenario (the world's uncertain values
+are applied on top of it), a table policy adds its values to the fixed ones.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import numpy as np
 
 from sim.experiments.introspect import has_keyword, resolve, scenario_class, takes_scenario
 from sim.experiments.outcomes import Outcome
-from sim.experiments.spec import Experiment
+from sim.experiments.spec import POLICY, Experiment
 
 CACHE_SIZE = 32
 
@@ -50,34 +54,49 @@ def number(value: Any, name: str) -> float:
     raise TypeError(f"outcome {name!r} is not a number: {value!r} ({type(value).__name__})")
 
 
+def split_policy(experiment: Experiment, values: dict, scenario=None) -> tuple[Any, dict, dict]:
+    """(base scenario, fixed values, factor values) of a design point: the point's policy,
+    if the study has policies, supplies the scenario or adds to the fixed values."""
+    fixed = dict(experiment.fixed)
+    if not experiment.policies:
+        return scenario, fixed, values
+    values = dict(values)
+    policy = experiment.policy(values.pop(POLICY))
+    return policy.scenario or scenario, {**fixed, **policy.values}, values
+
+
 class LocalEconomyAdapter:
     """Runs `sim.model.LocalEconomy` for a design point."""
 
     def __init__(self, experiment: Experiment):
+        self.experiment = experiment
         self.scenario = experiment.model.scenario
         self.fixed = dict(experiment.fixed)
         self.outcomes = experiment.outcomes
         self.net = tuple(o for o in self.outcomes if o.net)
         self._counterfactuals: OrderedDict = OrderedDict()
 
-    def configure(self, values: dict):
-        """The parameters and policy of a design point (fixed values, then factors)."""
+    def configure(self, values: dict, scenario=None, fixed: dict | None = None):
+        """The parameters and policy of a design point (fixed values, then factors), on
+        `scenario` (default: the study's)."""
         from sim.params import REGISTRY
 
-        merged = {**self.fixed, **values}
+        scenario = scenario or self.scenario
+        merged = {**(self.fixed if fixed is None else fixed), **values}
         overrides = {k: v for k, v in merged.items() if k in REGISTRY}
         if "budget" in merged:
             overrides["regeneration_budget"] = merged["budget"]
-        params = self.scenario.params.replace(**overrides)
-        return params, apply_policy(self.scenario.policy, merged)
+        params = scenario.params.replace(**overrides)
+        return params, apply_policy(scenario.policy, merged)
 
     def __call__(self, values: dict, seed: int) -> tuple[dict, dict]:
         from dataclasses import replace
 
         from sim.evaluate import Run
 
-        params, policy = self.configure(values)
-        scenario = replace(self.scenario, params=params, policy=policy)
+        base, fixed, values = split_policy(self.experiment, values, self.scenario)
+        params, policy = self.configure(values, base, fixed)
+        scenario = replace(base, params=params, policy=policy)
         scalars, series = measure_local_economy(Run(scenario, seed).execute(), params,
                                                 self.outcomes)
         if self.net:
@@ -166,12 +185,13 @@ class FunctionAdapter:
     """Calls a plain function ``f(**values, seed=seed) -> {outcome: number}``."""
 
     def __init__(self, experiment: Experiment):
+        self.experiment = experiment
         self.function = resolve(experiment.model.target)
-        self.fixed = dict(experiment.fixed)
         self.outcomes = experiment.outcomes
 
     def __call__(self, values: dict, seed: int) -> tuple[dict, dict]:
-        result = self.function(**{**self.fixed, **values}, seed=seed)
+        _, fixed, values = split_policy(self.experiment, values)
+        result = self.function(**{**fixed, **values}, seed=seed)
         if not isinstance(result, dict):
             raise TypeError(f"the model function must return a dict of outcome -> number, "
                             f"got {type(result).__name__}")
@@ -189,9 +209,9 @@ class MesaAdapter:
 
     def __init__(self, experiment: Experiment):
         model = experiment.model
+        self.experiment = experiment
         self.cls = resolve(model.target)
         self.steps = model.steps
-        self.fixed = dict(experiment.fixed)
         self.outcomes = experiment.outcomes
         self.scenario_cls = (scenario_class(self.cls, model.scenario_class)
                              if takes_scenario(self.cls) else None)
@@ -199,7 +219,8 @@ class MesaAdapter:
 
     def build(self, values: dict, seed: int):
         """A new model instance for a design point and seed."""
-        kwargs = {**self.fixed, **values}
+        _, fixed, values = split_policy(self.experiment, values)
+        kwargs = {**fixed, **values}
         if self.scenario_cls is not None:
             return self.cls(scenario=self.scenario_cls(rng=seed, **kwargs))
         return self.cls(**kwargs, **{self.seed_name: seed})

@@ -142,3 +142,59 @@ def _stat_window(table: dict, default: str) -> tuple[str, tuple[int, int] | None
         raise Problem(f"key 'window' must be [first, last] months with 1 <= first <= last, "
                       f"got {window!r}")
     return stat, (window[0], window[1])
+
+
+# --- paired differences between policies -----------------------------------------------
+
+@dataclass(frozen=True)
+class Difference:
+    """An outcome of one policy minus the same outcome of another, in the same world with
+    the same seed (`[differences.<name>]`): e.g. coalition minus LSP of net re-engagement.
+
+    Attributes:
+        name: the difference's name (a column of the paired table).
+        outcome: the scalar outcome compared.
+        of: the policy whose outcome is taken.
+        minus: the policy whose outcome is subtracted.
+    """
+
+    name: str
+    outcome: str
+    of: str
+    minus: str
+
+    def describe(self) -> dict:
+        return {"name": self.name, "outcome": self.outcome, "of": self.of,
+                "minus": self.minus}
+
+
+def parse_difference(name: str, table: Any, policies: list[str],
+                     outcomes: list[Outcome]) -> Difference:
+    """Validate one `[differences.<name>]` table (outcome, of, minus).
+
+    Raises:
+        Problem: the first problem found in the table.
+    """
+    if not isinstance(table, dict):
+        raise Problem("must be a table: outcome = \"...\", of = \"<policy>\", "
+                      "minus = \"<policy>\"")
+    check_keys(table, ("outcome", "of", "minus"), "a difference")
+    scalars = [o.name for o in outcomes if o.kind == "scalar"]
+    outcome = get(table, "outcome", str, required=True)
+    if outcome not in scalars:
+        raise Problem(f"key 'outcome': {outcome!r} is not a scalar outcome of this study"
+                      f"{close_matches(outcome, scalars)} (scalar outcomes: "
+                      f"{', '.join(scalars) or 'none'})")
+    if name in {o.name for o in outcomes}:
+        raise Problem(f"{name!r} is also an outcome name; columns must have distinct names")
+    pair = []
+    for key in ("of", "minus"):
+        policy = get(table, key, str, required=True)
+        if policy not in policies:
+            raise Problem(f"key {key!r}: unknown policy {policy!r}"
+                          f"{close_matches(policy, policies)} (policies: "
+                          f"{', '.join(policies)})")
+        pair.append(policy)
+    if pair[0] == pair[1]:
+        raise Problem("keys 'of' and 'minus' name the same policy")
+    return Difference(name, outcome, *pair)

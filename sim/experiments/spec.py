@@ -44,7 +44,7 @@ from sim.experiments.introspect import (
     resolve,
     signature_defaults,
 )
-from sim.experiments.outcomes import Outcome, parse_outcome
+from sim.experiments.outcomes import Difference, Outcome, parse_difference, parse_outcome
 
 __all__ = ["DesignSpec", "Experiment", "ExperimentError", "ModelSpec", "RunSpec",
            "load_experiment", "parse_experiment"]
@@ -52,12 +52,15 @@ __all__ = ["DesignSpec", "Experiment", "ExperimentError", "ModelSpec", "RunSpec"
 # Largest `samples` of a design: 2**20 keeps a Sobol size valid and a design of a few dozen
 # factors within a few GiB; at a second a simulation it is already days of work.
 MAX_SAMPLES = 2 ** 20
-TOP_KEYS = ("name", "description", "model", "factors", "fixed", "design", "outcomes", "run")
+TOP_KEYS = ("name", "description", "model", "factors", "fixed", "design", "outcomes", "run",
+            "policies", "differences")
 MODEL_KINDS = ("local_economy", "mesa", "function")
 METHODS = ("grid", "lhs", "sobol", "morris", "fast")
 BACKENDS = ("serial", "processes", "dask")
 RESERVED = ("point", "replicate", "seed", "status", "error", "traceback", "wall_seconds")
 DOTTED_GROUPS = ("mix", "targeting")
+POLICY = "policy"  # the factor (and runs-table column) naming a study's policy
+POLICY_METHODS = ("grid", "lhs", "sobol")
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,30 @@ class RunSpec:
 
 
 @dataclass(frozen=True)
+class Policy:
+    """One policy of a study crossed with uncertain worlds (`[policies]`).
+
+    Attributes:
+        name: the policy name (a level of the `policy` column of the runs table).
+        scenario: its scenario (a local_economy policy given as a scenario file, with the
+            [model] preset applied); None for a table of values.
+        values: parameter, policy-factor or keyword values it sets (a table policy).
+        source: the scenario file it came from, if any.
+    """
+
+    name: str
+    scenario: Any = None
+    values: dict = field(default_factory=dict)
+    source: str | None = None
+
+    def normalised(self) -> dict:
+        """What determines its runs, as plain JSON (the scenario's contents, not its path)."""
+        scenario = (ModelSpec("local_economy", scenario=self.scenario).normalised()["scenario"]
+                    if self.scenario is not None else None)
+        return {"name": self.name, "scenario": scenario, "values": dict(self.values)}
+
+
+@dataclass(frozen=True)
 class Experiment:
     """A validated experiment.
 
@@ -139,6 +166,8 @@ class Experiment:
     design: DesignSpec = field(default_factory=lambda: DesignSpec("grid"))
     outcomes: tuple[Outcome, ...] = ()
     run: RunSpec = field(default_factory=RunSpec)
+    policies: tuple[Policy, ...] = ()
+    differences: tuple[Difference, ...] = ()
 
     @property
     def levers(self) -> tuple[Factor, ...]:
@@ -152,19 +181,34 @@ class Experiment:
     def needs_counterfactual(self) -> bool:
         return any(o.net for o in self.outcomes)
 
+    @property
+    def world_factors(self) -> tuple[Factor, ...]:
+        """The factors sampled to make a world: every factor but the policy."""
+        return tuple(f for f in self.factors if f.name != POLICY or not self.policies)
+
+    def policy(self, name: str) -> Policy:
+        """The policy called `name` (KeyError if there is none)."""
+        return {p.name: p for p in self.policies}[name]
+
     def normalised(self) -> dict:
         """The whole spec as plain JSON, defaults filled in (for the manifest)."""
-        return {"name": self.name, "description": self.description,
+        spec = {"name": self.name, "description": self.description,
                 "model": self.model.normalised(),
                 "factors": [f.describe() for f in self.factors],
                 "fixed": dict(self.fixed), "design": asdict(self.design),
                 "outcomes": [o.describe() for o in self.outcomes], "run": asdict(self.run)}
+        if self.policies:  # absent otherwise, so studies without policies keep their run ids
+            spec["policies"] = [p.normalised() for p in self.policies]
+            spec["differences"] = [d.describe() for d in self.differences]
+        return spec
 
     @property
     def run_id(self) -> str:
-        """A short hash of everything that determines the results (not name, run settings)."""
+        """A short hash of everything that determines the results (not name, run settings,
+        nor the paired differences, which are computed from the runs afterwards)."""
         spec = self.normalised()
-        key = {k: spec[k] for k in ("model", "factors", "fixed", "design", "outcomes")}
+        keys = ("model", "factors", "fixed", "design", "outcomes", "policies")
+        key = {k: spec[k] for k in keys if k in spec}
         text = json.dumps(key, sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
@@ -211,9 +255,16 @@ def parse_experiment(text: str, source: str = "<experiment>", default_name: str 
     description = _section(issues, "", lambda: get(doc, "description", str, "")) or ""
     _check_names(issues, factors, outcomes)
     _check_windows(issues, model, fixed, factors, outcomes)
+    preset = doc["model"].get("preset") if isinstance(doc.get("model"), dict) else None
+    policies = _policies(issues, _table_or_empty(issues, doc, "policies"), model, target_of,
+                         base, fixed, preset)
+    differences = _differences(issues, _table_or_empty(issues, doc, "differences"), policies,
+                               outcomes)
+    if policies:
+        factors = _with_policy_factor(issues, factors, policies, design)
     issues.raise_if_any()
     return Experiment(name, description, source, model, tuple(factors), fixed, design,
-                      tuple(outcomes), run)
+                      tuple(outcomes), run, tuple(policies), tuple(differences))
 
 
 def _section(issues: Issues, where: str, parse) -> Any:
@@ -483,3 +534,92 @@ def _check_windows(issues: Issues, model: ModelSpec | None, fixed: dict,
             issues.add(f"[outcomes.{o.name}] key 'window'", f"{list(o.window)} goes past the "
                        f"run's last month ({months} = burn-in {params.burn_in_months} + "
                        f"programme {params.programme_months})")
+
+
+# --- policies crossed with uncertain worlds ([policies], [differences]) -------------------
+
+def _policies(issues: Issues, table: dict, model: ModelSpec, target_of, base: Path | None,
+              fixed: dict, preset: str | None) -> list[Policy]:
+    """`[policies]`: name = "scenario.toml" (local_economy) or name = {values}. A [model]
+    preset replaces every policy scenario's preset; the policies must share one district."""
+    policies = []
+    for name, entry in table.items():
+        where = f"[policies] key {name!r}"
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+            issues.add(where, "a policy name must be letters, digits, '-', '_' or '.'")
+            continue
+        policy = _section(issues, where, lambda n=name, e=entry:
+                          _policy(n, e, model, target_of, base, fixed, preset))
+        if policy is not None:
+            policies.append(policy)
+    presets = {p.scenario.preset for p in policies if p.scenario is not None}
+    if len(presets) > 1:
+        issues.add("[policies]", f"the policy scenarios use different presets "
+                   f"({', '.join(sorted(presets))}): set [model] preset so every policy "
+                   "runs in the same district")
+    if len(policies) == 1:
+        issues.add("[policies]", "name at least two policies to compare (a study of one "
+                   "policy needs no [policies] table)")
+    return policies
+
+
+def _policy(name: str, entry: Any, model: ModelSpec, target_of, base: Path | None,
+            fixed: dict, preset: str | None) -> Policy:
+    if isinstance(entry, str):
+        if model.kind != "local_economy":
+            raise Problem("a scenario file applies only to a local_economy model; give a "
+                          "table of keyword values")
+        scenario = _base_scenario(entry, base)
+        if preset is not None and scenario.preset != preset:
+            scenario = _with_preset(scenario, preset)
+        return Policy(name, scenario=scenario, source=entry)
+    if not isinstance(entry, dict):
+        raise Problem(f"must be a scenario file name or a table of values, got {entry!r}")
+    values = {}
+    for key, value in flatten_dotted(entry, DOTTED_GROUPS).items():
+        if key in fixed:
+            raise Problem(f"{key!r} is also in [fixed]; a value is either fixed or set by "
+                          "each policy")
+        values[key] = check_fixed(key, value, target_of)
+    return Policy(name, values=values)
+
+
+def _differences(issues: Issues, table: dict, policies: list[Policy],
+                 outcomes: list[Outcome]) -> list[Difference]:
+    if table and not policies:
+        issues.add("[differences]", "differences compare policies: add a [policies] table")
+        return []
+    names = [p.name for p in policies]
+    out = []
+    for name, sub in table.items():
+        diff = _section(issues, f"[differences.{name}]",
+                        lambda n=name, t=sub: parse_difference(n, t, names, outcomes))
+        if diff is not None:
+            out.append(diff)
+    return out
+
+
+def _with_policy_factor(issues: Issues, factors: list[Factor], policies: list[Policy],
+                        design: DesignSpec | None) -> list[Factor]:
+    """The factors, and last the categorical `policy` factor (a lever) that names each
+    point's policy. Levers belong to the policies, so every other factor must be an
+    uncertainty."""
+    for f in factors:
+        if f.name == POLICY:
+            issues.add(f"[factors.{POLICY}]", f"{POLICY!r} names the policies of [policies]; "
+                       "it cannot also be a factor")
+        elif f.role != "uncertainty":
+            issues.add(f"[factors.{f.name}]", "with [policies], factors are the uncertain "
+                       "world (role = \"uncertainty\"); put levers in the policies")
+    if design is not None and design.method not in POLICY_METHODS:
+        issues.add("[design]", f"with [policies], method must be one of "
+                   f"{', '.join(POLICY_METHODS)} (worlds are sampled, then crossed with "
+                   f"every policy), got {design.method!r}")
+    names = {f.name for f in factors}
+    for p in policies:
+        for key in sorted(names & set(p.values)):
+            issues.add(f"[policies] key {p.name!r}", f"{key!r} is also a factor; a value is "
+                       "either an uncertainty or set by a policy")
+    policy = Factor(POLICY, "lever", "categorical", "policy",
+                    levels=tuple(p.name for p in policies))
+    return [*factors, policy]
