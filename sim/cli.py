@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for add in (_add_run, _add_validate, _add_compare, _add_optimise, _add_claims):
         add(sub)
+    _add_district_commands(sub)
     from sim.viz.launch import add_parser as add_dashboard_parser
 
     add_dashboard_parser(sub)
@@ -335,6 +336,42 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- District files and calibration (issue 14) ------------------------------------------
+def _add_district_commands(sub) -> None:
+    """`district build` and `calibrate`."""
+    dist = sub.add_parser("district", help="build a district file from open-data tables")
+    build = dist.add_subparsers(dest="district_command", required=True,
+                                parser_class=_Parser).add_parser(
+        "build", help="read IoD 2019 File 7, mid-year estimates and centroids (optionally UK "
+        "Business Counts) in their published layouts; write district.toml")
+    build.add_argument("--iod", type=Path, required=True, help="IoD 2019 File 7 CSV")
+    build.add_argument("--population", type=Path, required=True, help="ONS LSOA mid-year "
+                       "estimates CSV (persons, single year of age)")
+    build.add_argument("--centroids", type=Path, required=True, help="ONS LSOA "
+                       "population-weighted centroids CSV")
+    build.add_argument("--business-counts", type=Path, help="Nomis UK Business Counts CSV "
+                       "by LSOA (optional)")
+    build.add_argument("--lad", help="local authority district code to select")
+    build.add_argument("--name", help="the district's name (default: the authority's)")
+    build.add_argument("--out", type=Path, required=True, help="folder for district.toml")
+
+
+def cmd_district(args: argparse.Namespace) -> int:
+    """`coalition district build`: write the district file and say where it is."""
+    from sim.district import DistrictError, build_district, load_district
+
+    try:
+        path = build_district(args.iod, args.population, args.centroids, args.out,
+                              lad=args.lad, business_counts=args.business_counts,
+                              name=args.name)
+        district = load_district(path)
+    except DistrictError as exc:
+        raise UserError(str(exc)) from None
+    print(f"{district.name}: {district.n} neighbourhoods ({int(district.deprived.sum())} in "
+          f"IMD decile 1), {len(district.targets)} local targets\nDistrict file: {path}")
+    return 0
+
+
 def dispatch(args: argparse.Namespace, command_line: list[str]) -> int:
     """Run the subcommand `args` names."""
     if args.command == "experiment":
@@ -346,7 +383,8 @@ def dispatch(args: argparse.Namespace, command_line: list[str]) -> int:
 
         return dashboard(args)
     commands = {"run": lambda a: cmd_run(a, command_line), "compare": cmd_compare,
-                "optimise": cmd_optimise, "validate": cmd_validate, "claims": cmd_claims}
+                "optimise": cmd_optimise, "validate": cmd_validate, "claims": cmd_claims,
+                "district": cmd_district}
     return commands[args.command](args)
 
 

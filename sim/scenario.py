@@ -6,6 +6,8 @@ A scenario file looks like this::
     description = "LSP baseline"      # optional
     preset = "district"               # one of sim.params.PRESETS; default "district"
     seed = 1                          # optional integer >= 0; default 1
+    district = "my/district.toml"     # optional: neighbourhoods from a district file
+                                      # (`coalition district build`), path relative to this file
 
     [params]                          # overrides, checked against the registry
     search_intensity = 0.25
@@ -47,7 +49,7 @@ from sim.policy.spec import Policy, PolicyError, parse_policy
 DEFAULT_SEED = 1
 DEFAULT_SOURCE = "sim/data/default.toml (embedded)"
 ALLOWED_KEYS = ("name", "description", "preset", "seed", "params", "policy", "shocks",
-                "optimise")
+                "optimise", "district")
 FREE_SETTINGS = ("targeting", "growth_weight", "pooled_share", "reward_grant_share",
                  "one_stop_shop_budget")
 
@@ -82,6 +84,7 @@ class Scenario:
     source: str
     overrides: dict = field(default_factory=dict)
     free: tuple[str, ...] = ()  # settings `coalition optimise` may change besides the mix
+    district: Any = None  # a sim.district.District from `district = "..."`, or None
 
     def with_changes(self, preset: str | None = None, seed: int | None = None) -> Scenario:
         """A copy with another preset and/or seed (e.g. from the command line).
@@ -102,7 +105,8 @@ class Scenario:
         seed = self.seed if seed is None else seed
         _check_preset(preset, self.source)
         _check_seed(seed, self.source)
-        overrides = _scale_budgets(self.overrides, self.preset, preset)
+        overrides = (_scale_budgets(self.overrides, self.preset, preset)
+                     if self.district is None else dict(self.overrides))  # a district's size
         params = _build_params(preset, overrides, self.source)
         _check_shock_timing(self.shocks, params, self.source)
         return replace(self, preset=preset, seed=seed, params=params, overrides=overrides)
@@ -158,6 +162,8 @@ def parse_scenario(text: str, source: str, default_name: str = "scenario") -> Sc
     _check_preset(preset, source)
     _check_seed(seed, source)
     overrides = dict(_get(doc, "params", dict, source, {}))
+    district = _load_district(_get(doc, "district", str, source, None), source)
+    overrides = with_district_params(district, overrides, source)
     policy, budget = _build_policy(_get(doc, "policy", dict, source, {}), source)
     overrides.update(budget)
     params = _build_params(preset, overrides, source)
@@ -174,7 +180,34 @@ def parse_scenario(text: str, source: str, default_name: str = "scenario") -> Sc
         source=source,
         overrides=overrides,
         free=_free_settings(_get(doc, "optimise", dict, source, {}), source),
+        district=district,
     )
+
+
+# --- District files (sim.district): `district = "path/district.toml"` ----------------------
+def _load_district(name: str | None, source: str):
+    """The district file a scenario names, relative to the scenario file; None without one."""
+    if name is None:
+        return None
+    from sim.district import DistrictError, load_district
+
+    path = Path(name) if Path(name).is_absolute() else Path(source).parent / name
+    try:
+        return load_district(path)
+    except DistrictError as exc:
+        raise ScenarioError(f"{source}: key 'district': {exc}") from None
+
+
+def with_district_params(district, overrides: dict, source: str) -> dict:
+    """The district's parameters under the scenario's `[params]`; a scenario may change the
+    budgets but not what the tables set (the number of neighbourhoods, populations...)."""
+    if district is None:
+        return overrides
+    fixed = sorted((set(district.params) - set(MONEY_PARAMS)) & set(overrides))
+    if fixed:
+        raise ScenarioError(f"{source}: [params] {fixed[0]} is set by the district file "
+                            f"{district.source}; edit the tables instead")
+    return {**district.params, **overrides}
 
 
 _TYPE_NAMES = {str: "a string", int: "an integer", dict: "a table"}
