@@ -133,6 +133,8 @@ def _add_validate(sub) -> None:
     val.add_argument("--json", action="store_true", help="print one JSON document")
     val.add_argument("--out", type=Path, help="folder that keeps finished runs, so that an "
                      "interrupted validation resumes (default: none)")
+    val.add_argument("--district", type=Path, help="district file (coalition district build): "
+                     "its neighbourhoods, and its local targets after the general ones")
 
 
 def _add_compare(sub) -> None:
@@ -246,12 +248,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from sim.analysis import validation
 
     out = _folder(args.out) if args.out is not None else None
+    district = _district_file(args.district)
     table = validation.validate(args.preset, args.seeds, _backend(args), folder=out,
-                                progress=True)
+                                progress=True, district=district)
+    label = args.preset if district is None else f"{args.preset}, district {district.name}"
     if args.json:
-        print(validation.to_json(table, args.preset, args.seeds))
+        print(validation.to_json(table, label, args.seeds))
     else:
-        print(validation.format_table(table, args.preset, args.seeds))
+        print(validation.format_table(table, label, args.seeds))
     return 0 if validation.all_pass(table) else 1
 
 
@@ -354,6 +358,95 @@ def _add_district_commands(sub) -> None:
     build.add_argument("--lad", help="local authority district code to select")
     build.add_argument("--name", help="the district's name (default: the authority's)")
     build.add_argument("--out", type=Path, required=True, help="folder for district.toml")
+    cal = sub.add_parser("calibrate", help="fit parameters to the calibration targets (ABC "
+                         "rejection on Optuna trials); write the posterior and diagnostics")
+    cal.add_argument("--params", required=True, help="comma-separated registry names to fit "
+                     "(each over its registry range)")
+    cal.add_argument("--preset", choices=list(PRESETS), default=DEFAULT_PRESET)
+    cal.add_argument("--district", type=Path, help="district file: its neighbourhoods and "
+                     "its local targets")
+    cal.add_argument("--targets", help="comma-separated targets (default: every target one "
+                     "baseline run measures, local ones included)")
+    cal.add_argument("--trials", type=_int_at_least(2), default=60, help="default 60")
+    cal.add_argument("--replicates", type=_int_at_least(1), default=2,
+                     help="seeds per trial, 1..N (default 2)")
+    cal.add_argument("--accept", type=float, default=0.2, help="share of trials the "
+                     "posterior keeps (default 0.2)")
+    cal.add_argument("--sampler", choices=("qmc", "tpe"), default="qmc", help="qmc: Sobol "
+                     "sample of the prior (valid ABC, default); tpe: optimiser (best point)")
+    cal.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                     help="hold a parameter fixed (repeatable), e.g. programme_months=24")
+    cal.add_argument("--ppc-draws", type=_int_at_least(0), default=8, help="posterior draws "
+                     "for the predictive check (default 8)")
+    cal.add_argument("--seed", type=_int_at_least(0), default=1)
+    _add_backend(cal)
+    cal.add_argument("--out", type=Path, help="output folder (default results/calibrate/"
+                     "<preset or district>); the same command resumes")
+
+
+def _district_file(path: Path | None):
+    """The district file `--district` names, or None."""
+    if path is None:
+        return None
+    from sim.district import DistrictError, load_district
+
+    try:
+        return load_district(path)
+    except DistrictError as exc:
+        raise UserError(f"--district: {exc}") from None
+
+
+def _fixed_overrides(items: list[str]) -> dict:
+    """`--set NAME=VALUE` pairs as parameter overrides (numbers or true/false)."""
+    import tomllib
+
+    fixed = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            fixed[name.strip()] = tomllib.loads(f"v = {value.strip()}")["v"] if sep else None
+        except tomllib.TOMLDecodeError:
+            fixed[name.strip()] = None
+        if fixed[name.strip()] is None:
+            raise UserError(f"--set: expected NAME=VALUE with a number, got {item!r}")
+    return fixed
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """`coalition calibrate`: the posterior, diagnostics and a calibrated scenario."""
+    from sim.analysis import validation
+    from sim.calibrate import CalibrationError, Problem, calibratable_targets
+    from sim.calibrate.command import format_summary, run_calibration
+    from sim.io import safe_name
+
+    district = _district_file(args.district)
+    fixed = _fixed_overrides(args.set)
+    names = tuple(n.strip() for n in args.params.split(",") if n.strip())
+    if district is not None and set(names) & set(district.params):
+        raise UserError(f"--params: {sorted(set(names) & set(district.params))[0]} is set by "
+                        "the district file")
+    targets = calibratable_targets(validation.targets_for(district))
+    if args.targets:
+        wanted = [t.strip() for t in args.targets.split(",") if t.strip()]
+        unknown = sorted(set(wanted) - set(targets["target"]))
+        if unknown:
+            raise UserError(f"--targets: {unknown[0]!r} is not a calibratable target "
+                            f"(allowed: {', '.join(targets['target'])})")
+        targets = targets[targets["target"].isin(wanted)].reset_index(drop=True)
+    if not 0 < args.accept <= 1:
+        raise UserError(f"--accept must be in (0, 1], got {args.accept}")
+    scenario = validation.baseline_scenario(args.preset, fixed, district)
+    try:
+        problem = Problem(scenario, names, targets, tuple(range(1, args.replicates + 1)))
+    except CalibrationError as exc:
+        raise UserError(str(exc)) from None
+    label = args.preset if district is None else safe_name(district.name)
+    out = _folder(args.out or Path("results", "calibrate", label))
+    doc = run_calibration(problem, args.trials, out, args.accept, args.sampler, args.seed,
+                          args.ppc_draws, _backend(args), fixed,
+                          None if district is None else district.source, progress=True)
+    print(format_summary(doc, out))
+    return 0
 
 
 def cmd_district(args: argparse.Namespace) -> int:
@@ -384,7 +477,7 @@ def dispatch(args: argparse.Namespace, command_line: list[str]) -> int:
         return dashboard(args)
     commands = {"run": lambda a: cmd_run(a, command_line), "compare": cmd_compare,
                 "optimise": cmd_optimise, "validate": cmd_validate, "claims": cmd_claims,
-                "district": cmd_district}
+                "district": cmd_district, "calibrate": cmd_calibrate}
     return commands[args.command](args)
 
 

@@ -73,10 +73,12 @@ def derived_params(frame: pd.DataFrame) -> dict:
     }
 
 
-def _target(name, definition, value, tolerance, source) -> dict:
+def _target(name, definition, value, tolerance, source, share=True) -> dict:
+    """A target row: the value and a range of +-`tolerance` of it (a share stays in 0-1)."""
+    high = value * (1 + tolerance)
     return {"target": name, "definition": definition, "value": round(value, 6),
-            "low": round(value * (1 - tolerance), 6), "high": round(value * (1 + tolerance), 6),
-            "source": source}
+            "low": round(value * (1 - tolerance), 6),
+            "high": round(min(high, 1.0) if share else high, 6), "source": source}
 
 
 def local_targets(frame: pd.DataFrame, businesses: pd.DataFrame | None,
@@ -90,10 +92,10 @@ def local_targets(frame: pd.DataFrame, businesses: pd.DataFrame | None,
                     "by working-age population")]
     if businesses is not None:
         units, micro = businesses["businesses"].sum(), businesses["micro_businesses"].sum()
-        rows.append(_target("local_businesses_per_1000_residents", "live businesses per "
-                            "1,000 residents of all ages",
-                            1000 * units / frame["population_all_ages"].sum(), tolerance,
-                            "UK Business Counts (local units), district LSOAs"))
+        rows.append(_target("local_businesses_per_1000_working_age", "live businesses per "
+                            "1,000 working-age residents",
+                            1000 * units / frame["population_working_age"].sum(), tolerance,
+                            "UK Business Counts (local units), district LSOAs", share=False))
         rows.append(_target("local_micro_firm_share", "businesses with 0-9 employees / all "
                             "businesses", micro / units, tolerance,
                             "UK Business Counts, size bands 0 to 4 and 5 to 9"))

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CENTROIDS, IOD, LAD, POPULATION, short_scenario
+from district_example import CENTROIDS, IOD, LAD, POPULATION, short_scenario
 
 from sim.district import DistrictError, build_district, load_district
 from sim.evaluate import build_model

@@ -1,6 +1,6 @@
 """The district commands from the command line."""
 
-from conftest import BUSINESSES, CENTROIDS, IOD, LAD, POPULATION
+from district_example import BUSINESSES, CENTROIDS, IOD, LAD, POPULATION
 
 from sim.cli import main
 
