@@ -152,6 +152,11 @@ def _add_compare(sub) -> None:
                       "results/compare/<names>-seeds<N>): report.html, headline.csv, "
                       "additionality.csv, spending.csv, and units/ with every paired run's "
                       "tables; the same command resumes an interrupted comparison")
+    cmp_.add_argument("--posterior", type=Path, help="posterior.parquet of `coalition "
+                      "calibrate`: repeat the comparison at parameter sets drawn from it; "
+                      "intervals include parameter uncertainty (one or two scenarios)")
+    cmp_.add_argument("--draws", type=_int_at_least(2), default=8, help="posterior draws "
+                      "with --posterior (default 8)")
 
 
 def _add_optimise(sub) -> None:
@@ -271,6 +276,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UserError(f"scenario names must differ, got {names}")
     overridden = args.preset if any(b.preset != args.preset for b in bases) else None
     out = _folder(args.out or compare_folder(names, args.seeds, overridden))
+    if args.posterior is not None:
+        return compare_under_posterior(args, scenarios, out)
     result = report.compare_scenarios(scenarios, seeds=args.seeds, backend=_backend(args),
                                       folder=out, progress=True)
     folder, summary = report.write_report(result, out)
@@ -446,6 +453,35 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                           args.ppc_draws, _backend(args), fixed,
                           None if district is None else district.source, progress=True)
     print(format_summary(doc, out))
+    return 0
+
+
+def compare_under_posterior(args: argparse.Namespace, scenarios: list, out: Path) -> int:
+    """`compare --posterior`: differences over posterior draws and seeds, with the shares of
+    their variance due to parameters and seeds (sim.analysis.posterior)."""
+    from sim.analysis import posterior
+    from sim.calibrate import Posterior
+
+    if len(scenarios) > 2:
+        raise UserError("--posterior compares one scenario with its counterfactual or two "
+                        f"scenarios with each other, got {len(scenarios)}")
+    try:
+        draws = Posterior.read(args.posterior)
+    except (OSError, KeyError, ValueError) as exc:
+        raise UserError(f"--posterior: {args.posterior}: not a calibration posterior "
+                        f"({exc})") from None
+    seeds = range(scenarios[0].seed, scenarios[0].seed + args.seeds)
+    table = posterior.compare_under_posterior(scenarios, draws, args.draws, seeds,
+                                              _backend(args), out / "posterior-units",
+                                              seed=scenarios[0].seed, progress=True)
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / "posterior-differences.csv", index=False)
+    if args.json:
+        print(table.to_json(orient="records", indent=2))
+    else:
+        print(posterior.format_table(table, [s.name for s in scenarios], args.draws,
+                                     args.seeds))
+        print(f"\nTable: {out / 'posterior-differences.csv'}")
     return 0
 
 
