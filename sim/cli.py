@@ -432,7 +432,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if district is not None and set(names) & set(district.params):
         raise UserError(f"--params: {sorted(set(names) & set(district.params))[0]} is set by "
                         "the district file")
-    targets = calibratable_targets(validation.targets_for(district))
+    scenario = validation.baseline_scenario(args.preset, fixed, district)
+    targets = calibratable_targets(validation.targets_for(district),
+                                   scenario.params.programme_months)
     if args.targets:
         wanted = [t.strip() for t in args.targets.split(",") if t.strip()]
         unknown = sorted(set(wanted) - set(targets["target"]))
@@ -442,16 +444,18 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         targets = targets[targets["target"].isin(wanted)].reset_index(drop=True)
     if not 0 < args.accept <= 1:
         raise UserError(f"--accept must be in (0, 1], got {args.accept}")
-    scenario = validation.baseline_scenario(args.preset, fixed, district)
     try:
         problem = Problem(scenario, names, targets, tuple(range(1, args.replicates + 1)))
     except CalibrationError as exc:
         raise UserError(str(exc)) from None
     label = args.preset if district is None else safe_name(district.name)
     out = _folder(args.out or Path("results", "calibrate", label))
-    doc = run_calibration(problem, args.trials, out, args.accept, args.sampler, args.seed,
-                          args.ppc_draws, _backend(args), fixed,
-                          None if district is None else district.source, progress=True)
+    try:
+        doc = run_calibration(problem, args.trials, out, args.accept, args.sampler, args.seed,
+                              args.ppc_draws, _backend(args), fixed,
+                              None if district is None else district.source, progress=True)
+    except CalibrationError as exc:
+        raise UserError(str(exc)) from None
     print(format_summary(doc, out))
     return 0
 

@@ -72,6 +72,8 @@ class Scenario:
         shocks: the shocks that hit the district (sim.policy.shocks.Shock).
         source: where the scenario came from (a file path or the embedded default).
         overrides: the raw `[params]` table, kept so the preset can be changed later.
+        district: the district file's neighbourhoods (sim.district.District), or None for
+            the preset's synthetic district.
     """
 
     name: str

@@ -99,7 +99,10 @@ def posterior_from_trials(trials: pd.DataFrame, names, accept: float) -> Posteri
     """
     finite = trials[np.isfinite(trials[DISTANCE])]
     if len(finite) < 2:
-        raise ValueError("fewer than two trials with a finite distance: nothing to accept")
+        undefined = sorted(c for c in trials.columns if c not in (*names, DISTANCE, "trial")
+                           and trials[c].isna().any())
+        raise ValueError(f"{len(finite)} of {len(trials)} trials have a finite distance: "
+                         f"targets undefined in some trial: {', '.join(undefined) or 'none'}")
     keep = max(2, int(np.ceil(accept * len(finite))))
     ranked = finite.sort_values(DISTANCE, kind="stable")
     # epsilon: the distance of the first rejected trial, so accepted trials weigh > 0

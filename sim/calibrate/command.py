@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sim.calibrate.abc import posterior_from_trials
 from sim.calibrate.outputs import diagnostics, plot_posterior, predictive_check, scenario_text
-from sim.calibrate.problem import Problem
+from sim.calibrate.problem import CalibrationError, Problem
 from sim.calibrate.study import calibrate
 
 
@@ -36,7 +36,10 @@ def run_calibration(problem: Problem, trials: int, out: str | Path, accept: floa
     with warnings.catch_warnings():  # Optuna marks QMCSampler experimental since 3.0
         warnings.simplefilter("ignore", category=Warning)
         table = calibrate(problem, trials, out, sampler, seed, backend, progress=progress)
-    posterior = posterior_from_trials(table, problem.names, accept)
+    try:
+        posterior = posterior_from_trials(table, problem.names, accept)
+    except ValueError as exc:
+        raise CalibrationError(f"{out}: {exc}") from None
     table.to_parquet(out / "trials.parquet", index=False)
     posterior.write(out / "posterior.parquet")
     plot_posterior(table, posterior, out / "diagnostics.png")

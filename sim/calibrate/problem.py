@@ -18,10 +18,17 @@ class CalibrationError(ValueError):
     """A calibration asks for a parameter, target or setting that cannot be used."""
 
 
-def calibratable_targets(targets: pd.DataFrame) -> pd.DataFrame:
+def calibratable_targets(targets: pd.DataFrame, programme_months: int | None = None
+                         ) -> pd.DataFrame:
     """Targets one baseline run measures: all but the paired lever effects, which need a
-    second run per lever (validation measures those; calibrating them triples the cost)."""
-    return targets[~targets["target"].isin(validation.PAIRED_EFFECTS)].reset_index(drop=True)
+    second run per lever (validation measures those; calibrating them triples the cost),
+    and, given the programme's length, the firm survival rates it is too short to see."""
+    from sim.outcomes.run import SURVIVAL_YEARS
+
+    left_out = set(validation.PAIRED_EFFECTS)
+    if programme_months is not None:
+        left_out |= {f"firm_survival_{y}y" for y in SURVIVAL_YEARS if programme_months <= 12 * y}
+    return targets[~targets["target"].isin(left_out)].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
