@@ -79,7 +79,8 @@ def calibrate(problem: Problem, trials: int, folder: str | Path, sampler: str = 
     folder = Path(folder)
     study = open_study(folder, sampler, seed)
     batch = batch or getattr(backend, "workers", 1) or 1
-    # Trials left running by an interrupted call are finished first, with their own values.
+    # Trials left running by an interrupted call are finished first, with their own values
+    # (a Trial handle rebuilt from the stored trial's id, as Optuna's ask() builds one).
     pending = [(optuna.trial.Trial(study, t._trial_id), t.params) for t in study.get_trials(
         deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))]
     done = len(study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,)))

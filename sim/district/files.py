@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from dataclasses import dataclass, field
+from io import StringIO
 from pathlib import Path
 
 import numpy as np
@@ -101,8 +102,6 @@ def _table(path: Path, doc: dict, key: str, columns) -> tuple[pd.DataFrame, str]
         text = where.read_text(encoding="utf-8")
     except OSError:
         raise DistrictError(f"{path}: key {key!r}: {where} not found") from None
-    from io import StringIO
-
     table = pd.read_csv(StringIO(text))
     missing = [c for c in columns if c not in table.columns]
     if missing:
