@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for add in (_add_run, _add_validate, _add_compare, _add_optimise, _add_claims):
         add(sub)
+    _add_district_commands(sub)
     from sim.viz.launch import add_parser as add_dashboard_parser
 
     add_dashboard_parser(sub)
@@ -132,6 +133,8 @@ def _add_validate(sub) -> None:
     val.add_argument("--json", action="store_true", help="print one JSON document")
     val.add_argument("--out", type=Path, help="folder that keeps finished runs, so that an "
                      "interrupted validation resumes (default: none)")
+    val.add_argument("--district", type=Path, help="district file (coalition district build): "
+                     "its neighbourhoods, and its local targets after the general ones")
 
 
 def _add_compare(sub) -> None:
@@ -164,6 +167,11 @@ def _add_compare(sub) -> None:
                       "results/compare/<names>-seeds<N>): report.html, headline.csv, "
                       "additionality.csv, spending.csv, and units/ with every paired run's "
                       "tables; the same command resumes an interrupted comparison")
+    cmp_.add_argument("--posterior", type=Path, help="posterior.parquet of `coalition "
+                      "calibrate`: repeat the comparison at parameter sets drawn from it; "
+                      "intervals include parameter uncertainty (one or two scenarios)")
+    cmp_.add_argument("--draws", type=_int_at_least(2), default=8, help="posterior draws "
+                      "with --posterior (default 8)")
 
 
 def _seeds_or_auto(text: str):
@@ -278,12 +286,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from sim.analysis import validation
 
     out = _folder(args.out) if args.out is not None else None
+    district = _district_file(args.district)
     table = validation.validate(args.preset, args.seeds, _backend(args), folder=out,
-                                progress=True)
+                                progress=True, district=district)
+    label = args.preset if district is None else f"{args.preset}, district {district.name}"
     if args.json:
-        print(validation.to_json(table, args.preset, args.seeds))
+        print(validation.to_json(table, label, args.seeds))
     else:
-        print(validation.format_table(table, args.preset, args.seeds))
+        print(validation.format_table(table, label, args.seeds))
     return 0 if validation.all_pass(table) else 1
 
 
@@ -303,6 +313,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         seeds.Target.parse(args.target_half_width)
     except ValueError as exc:
         raise UserError(f"--target-half-width: {exc}") from None
+    if args.posterior is not None:
+        if args.seeds == "auto":
+            raise UserError("--posterior needs a number of seeds, not --seeds auto")
+        return compare_under_posterior(args, scenarios, out)
     backend = _backend(args)
     result = report.compare_scenarios(scenarios, seeds=args.seeds, backend=backend,
                                       folder=out, progress=True,
@@ -404,6 +418,164 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- District files and calibration (issue 14) ------------------------------------------
+def _add_district_commands(sub) -> None:
+    """`district build` and `calibrate`."""
+    dist = sub.add_parser("district", help="build a district file from open-data tables")
+    build = dist.add_subparsers(dest="district_command", required=True,
+                                parser_class=_Parser).add_parser(
+        "build", help="read IoD 2019 File 7, mid-year estimates and centroids (optionally UK "
+        "Business Counts) in their published layouts; write district.toml")
+    build.add_argument("--iod", type=Path, required=True, help="IoD 2019 File 7 CSV")
+    build.add_argument("--population", type=Path, required=True, help="ONS LSOA mid-year "
+                       "estimates CSV (persons, single year of age)")
+    build.add_argument("--centroids", type=Path, required=True, help="ONS LSOA "
+                       "population-weighted centroids CSV")
+    build.add_argument("--business-counts", type=Path, help="Nomis UK Business Counts CSV "
+                       "by LSOA (optional)")
+    build.add_argument("--lad", help="local authority district code to select")
+    build.add_argument("--name", help="the district's name (default: the authority's)")
+    build.add_argument("--out", type=Path, required=True, help="folder for district.toml")
+    cal = sub.add_parser("calibrate", help="fit parameters to the calibration targets (ABC "
+                         "rejection on Optuna trials); write the posterior and diagnostics")
+    cal.add_argument("--params", required=True, help="comma-separated registry names to fit "
+                     "(each over its registry range)")
+    cal.add_argument("--preset", choices=list(PRESETS), default=DEFAULT_PRESET)
+    cal.add_argument("--district", type=Path, help="district file: its neighbourhoods and "
+                     "its local targets")
+    cal.add_argument("--targets", help="comma-separated targets (default: every target one "
+                     "baseline run measures, local ones included)")
+    cal.add_argument("--trials", type=_int_at_least(2), default=60, help="default 60")
+    cal.add_argument("--replicates", type=_int_at_least(1), default=2,
+                     help="seeds per trial, 1..N (default 2)")
+    cal.add_argument("--accept", type=float, default=0.2, help="share of trials the "
+                     "posterior keeps (default 0.2)")
+    cal.add_argument("--sampler", choices=("qmc", "tpe"), default="qmc", help="qmc: Sobol "
+                     "sample of the prior (valid ABC, default); tpe: optimiser (best point)")
+    cal.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                     help="hold a parameter fixed (repeatable), e.g. programme_months=24")
+    cal.add_argument("--ppc-draws", type=_int_at_least(0), default=8, help="posterior draws "
+                     "for the predictive check (default 8)")
+    cal.add_argument("--seed", type=_int_at_least(0), default=1)
+    _add_backend(cal)
+    cal.add_argument("--out", type=Path, help="output folder (default results/calibrate/"
+                     "<preset or district>); the same command resumes")
+
+
+def _district_file(path: Path | None):
+    """The district file `--district` names, or None."""
+    if path is None:
+        return None
+    from sim.district import DistrictError, load_district
+
+    try:
+        return load_district(path)
+    except DistrictError as exc:
+        raise UserError(f"--district: {exc}") from None
+
+
+def _fixed_overrides(items: list[str]) -> dict:
+    """`--set NAME=VALUE` pairs as parameter overrides (numbers or true/false)."""
+    import tomllib
+
+    fixed = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            fixed[name.strip()] = tomllib.loads(f"v = {value.strip()}")["v"] if sep else None
+        except tomllib.TOMLDecodeError:
+            fixed[name.strip()] = None
+        if fixed[name.strip()] is None:
+            raise UserError(f"--set: expected NAME=VALUE with a number, got {item!r}")
+    return fixed
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """`coalition calibrate`: the posterior, diagnostics and a calibrated scenario."""
+    from sim.analysis import validation
+    from sim.calibrate import CalibrationError, Problem, calibratable_targets
+    from sim.calibrate.command import format_summary, run_calibration
+    from sim.io import safe_name
+
+    district = _district_file(args.district)
+    fixed = _fixed_overrides(args.set)
+    names = tuple(n.strip() for n in args.params.split(",") if n.strip())
+    if district is not None and set(names) & set(district.params):
+        raise UserError(f"--params: {sorted(set(names) & set(district.params))[0]} is set by "
+                        "the district file")
+    scenario = validation.baseline_scenario(args.preset, fixed, district)
+    targets = calibratable_targets(validation.targets_for(district),
+                                   scenario.params.programme_months)
+    if args.targets:
+        wanted = [t.strip() for t in args.targets.split(",") if t.strip()]
+        unknown = sorted(set(wanted) - set(targets["target"]))
+        if unknown:
+            raise UserError(f"--targets: {unknown[0]!r} is not a calibratable target "
+                            f"(allowed: {', '.join(targets['target'])})")
+        targets = targets[targets["target"].isin(wanted)].reset_index(drop=True)
+    if not 0 < args.accept <= 1:
+        raise UserError(f"--accept must be in (0, 1], got {args.accept}")
+    try:
+        problem = Problem(scenario, names, targets, tuple(range(1, args.replicates + 1)))
+    except CalibrationError as exc:
+        raise UserError(str(exc)) from None
+    label = args.preset if district is None else safe_name(district.name)
+    out = _folder(args.out or Path("results", "calibrate", label))
+    try:
+        doc = run_calibration(problem, args.trials, out, args.accept, args.sampler, args.seed,
+                              args.ppc_draws, _backend(args), fixed,
+                              None if district is None else district.source, progress=True)
+    except CalibrationError as exc:
+        raise UserError(str(exc)) from None
+    print(format_summary(doc, out))
+    return 0
+
+
+def compare_under_posterior(args: argparse.Namespace, scenarios: list, out: Path) -> int:
+    """`compare --posterior`: differences over posterior draws and seeds, with the shares of
+    their variance due to parameters and seeds (sim.analysis.posterior)."""
+    from sim.analysis import posterior
+    from sim.calibrate import Posterior
+
+    if len(scenarios) > 2:
+        raise UserError("--posterior compares one scenario with its counterfactual or two "
+                        f"scenarios with each other, got {len(scenarios)}")
+    try:
+        draws = Posterior.read(args.posterior)
+    except (OSError, KeyError, ValueError) as exc:
+        raise UserError(f"--posterior: {args.posterior}: not a calibration posterior "
+                        f"({exc})") from None
+    seeds = range(scenarios[0].seed, scenarios[0].seed + args.seeds)
+    table = posterior.compare_under_posterior(scenarios, draws, args.draws, seeds,
+                                              _backend(args), out / "posterior-units",
+                                              seed=scenarios[0].seed, progress=True)
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / "posterior-differences.csv", index=False)
+    if args.json:
+        print(table.to_json(orient="records", indent=2))
+    else:
+        print(posterior.format_table(table, [s.name for s in scenarios], args.draws,
+                                     args.seeds))
+        print(f"\nTable: {out / 'posterior-differences.csv'}")
+    return 0
+
+
+def cmd_district(args: argparse.Namespace) -> int:
+    """`coalition district build`: write the district file and say where it is."""
+    from sim.district import DistrictError, build_district, load_district
+
+    try:
+        path = build_district(args.iod, args.population, args.centroids, args.out,
+                              lad=args.lad, business_counts=args.business_counts,
+                              name=args.name)
+        district = load_district(path)
+    except DistrictError as exc:
+        raise UserError(str(exc)) from None
+    print(f"{district.name}: {district.n} neighbourhoods ({int(district.deprived.sum())} in "
+          f"IMD decile 1), {len(district.targets)} local targets\nDistrict file: {path}")
+    return 0
+
+
 def dispatch(args: argparse.Namespace, command_line: list[str]) -> int:
     """Run the subcommand `args` names."""
     if args.command == "experiment":
@@ -415,7 +587,8 @@ def dispatch(args: argparse.Namespace, command_line: list[str]) -> int:
 
         return dashboard(args)
     commands = {"run": lambda a: cmd_run(a, command_line), "compare": cmd_compare,
-                "optimise": cmd_optimise, "validate": cmd_validate, "claims": cmd_claims}
+                "optimise": cmd_optimise, "validate": cmd_validate, "claims": cmd_claims,
+                "district": cmd_district, "calibrate": cmd_calibrate}
     return commands[args.command](args)
 
 

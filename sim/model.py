@@ -17,6 +17,7 @@ from sim.accounts import Accounts
 from sim.agents import DISPOSITIONS, PARTNERS, Business, Household, Partnership, PublicBody
 from sim.businesses import initial_businesses
 from sim.cohort import Cohort, JobEntries, ParticipantLog, Tracker, UidIndex, form_cohort
+from sim.district.geometry import district_neighbourhoods
 from sim.dynamics import firms as firm_dynamics
 from sim.dynamics import labour as labour_dynamics
 from sim.dynamics import people as people_dynamics
@@ -57,6 +58,8 @@ class LocalEconomy(mesa.Model):
         watch: (slot, uid, start_month, end_month) arrays of people to follow around a
             programme, so a counterfactual run can track another run's participants.
         disabled_levers: levers whose money is not spent (for paired "without" runs).
+        district: a district file's neighbourhoods (sim.district.District) instead of the
+            synthetic disc of the presets.
 
     Raises:
         ValueError: a registered lever that no partner delivers, an unknown disabled lever,
@@ -64,7 +67,7 @@ class LocalEconomy(mesa.Model):
     """
 
     def __init__(self, params: Params | None = None, rng: int = 0, policy: Policy | None = None,
-                 shocks=(), watch=None, disabled_levers=()):
+                 shocks=(), watch=None, disabled_levers=(), district=None):
         super().__init__(rng=int(rng))
         self.p = params or Params.from_preset()
         self.seed = int(rng)
@@ -80,7 +83,8 @@ class LocalEconomy(mesa.Model):
             raise ValueError(f"disabled_levers: unknown lever(s) {sorted(unknown)}")
         self.streams = Streams(self.seed)
         setup = self.streams["setup"]
-        self.hoods = build_neighbourhoods(self.p, setup)
+        self.hoods = (build_neighbourhoods(self.p, setup) if district is None
+                      else district_neighbourhoods(self.p, setup, district))
         self.grid = build_network(self.hoods, self.random)
         self.households = build_households(self.p, self.hoods, setup)
         self.residents = build_residents(self.p, self.hoods, self.households, setup,

@@ -10,7 +10,10 @@ from sim.space import Neighbourhoods
 
 
 def crime_at_start(p: Params, hoods: Neighbourhoods) -> np.ndarray:
-    """Each neighbourhood's crime level at the start (crimes per 1,000 a year)."""
+    """Each neighbourhood's crime level at the start (crimes per 1,000 a year): the
+    registry's two levels, or a district file's levels (sim.district.geometry)."""
+    if hoods.crime_start is not None:
+        return hoods.crime_start
     return np.where(hoods.deprived, p.crime_rate_deprived, p.crime_rate_rest)
 
 

@@ -137,7 +137,8 @@ def household_sizes(p: Params, n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def build_households(p: Params, hoods: Neighbourhoods, rng) -> Households:
-    per_hood = int(round(p.residents_per_neighbourhood / p.persons_per_household))
+    per_hood = (int(round(p.residents_per_neighbourhood / p.persons_per_household))
+                if hoods.households is None else hoods.households)  # a district file's counts
     hood = np.repeat(np.arange(hoods.n, dtype=np.int32), per_hood)
     size = household_sizes(p, len(hood), rng)
     no_car = np.where(hoods.deprived[hood], p.no_car_share_deprived, p.no_car_share_rest)
@@ -145,7 +146,8 @@ def build_households(p: Params, hoods: Neighbourhoods, rng) -> Households:
 
 
 def draw_people(p: Params, deprived_profile: np.ndarray, rng: np.random.Generator,
-                market: tuple[float, float] | None = None, shift=0.0) -> dict:
+                market: tuple[float, float] | None = None, shift=0.0,
+                health_profile: np.ndarray | None = None) -> dict:
     """Characteristics of new residents drawn from the deprived or the other profile.
 
     Used for the initial population and for in-movers. Status depends on skill and
@@ -160,12 +162,15 @@ def draw_people(p: Params, deprived_profile: np.ndarray, rng: np.random.Generato
             that employment rate; people of the deprived profile, with lower skills and
             health, have lower chances through the score.
         shift: added to in-movers' employment log-odds (housing pressure, per person).
+        health_profile: whose health profile each person has, when it differs from
+            `deprived_profile` (a district file's Health domain; default: the same).
     """
     n = len(deprived_profile)
     d = deprived_profile
     skill = skill_from_uniform(p, rng.random(n), d)
 
-    mean_h = np.where(d, p.health_mean_deprived, p.health_mean_rest)
+    mean_h = np.where(d if health_profile is None else health_profile,
+                      p.health_mean_deprived, p.health_mean_rest)
     health_base = rng.beta(8 * mean_h, 8 * (1 - mean_h))
 
     if market is None:
@@ -272,6 +277,17 @@ def build_residents(p: Params, hoods: Neighbourhoods, households: Households, rn
     res.household[:] = np.repeat(np.arange(households.n, dtype=np.int32), households.size)
     res.hood[:] = households.hood[res.household]
     res.deprived = hoods.deprived[res.hood]  # slots never change neighbourhood
-    for key, value in draw_people(p, hoods.deprived[res.hood], rng).items():
+    profile, health = resident_profiles(hoods, res.hood, rng)
+    for key, value in draw_people(p, profile, rng, health_profile=health).items():
         getattr(res, key)[:] = value
     return res
+
+
+def resident_profiles(hoods: Neighbourhoods, hood: np.ndarray, rng):
+    """Who is drawn from the deprived skills and health profiles: everyone in a deprived
+    neighbourhood (presets), or, from a district file, each resident with the chance its
+    neighbourhood's Education (Health) domain position gives (sim.district.build)."""
+    if hoods.skills_profile is None:
+        return hoods.deprived[hood], None
+    u = rng.random((2, len(hood)))
+    return u[0] < hoods.skills_profile[hood], u[1] < hoods.health_profile[hood]

@@ -6,6 +6,8 @@ A scenario file looks like this::
     description = "LSP baseline"      # optional
     preset = "district"               # one of sim.params.PRESETS; default "district"
     seed = 1                          # optional integer >= 0; default 1
+    district = "my/district.toml"     # optional: neighbourhoods from a district file
+                                      # (`coalition district build`), path relative to this file
 
     [params]                          # overrides, checked against the registry
     search_intensity = 0.25
@@ -49,7 +51,7 @@ from sim.policy.spec import Policy, PolicyError, parse_policy
 DEFAULT_SEED = 1
 DEFAULT_SOURCE = "sim/data/default.toml (embedded)"
 ALLOWED_KEYS = ("name", "description", "preset", "seed", "params", "policy", "shocks",
-                "optimise")
+                "optimise", "district")
 FREE_SETTINGS = ("targeting", "growth_weight", "pooled_share", "reward_grant_share",
                  "one_stop_shop_budget")
 
@@ -72,6 +74,8 @@ class Scenario:
         shocks: the shocks that hit the district (sim.policy.shocks.Shock).
         source: where the scenario came from (a file path or the embedded default).
         overrides: the raw `[params]` table, kept so the preset can be changed later.
+        district: the district file's neighbourhoods (sim.district.District), or None for
+            the preset's synthetic district.
     """
 
     name: str
@@ -84,6 +88,7 @@ class Scenario:
     source: str
     overrides: dict = field(default_factory=dict)
     free: tuple[str, ...] = ()  # settings `coalition optimise` may change besides the mix
+    district: Any = None  # a sim.district.District from `district = "..."`, or None
 
     def with_changes(self, preset: str | None = None, seed: int | None = None) -> Scenario:
         """A copy with another preset and/or seed (e.g. from the command line).
@@ -104,7 +109,8 @@ class Scenario:
         seed = self.seed if seed is None else seed
         _check_preset(preset, self.source)
         _check_seed(seed, self.source)
-        overrides = scale_budgets(self.overrides, self.preset, preset)
+        overrides = (scale_budgets(self.overrides, self.preset, preset)
+                     if self.district is None else dict(self.overrides))  # a district's size
         params = _build_params(preset, overrides, self.source)
         _check_shock_timing(self.shocks, params, self.source)
         return replace(self, preset=preset, seed=seed, params=params, overrides=overrides)
@@ -160,6 +166,10 @@ def parse_scenario(text: str, source: str, default_name: str = "scenario") -> Sc
     preset = found.check(_get_preset, doc, source, default=DEFAULT_PRESET)
     seed = found.check(_get_seed, doc, source, default=DEFAULT_SEED)
     overrides = dict(found.check(_get, doc, "params", dict, source, {}, default={}))
+    district = found.check(_load_district, found.check(_get, doc, "district", str, source,
+                                                       None), source)
+    overrides = found.check(with_district_params, district, overrides, source,
+                            default=overrides)
     policy_table = found.check(_get, doc, "policy", dict, source, {}, default={})
     policy, budget = found.check(_build_policy, policy_table, source,
                                  default=(None, {}))
@@ -176,7 +186,7 @@ def parse_scenario(text: str, source: str, default_name: str = "scenario") -> Sc
     found.raise_any()
     return Scenario(name=name, description=description, preset=preset, seed=seed,
                     params=params, policy=policy, shocks=shocks, source=source,
-                    overrides=overrides, free=free)
+                    overrides=overrides, free=free, district=district)
 
 
 class Problems:
@@ -227,6 +237,32 @@ def _build_params_reporting_all(preset: str, overrides: dict, source: str,
         for key, value in overrides.items():
             alone.check(_build_params, preset, {key: value}, source)
         raise ScenarioError("\n".join(alone.messages or [str(whole)])) from None
+
+
+# --- District files (sim.district): `district = "path/district.toml"` ----------------------
+def _load_district(name: str | None, source: str):
+    """The district file a scenario names, relative to the scenario file; None without one."""
+    if name is None:
+        return None
+    from sim.district import DistrictError, load_district
+
+    path = Path(name) if Path(name).is_absolute() else Path(source).parent / name
+    try:
+        return load_district(path)
+    except DistrictError as exc:
+        raise ScenarioError(f"{source}: key 'district': {exc}") from None
+
+
+def with_district_params(district, overrides: dict, source: str) -> dict:
+    """The district's parameters under the scenario's `[params]`; a scenario may change the
+    budgets but not what the tables set (the number of neighbourhoods, populations...)."""
+    if district is None:
+        return overrides
+    fixed = sorted((set(district.params) - set(MONEY_PARAMS)) & set(overrides))
+    if fixed:
+        raise ScenarioError(f"{source}: [params] {fixed[0]} is set by the district file "
+                            f"{district.source}; edit the tables instead")
+    return {**district.params, **overrides}
 
 
 _TYPE_NAMES = {str: "a string", int: "an integer", dict: "a table"}

@@ -38,6 +38,12 @@ class Neighbourhoods:
     ttwa_xy: tuple[float, float]
     safety_stock: np.ndarray  # GBP per resident a year of community safety spend (2-year memory)
     crime_reference: float  # the district's mean crime rate at the start
+    # Set only for a district file (sim.district): crime at the start, households per
+    # neighbourhood, and the chance that a resident has the deprived skills (health) profile.
+    crime_start: np.ndarray | None = None
+    households: np.ndarray | None = None
+    skills_profile: np.ndarray | None = None
+    health_profile: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -68,6 +74,15 @@ def build_neighbourhoods(p: Params, rng: np.random.Generator) -> Neighbourhoods:
     rank = np.argsort(np.argsort(from_cluster, kind="stable"), kind="stable") / max(n - 1, 1)
     decile = np.where(deprived, 1, np.clip(2 + np.floor(rank * 9), 2, 10)).astype(np.int8)
 
+    return place_zones(p, rng, x, y, deprived, decile, area, radius)
+
+
+def place_zones(p: Params, rng: np.random.Generator, x, y, deprived, decile, area: float,
+                radius: float, crime=None) -> Neighbourhoods:
+    """The zones around placed neighbourhoods: the TTWA, distances, public transport access
+    and the starting levels of crime (by default the registry's two levels), environment and
+    site readiness."""
+    n = len(x)
     angle = 2 * np.pi * rng.random()
     ttwa_xy = (p.ttwa_distance_km * np.cos(angle), p.ttwa_distance_km * np.sin(angle))
     zx = np.append(x, ttwa_xy[0])
@@ -79,15 +94,18 @@ def build_neighbourhoods(p: Params, rng: np.random.Generator) -> Neighbourhoods:
     centre_dist = np.hypot(x, y) / max(radius, 1e-9)
     pt_access = np.clip(1.0 - 0.6 * centre_dist + 0.15 * rng.standard_normal(n), 0.05, 1.0)
 
+    start = np.where(deprived, p.crime_rate_deprived, p.crime_rate_rest) if crime is None \
+        else crime
     hoods = Neighbourhoods(
         x=x, y=y, deprived=deprived, decile=decile,
-        crime=np.where(deprived, p.crime_rate_deprived, p.crime_rate_rest).astype(float),
+        crime=start.astype(float),
         environment=np.where(deprived, p.environment_deprived, p.environment_rest).astype(float),
         site_readiness=np.where(deprived, p.site_readiness_deprived,
                                 p.site_readiness_rest).astype(float),
         pt_access=pt_access, distance=distance, reach=None, ttwa_xy=ttwa_xy,
         safety_stock=np.zeros(n),
-        crime_reference=float(np.where(deprived, p.crime_rate_deprived, p.crime_rate_rest).mean()),
+        crime_reference=float(start.mean()),
+        crime_start=None if crime is None else start.astype(float),
     )
     update_reach(hoods, p)
     return hoods

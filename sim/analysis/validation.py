@@ -65,6 +65,36 @@ BUSINESS_RATES = {
     "business_death_rate_annual": "business_deaths",
 }
 NOT_SIMULATED_PREFIXES: dict[str, str] = {}  # target prefixes the model cannot produce yet
+
+
+# --- Local targets of a district file (sim.district.build.local_targets) -----------------
+def _employment_deprivation(programme: pd.DataFrame) -> float:
+    """The model's counterpart of the IoD Employment Score in deprived neighbourhoods:
+    unemployed plus long-term sick inactive residents over working-age residents, monthly,
+    averaged over the programme period."""
+    u, i = programme["unemployment_rate_deprived"], programme["inactivity_rate_deprived"]
+    sick = programme["long_term_sick_share_of_inactive_deprived"]
+    return float((u * (1 - i) + i * sick).mean())
+
+
+LOCAL_TARGETS = {  # target: (monthly columns it needs, its value over the programme rows)
+    "local_employment_deprivation_deprived": (
+        ("unemployment_rate_deprived", "inactivity_rate_deprived",
+         "long_term_sick_share_of_inactive_deprived"), _employment_deprivation),
+    "local_businesses_per_1000_working_age": (
+        ("businesses", "working_age_district"),
+        lambda m: float((1000 * m["businesses"] / m["working_age_district"]).mean())),
+    "local_micro_firm_share": (("micro_firm_share",), lambda m: float(m["micro_firm_share"]
+                                                                         .mean())),
+}
+
+
+def _local_value(target: str, programme: pd.DataFrame) -> float:
+    columns, value = LOCAL_TARGETS[target]
+    for column in columns:
+        if column not in programme:
+            raise KeyError(column)
+    return value(programme) if len(programme) else math.nan
 CONSTANT_TARGETS = (*PAIRED_EFFECTS, *RUN_TARGETS)  # one value per seed, as a column
 
 
@@ -105,6 +135,8 @@ def target_value(target: str, programme: pd.DataFrame) -> float:
         if target not in programme:
             raise KeyError(target)
         return float(programme[target].iloc[0]) if len(programme) else math.nan
+    if target in LOCAL_TARGETS:
+        return _local_value(target, programme)
     if target in BUSINESS_RATES:
         return _annual_business_rate(programme, BUSINESS_RATES[target])
     if target in RATIO_TARGETS:
@@ -126,6 +158,8 @@ def _summed_ratio(programme: pd.DataFrame, numerator, denominator) -> float:
 
 def _needed_column(target: str) -> str:
     """The monthly column a target cannot do without (to tell no output from no data)."""
+    if target in LOCAL_TARGETS:
+        return LOCAL_TARGETS[target][0][0]
     if target in BUSINESS_RATES:
         return "businesses"
     if target in RATIO_TARGETS:
@@ -210,19 +244,32 @@ def _status(target: str, mean: float, row: dict, columns: set) -> tuple[str, str
     return (PASS, "") if row["low"] <= mean <= row["high"] else (FAIL, "")
 
 
-def compute_targets(monthlies: list[pd.DataFrame]) -> pd.DataFrame:
-    """The validation table from several seeds' monthly tables (see `summarise`)."""
-    targets = load_targets()
+def compute_targets(monthlies: list[pd.DataFrame], district=None) -> pd.DataFrame:
+    """The validation table from several seeds' monthly tables (see `summarise`); with a
+    district file, its local targets join the general ones."""
+    targets = targets_for(district)
     per_seed = [seed_values(m, targets) for m in monthlies]
     columns = set().union(*(m.columns for m in monthlies)) if monthlies else set()
     return summarise(per_seed, targets, columns)
 
 
-def baseline_scenario(preset: str, overrides: dict | None = None) -> Scenario:
-    """The LSP baseline of `preset`: each partner spends its own stream on its remit."""
-    params = Params.from_preset(preset, overrides or {}, where="validation")
-    return Scenario(name=f"{preset} LSP baseline", description="", preset=preset, seed=1,
-                    params=params, policy=Policy("lsp"), shocks=(), source="validation")
+def targets_for(district=None) -> pd.DataFrame:
+    """The general targets, followed by a district file's local targets if there is one."""
+    general = load_targets()
+    return general if district is None else pd.concat([general, district.targets],
+                                                      ignore_index=True)
+
+
+def baseline_scenario(preset: str, overrides: dict | None = None,
+                      district=None) -> Scenario:
+    """The LSP baseline of `preset` (on a district file's neighbourhoods if given): each
+    partner spends its own stream on its remit."""
+    values = {**(district.params if district is not None else {}), **(overrides or {})}
+    params = Params.from_preset(preset, values, where="validation")
+    name = preset if district is None else district.name
+    return Scenario(name=f"{name} LSP baseline", description="", preset=preset, seed=1,
+                    params=params, policy=Policy("lsp"), shocks=(), source="validation",
+                    district=district)
 
 
 PAIRED_LEVERS = tuple(dict.fromkeys(lever for lever, _ in PAIRED_EFFECTS.values()))
@@ -260,7 +307,7 @@ def paired_effect(panel: pd.DataFrame, lever: str, months: tuple[int, int]) -> f
 
 def validate(preset: str, seeds: int, backend: Backend | None = None,
              overrides: dict | None = None, folder: str | Path | None = None,
-             progress: bool = False) -> pd.DataFrame:
+             progress: bool = False, district=None) -> pd.DataFrame:
     """Run the baseline of `preset` for seeds 1..`seeds` and compare with the targets.
 
     Each seed runs the baseline once and, for each lever whose effect is a target
@@ -273,14 +320,16 @@ def validate(preset: str, seeds: int, backend: Backend | None = None,
         overrides: optional parameter overrides (e.g. shorter periods in tests).
         folder: where finished runs are kept, so an interrupted validation resumes.
         progress: show a progress bar on stderr.
+        district: a district file (sim.district.District): its neighbourhoods, and its
+            local targets after the general ones.
 
     Returns:
         The validation table, one row per target (see `summarise`).
     """
-    scenario = baseline_scenario(preset, overrides)  # fails fast on a bad override
+    scenario = baseline_scenario(preset, overrides, district)  # fails fast on a bad override
     units = [baseline_runs(scenario, seed) for seed in range(1, seeds + 1)]
     return compute_targets([baseline_monthly(runs)
-                            for runs in evaluate(units, backend, folder, progress)])
+                            for runs in evaluate(units, backend, folder, progress)], district)
 
 
 def all_pass(table: pd.DataFrame) -> bool:

@@ -22,7 +22,7 @@ def build_model(scenario: Scenario, seed: int | None = None, watch=None,
     """
     return LocalEconomy(scenario.params, rng=scenario.seed if seed is None else seed,
                         policy=scenario.policy, shocks=scenario.shocks, watch=watch,
-                        disabled_levers=disabled_levers)
+                        disabled_levers=disabled_levers, district=scenario.district)
 
 
 def counterfactual(scenario: Scenario) -> Scenario:

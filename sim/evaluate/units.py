@@ -121,8 +121,11 @@ def _digest(doc: dict, levers: tuple[Lever, ...]) -> str:
 
 def _identity(scenario: Scenario) -> dict:
     """What determines a scenario's results (not its name or source)."""
-    return {"params": scenario.params.to_dict(), "policy": asdict(scenario.policy),
-            "shocks": [asdict(s) for s in scenario.shocks]}
+    identity = {"params": scenario.params.to_dict(), "policy": asdict(scenario.policy),
+                "shocks": [asdict(s) for s in scenario.shocks]}
+    if scenario.district is not None:  # another district file, other results
+        identity["district"] = scenario.district.digest
+    return identity
 
 
 @dataclass(frozen=True)
