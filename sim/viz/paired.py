@@ -160,7 +160,7 @@ def spend_frame(model: DashboardModel) -> pd.DataFrame:
 # outcome registry (sim.outcomes). percent: a share x 100; points: a difference of shares
 # in percentage points; value: as measured; total: GBP m since the programme started.
 HEADLINES = (("employment_rate_deprived", "percent"), ("employment_gap", "points"),
-             ("reengaged_12m_share", "percent"), ("partner_engagement_mean", "value"),
+             ("reengaged_6m_share", "percent"), ("partner_engagement_mean", "value"),
              ("partner_trust_mean", "value"), ("business_engagement_share", "percent"),
              ("private_investment", "total"), ("public_gap_funding", "total"),
              ("spend_regeneration", "total"), ("crime_deprived", "value"),
