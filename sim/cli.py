@@ -343,7 +343,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_optimise(args: argparse.Namespace) -> int:
     """`coalition optimise`: best mix for a budget, re-checked on fresh seeds."""
     from sim.analysis import optimise
-    from sim.io import safe_name, write_texts_atomic
+    from sim.io import safe_name
     from sim.params import ParameterError as _ParameterError
     from sim.scenario import load_scenario
 
@@ -367,9 +367,15 @@ def cmd_optimise(args: argparse.Namespace) -> int:
                                    safe_name(f"{safe_name(scenario.name)}-{args.objective}")))
     result = optimise.optimise(scenario, args.objective, args.seeds, args.budget_evals,
                                _backend(args), folder=out, progress=True)
-    text = optimise.format_result(result, scenario.name)
+    return _report_search(out, result.evaluated, optimise.format_result(result, scenario.name))
+
+
+def _report_search(out: Path, evaluated, text: str) -> int:
+    """Print a search's result and keep it with every candidate evaluated."""
+    from sim.io import write_texts_atomic
+
     print(text)
-    write_texts_atomic({out / "candidates.csv": result.evaluated.to_csv(index=False),
+    write_texts_atomic({out / "candidates.csv": evaluated.to_csv(index=False),
                         out / "result.txt": text + "\n"})
     print(f"\nOutput: {out}")
     return 0
@@ -378,7 +384,7 @@ def cmd_optimise(args: argparse.Namespace) -> int:
 def _optimise_robust(args: argparse.Namespace, scenario) -> int:
     """`optimise --robust`: the mix with the best robustness measure across worlds."""
     from sim.analysis import robust
-    from sim.io import safe_name, write_texts_atomic
+    from sim.io import safe_name
 
     try:
         measure = robust.parse_measure(args.measure)
@@ -391,12 +397,7 @@ def _optimise_robust(args: argparse.Namespace, scenario) -> int:
     result = robust.optimise_robust(scenario, args.robust, args.objective, measure,
                                     args.worlds, args.budget_evals, _backend(args),
                                     folder=out, progress=True)
-    text = robust.format_robust(result, scenario.name)
-    print(text)
-    write_texts_atomic({out / "candidates.csv": result.evaluated.to_csv(index=False),
-                        out / "result.txt": text + "\n"})
-    print(f"\nOutput: {out}")
-    return 0
+    return _report_search(out, result.evaluated, robust.format_robust(result, scenario.name))
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
