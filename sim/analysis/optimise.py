@@ -202,12 +202,12 @@ def _search(evaluator, scenario: Scenario, objective: outcomes.OutcomeDef, seeds
     given = Candidate(tuple(scenario.policy.mix[lever] for lever in registry.names()),
                       given_settings(scenario))
     free = np.ones(len(registry.names()), bool)
-    pool = [given] + [_candidate(m, rng, scenario) for m in dirichlet_candidates(
+    pool = [given] + [sample_candidate(m, rng, scenario) for m in dirichlet_candidates(
         rng, None, max(budget_evals // 2 - 1, 1), free)]
     records: list[dict] = []
     search_seeds = list(range(scenario.seed + 1000, scenario.seed + 1000 + seeds))
     leaders = _halving(evaluator, pool, search_seeds, objective, records)
-    local = [_candidate(m, rng, scenario, dict(leaders[0].settings)) for m in
+    local = [sample_candidate(m, rng, scenario, dict(leaders[0].settings)) for m in
              dirichlet_candidates(rng, np.array(leaders[0].mix), budget_evals - len(pool), free)]
     leaders = _halving(evaluator, leaders[:3] + local, search_seeds, objective, records)
     return _recheck(evaluator, scenario, given, leaders[:recheck], objective, seeds, records)
@@ -229,7 +229,7 @@ def _bounds(name: str) -> tuple[float, float]:
     return (0.0, 1.0) if name == "targeting" else (lookup(name).low, lookup(name).high)
 
 
-def _candidate(mix, rng, scenario: Scenario, around: dict | None = None) -> Candidate:
+def sample_candidate(mix, rng, scenario: Scenario, around: dict | None = None) -> Candidate:
     """A candidate with free settings drawn anew, or near `around` (10% of the range)."""
     settings = []
     for name in scenario.free:

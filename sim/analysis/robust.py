@@ -37,10 +37,10 @@ from sim import outcomes
 from sim.analysis.compare import t_interval
 from sim.analysis.optimise import (
     Candidate,
-    _candidate,
     dirichlet_candidates,
     given_settings,
     objective_of,
+    sample_candidate,
 )
 from sim.backends import Backend
 from sim.evaluate import Run, counterfactual, evaluate
@@ -251,13 +251,13 @@ def _search(evaluator: WorldEvaluator, scenario: Scenario, objective, measure: M
                       given_settings(scenario))
     free = np.ones(len(registry.names()), bool)
     spread = max(budget_evals // 2 - 1, 1)
-    pool = [given] + [_candidate(m, rng, scenario)
+    pool = [given] + [sample_candidate(m, rng, scenario)
                       for m in dirichlet_candidates(rng, None, spread, free)]
     values = evaluator.net(pool, objective.name)
     scores = measure.scores(values, objective.direction)
     leader = pool[int(np.argmax(scores))]
     bar.set_postfix(best=f"{scores.max():.3g}", refresh=False)
-    local = [_candidate(m, rng, scenario, dict(leader.settings)) for m in
+    local = [sample_candidate(m, rng, scenario, dict(leader.settings)) for m in
              dirichlet_candidates(rng, np.array(leader.mix), budget_evals - len(pool), free)]
     if local:
         values = np.vstack([values, evaluator.net(local, objective.name)])
