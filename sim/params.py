@@ -215,6 +215,14 @@ _p("labour_share", 0.62, 0.4, 0.8, "share", "wage bill as a share of a firm's re
    "[A] UK labour share of GVA about 0.6")
 _p("fixed_cost_workers", 0.3, 0.0, 3.0, "worker-revenues/month", "a firm's fixed monthly cost, "
    "in units of one worker's revenue", "[A]")
+_p("health_time_lost", 0.2, 0.0, 0.5, "share of working time per unit of ill health",
+   "working time lost to sickness absence and presenteeism per unit of a worker's health "
+   "shortfall (1 - health); firms' productivity is measured at the TTWA's mean health "
+   "(health_mean_rest), so only the gap to it moves a firm's capacity",
+   "[S~] ONS Sickness absence in the labour market 2018: 2.0% of working hours, higher with "
+   "long-term conditions; presenteeism costs about 1.5 times absence (Centre for Mental "
+   "Health 2011; Hemp 2004, HBR); 0.2 loses 5% of working time at mean TTWA health; the "
+   "linear gradient is [A]")
 _p("ttwa_wage", 2100.0, 1200.0, 3500.0, "GBP/month", "mean wage of travel-to-work-area jobs",
    "[A]")
 _p("benefit_per_month", 650.0, 300.0, 1200.0, "GBP/month", "income of a non-employed working-age "

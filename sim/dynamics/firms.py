@@ -24,15 +24,15 @@ def update_businesses(model) -> None:
     model.tradable_pot *= 1 - p.tradable_erosion / 12
     apply_business_shocks(model)
     start_due_projects(model)
-    resident_workers, resident_wages = _resident_workers_and_wages(
-        model.residents.employer, model.residents.wage, firms.n)
+    resident_workers, resident_wages, resident_labour = resident_staff(model)
     wages = WageBill(resident_wages, firms.incommuters[: firms.n] * firms.wage[: firms.n])
     rent_rise = rent_premium(p, model.hoods, model.ref)  # this month's, for every use below
     demand = firm_demand_now(model, wages, rent_rise)
     employees = resident_workers + firms.incommuters[: firms.n]
+    labour = resident_labour + firms.incommuters[: firms.n]  # in-commuters: TTWA mean health
     fixed = goods.fixed_costs(p, firms) + goods.place_costs(
         p, firms, employees, rent_rise, crime_change(p, model.hoods))
-    revenue = goods.settle_accounts(p, firms, demand, employees, wages.total, fixed)
+    revenue = goods.settle_accounts(p, firms, demand, labour, wages.total, fixed)
     payout = goods.pay_dividends(p, firms, wages.total + fixed)
     model.accounts.book_firms(p, firms, demand, revenue, wages.residents, wages.incommuters,
                               fixed, payout)
@@ -41,8 +41,10 @@ def update_businesses(model) -> None:
     closing = goods.exits(p, firms, u_exit, employees)
     close_firms(model, closing, employees)
     employees[closing] = 0
-    firms.desired[: firms.n] = np.where(firms.alive[: firms.n],
-                                        demand / firms.productivity[: firms.n], 0.0)
+    per_worker = np.divide(labour, employees, out=np.ones(firms.n), where=employees > 0)
+    firms.desired[: firms.n] = np.where(firms.alive[: firms.n],  # staff to cover time lost
+                                        demand / (firms.productivity[: firms.n] * per_worker),
+                                        0.0)
     employees = lay_off_excess(model, employees)
     set_vacancies(model, employees)
     start_firms(model)
@@ -60,17 +62,31 @@ class WageBill(NamedTuple):
         return self.residents + self.incommuters
 
 
+def resident_staff(model):
+    """Resident workers, their wages and their effective labour by district firm."""
+    p, res = model.p, model.residents
+    return _resident_staff(res.employer, res.wage, res.health, p.health_time_lost,
+                           p.health_mean_rest, model.firms.n)
+
+
 @njit(cache=True)
-def _resident_workers_and_wages(employer, wage, n_firms):
-    """Resident workers and their wages by district firm: the one place firms' wage bills
-    are counted (residents are paid their own wage; in-commuters the firm's, `WageBill`)."""
+def _resident_staff(employer, wage, health, time_lost, reference_health, n_firms):
+    """Resident workers, their wages and their effective labour by district firm: the one
+    place firms' wage bills are counted (residents are paid their own wage; in-commuters
+    the firm's, `WageBill`). A worker's effective labour is the working time not lost to
+    ill health, relative to a worker at the reference health that firms' productivity is
+    measured at: ill workers are paid in full but produce less (absence, presenteeism)."""
     workers = np.zeros(n_firms, np.int64)
     wages = np.zeros(n_firms)
+    labour = np.zeros(n_firms)
+    reference = 1.0 - time_lost * (1.0 - reference_health)
     for i in range(len(employer)):
-        if employer[i] >= 0:
-            workers[employer[i]] += 1
-            wages[employer[i]] += wage[i]
-    return workers, wages
+        e = employer[i]
+        if e >= 0:
+            workers[e] += 1
+            wages[e] += wage[i]
+            labour[e] += (1.0 - time_lost * (1.0 - health[i])) / reference
+    return workers, wages, labour
 
 
 def firm_demand_now(model, wages: WageBill, rent_rise: np.ndarray) -> np.ndarray:
@@ -124,9 +140,8 @@ def apply_business_shocks(model) -> None:
 
 
 def employees_by_firm(model) -> np.ndarray:
-    res, firms = model.residents, model.firms
-    workers, _ = _resident_workers_and_wages(res.employer, res.wage, firms.n)
-    return workers + firms.incommuters[: firms.n]
+    workers = resident_staff(model)[0]
+    return workers + model.firms.incommuters[: model.firms.n]
 
 
 def close_firms(model, rows: np.ndarray, employees: np.ndarray) -> None:

@@ -97,10 +97,11 @@ def settle_accounts(p: Params, firms: Businesses, demand: np.ndarray, employees:
                     wage_bill: np.ndarray | None = None, costs: np.ndarray | None = None):
     """Book a month's profit into cash; revenue is capped by the staff to serve demand.
 
-    `wage_bill` is each firm's wages paid this month (default: the firm's wage times its
-    employees) and `costs` its other costs (default: its fixed costs). Demand above the cap
-    is not served; the accounts (sim.accounts) book it as imports bought outside the
-    district.
+    `employees` is each firm's effective labour (workers, less the time ill health takes:
+    sim.dynamics.firms.resident_staff), `wage_bill` its wages paid this month (default:
+    the firm's wage times `employees`) and `costs` its other costs (default: its fixed
+    costs). Demand above the cap is not served; the accounts (sim.accounts) book it as
+    imports bought outside the district.
     """
     n = firms.n
     prod = firms.productivity[:n]
