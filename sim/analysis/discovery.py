@@ -101,6 +101,7 @@ class Discovery:
     units: dict = field(default_factory=dict)
     folder: Path | None = None
     policies: dict = field(default_factory=dict)  # the difference's of/minus, if any
+    max_p: float = MAX_P  # the largest quasi-p-value a kept restriction may have
 
 
 def cases_of_interest(values: pd.Series, threshold: float, below: bool) -> np.ndarray:
@@ -277,7 +278,7 @@ def discover(folder: str | Path, outcome: str, threshold: float = 0.0, below: bo
 
     text = export_text(tree.clf, feature_names=tree.feature_names)
     found = Discovery(outcome, threshold, below, len(table), int(y.sum()), box, trajectory,
-                      text, units, policies=diffs.get(outcome, {}))
+                      text, units, policies=diffs.get(outcome, {}), max_p=max_p)
     if write:
         found.folder = write_outputs(folder, found, tree)
     return found
@@ -382,7 +383,7 @@ def summary_markdown(found: Discovery, scenarios: list[Path]) -> str:
                f"worlds) and hold {box.coverage:.0%} of all the worlds where it happens "
                f"({box.cases} of {found.cases})." if box.limits else
                f"**No region found**: no restriction of the uncertain space raises the share "
-               f"of such worlds significantly (quasi-p <= {MAX_P:g}) above the "
+               f"of such worlds significantly (quasi-p <= {found.max_p:g}) above the "
                f"{box.density:.0%} of the whole sample. More worlds or replicates may find "
                "one; noise alone can make these cases.")
     lines = [f"# Scenario discovery: {found.outcome} "
