@@ -63,8 +63,19 @@ def update_neighbourhoods(model) -> None:
 
 def workless_rate_by_hood(model) -> np.ndarray:
     res, n = model.residents, model.hoods.n
-    return (np.bincount(res.hood, res.status != EMPLOYED, n)
+    return (_count_by_group(res.hood, res.status, n, False)
             / np.maximum(model.residents_by_hood, 1))
+
+
+@njit(cache=True)
+def _count_by_group(group, status, n_groups, in_work):
+    """Residents in work (`in_work`) or out of it, by group (neighbourhood, household): one
+    pass, no temporaries."""
+    count = np.zeros(n_groups, np.int64)
+    for i in range(len(group)):
+        if (status[i] == EMPLOYED) == in_work:
+            count[group[i]] += 1
+    return count
 
 
 def update_crime(model) -> None:
@@ -88,7 +99,7 @@ def move_households(model) -> None:
     p, res, hh, hoods = model.p, model.residents, model.households, model.hoods
     draws = model.streams.monthly("move_choices", model.month)
     u = draws.random(hh.n)
-    has_worker = np.bincount(res.household, res.status == EMPLOYED, hh.n) > 0
+    has_worker = _count_by_group(res.household, res.status, hh.n, True) > 0
     q = rules.quality(hoods)
     wanting = job_led_demand(model)
     update_pressure(model, q, float(wanting.sum()))
