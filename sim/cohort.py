@@ -20,6 +20,7 @@ moves differ once the runs diverge), which the id lookup handles.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from sim.population import EMPLOYED, INACTIVE, STUDENT
 
@@ -40,7 +41,7 @@ class UidIndex:
     def __init__(self, uid: np.ndarray):
         self.uid = np.asarray(uid, np.int64)
         self.n = len(self.uid)
-        away = np.flatnonzero(self.uid % max(self.n, 1) != np.arange(self.n))
+        away = _away_from_arrival_slot(self.uid)
         order = np.argsort(self.uid[away])
         self.away_slots, self.away_uids = away[order], self.uid[away][order]
 
@@ -57,6 +58,19 @@ class UidIndex:
             hit = self.away_uids[pos] == uids[missing]
             found[missing[hit]] = self.away_slots[pos[hit]]
         return found
+
+
+@njit(cache=True)
+def _away_from_arrival_slot(uid):
+    """Slots whose resident's id says they arrived in another slot (`uid % n`)."""
+    n = len(uid)
+    away = np.empty(n, np.int64)
+    k = 0
+    for i in range(n):
+        if uid[i] % n != i:
+            away[k] = i
+            k += 1
+    return away[:k]
 
 
 def _index(res, where: UidIndex | None) -> UidIndex:

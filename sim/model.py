@@ -109,7 +109,6 @@ class LocalEconomy(mesa.Model):
         cells = list(self.grid.all_cells)
         by_coordinate = {c.coordinate: c for c in cells}
         self.hood_cells = [by_coordinate[i] for i in range(self.hoods.n + 1)]
-        # Businesses first: cells keep agents in a list, and firms are the ones removed.
         self.business_agents = {}
         for row in range(self.firms.n):
             self.add_business_agent(row)
@@ -150,6 +149,11 @@ class LocalEconomy(mesa.Model):
     def add_business_agent(self, row: int) -> None:
         cell = self.hood_cells[self.firms.hood[row]]
         self.business_agents[row] = Business(self, row, cell)
+        # Firms go to the front of their cell's list, before the households: removing an
+        # agent searches the list from the front, and firms are the agents that are removed
+        # (a death costs a few steps, not a search past every household of the neighbourhood).
+        agents = cell._agents
+        agents.insert(0, agents.pop())
 
     @property
     def month(self) -> int:

@@ -219,16 +219,46 @@ def ttwa_intercept(p: Params, rate: float) -> float:
     """The log-odds intercept `a` at which the TTWA population (the two profiles mixed by
     `deprived_share`) has employment rate `rate`: exact over skill levels, health over a
     fixed sample of its Beta distribution, the logistic noise integrated exactly."""
-    x, weight = _ttwa_scores(p.deprived_share, p.no_qual_share_rest, p.no_qual_ratio_deprived,
-                             p.health_mean_deprived, p.health_mean_rest, ttwa_health(p))
+    curve = _ttwa_curve(p.deprived_share, p.no_qual_share_rest, p.no_qual_ratio_deprived,
+                        p.health_mean_deprived, p.health_mean_rest, ttwa_health(p))
     low, high = -10.0, 10.0
     for _ in range(50):
         mid = 0.5 * (low + high)
-        if float((weight / (1 + np.exp(-(mid + x)))).sum()) < rate:
+        if curve.rate_at(mid) < rate:
             low = mid
         else:
             high = mid
     return 0.5 * (low + high)
+
+
+class _EmploymentCurve:
+    """The TTWA population's employment rate as a function of the intercept, remembered
+    at every intercept asked for: the TTWA rate moves slowly, so month after month the
+    bisection in `ttwa_intercept` visits the same first midpoints, and a remembered value
+    is the very number a fresh evaluation would give (same operations, same order)."""
+
+    MAX_KNOWN = 100_000  # a bound on memory in long batches (about 10 MB)
+
+    def __init__(self, x: np.ndarray, weight: np.ndarray):
+        self.minus_x, self.weight = -x, weight  # -(a + x) is exactly (-x) - a
+        self.known: dict[float, float] = {}
+
+    def rate_at(self, a: float) -> float:
+        known = self.known.get(a)
+        if known is None:
+            if len(self.known) >= self.MAX_KNOWN:
+                self.known.clear()
+            b = np.subtract(self.minus_x, a)  # a fresh array: safe when runs share threads
+            np.exp(b, out=b)
+            np.add(b, 1.0, out=b)
+            np.divide(self.weight, b, out=b)
+            known = self.known[a] = float(b.sum())
+        return known
+
+
+@functools.lru_cache(maxsize=8)  # a few parameter sets at a time (a study varies them)
+def _ttwa_curve(*key) -> _EmploymentCurve:
+    return _EmploymentCurve(*_ttwa_scores(*key))
 
 
 @functools.cache

@@ -128,16 +128,29 @@ def searchers(model, u: np.ndarray):
     """Residents who apply this month and how well: the unemployed who search, and employed
     residents looking for a better job (on-the-job search)."""
     p, res = model.p, model.residents
-    unemployed = np.flatnonzero(res.status == UNEMPLOYED)
-    eff = labour.search_effectiveness(p, res.health[unemployed], res.attachment[unemployed])
-    eff *= res.search_boost[unemployed]
-    looking = u[unemployed] < p.search_intensity * eff
-    employed = np.flatnonzero(res.status == EMPLOYED)
-    on_the_job = employed[u[employed] < p.on_the_job_search]
-    eff_on_job = labour.search_effectiveness(p, res.health[on_the_job],
-                                             res.attachment[on_the_job])
-    return (np.concatenate([unemployed[looking], on_the_job]),
-            np.concatenate([eff[looking], eff_on_job]))
+    return _searchers(u, res.status, res.health, res.attachment, res.search_boost,
+                      np.float32(p.search_intensity), float(p.on_the_job_search))
+
+
+@njit(cache=True)
+def _searchers(u, status, health, attachment, search_boost, intensity, on_the_job):
+    """`searchers` in one pass per group: unemployed searchers in slot order, then on-the-job
+    searchers; effectiveness in float32 as `labour.search_effectiveness` computes it."""
+    people = np.empty(len(status), np.int64)
+    eff = np.empty(len(status), np.float32)
+    k = 0
+    for i in range(len(status)):
+        if status[i] == UNEMPLOYED:
+            e = np.sqrt(health[i] * attachment[i]) / np.float32(0.8) * search_boost[i]
+            if u[i] < intensity * e:
+                people[k], eff[k] = i, e
+                k += 1
+    for i in range(len(status)):
+        if status[i] == EMPLOYED and u[i] < on_the_job:
+            people[k] = i
+            eff[k] = np.sqrt(health[i] * attachment[i]) / np.float32(0.8)
+            k += 1
+    return people[:k], eff[:k]
 
 
 def search_and_match(model) -> None:

@@ -63,12 +63,33 @@ def update_neighbourhoods(model) -> None:
 
 def workless_rate_by_hood(model) -> np.ndarray:
     res, n = model.residents, model.hoods.n
-    return (np.bincount(res.hood, res.status != EMPLOYED, n)
+    return (_count_by_group(res.hood, res.status, n, False)
             / np.maximum(model.residents_by_hood, 1))
+
+
+@njit(cache=True)
+def _count_by_group(group, status, n_groups, in_work):
+    """Residents in work (`in_work`) or out of it, by group (neighbourhood, household): one
+    pass, no temporaries."""
+    count = np.zeros(n_groups, np.int64)
+    for i in range(len(group)):
+        if (status[i] == EMPLOYED) == in_work:
+            count[group[i]] += 1
+    return count
 
 
 def update_crime(model) -> None:
     rules.update_crime(model.p, model.hoods, workless_rate_by_hood(model), model.ref)
+
+
+def marked_rows(n: int, include: tuple[np.ndarray, ...], exclude: np.ndarray) -> np.ndarray:
+    """The rows (of `n`) in any of `include` and not in `exclude`, ascending and distinct:
+    `np.setdiff1d` by a mask, without its sorts."""
+    mark = np.zeros(n, bool)
+    for rows in include:
+        mark[rows] = True
+    mark[exclude] = False
+    return np.flatnonzero(mark)
 
 
 def member_slots(first: np.ndarray, size: np.ndarray) -> np.ndarray:
@@ -88,7 +109,7 @@ def move_households(model) -> None:
     p, res, hh, hoods = model.p, model.residents, model.households, model.hoods
     draws = model.streams.monthly("move_choices", model.month)
     u = draws.random(hh.n)
-    has_worker = np.bincount(res.household, res.status == EMPLOYED, hh.n) > 0
+    has_worker = _count_by_group(res.household, res.status, hh.n, True) > 0
     q = rules.quality(hoods)
     wanting = job_led_demand(model)
     update_pressure(model, q, float(wanting.sum()))
@@ -109,7 +130,7 @@ def move_households(model) -> None:
     src, dst = chain_moves(model, within, leaving, has_worker, q, excess, draws)
     move_between_dwellings(model, src, dst)
     c.households_moved_within = len(src)
-    empty = np.setdiff1d(np.concatenate([leaving, src]), dst)
+    empty = marked_rows(hh.n, (leaving, src), dst)
     move_in(model, empty, q, excess)
 
 
@@ -282,7 +303,7 @@ def move_in(model, rows: np.ndarray, q: np.ndarray, excess: np.ndarray) -> None:
         getattr(res, key)[slots] = value
     res.employer[slots], res.work_zone[slots], res.wage[slots] = NO_EMPLOYER, -1, 0.0
     leaders = job_led_arrivals(model, rows, q, rng)
-    others = np.setdiff1d(slots[res.status[slots] == EMPLOYED], leaders)
+    others = marked_rows(res.n, (slots[res.status[slots] == EMPLOYED],), leaders)
     place_inmover_workers(model, others, rng)
     join_ttwa(model.ttwa, res, slots, -1)  # they came from the rest of the TTWA
     # Ids depend only on the dwelling slot and the month, so paired runs agree on who is who.

@@ -156,11 +156,20 @@ def zone_cdf(vacancies_by_zone: np.ndarray, reach: np.ndarray, distance: np.ndar
     return cdf
 
 
+@njit(cache=True)
 def choose_zones(cdf: np.ndarray, row: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Zone chosen by each searcher (its cdf row, a uniform draw); -1 if none reachable."""
+    """Zone chosen by each searcher (its cdf row, a uniform draw); -1 if none reachable:
+    the number of cumulative probabilities at or below the draw, capped at the last zone."""
     n_zones = cdf.shape[1]
-    zone = (cdf[row] <= u[:, None]).sum(axis=1)
-    return np.where(cdf[row, -1] > 0, np.minimum(zone, n_zones - 1), -1)
+    zone = np.full(len(row), -1, np.int64)
+    for i in range(len(row)):
+        r = row[i]
+        if cdf[r, n_zones - 1] > 0:
+            below = 0
+            for j in range(n_zones):
+                below += cdf[r, j] <= u[i]
+            zone[i] = min(below, n_zones - 1)
+    return zone
 
 
 @njit(cache=True)

@@ -1,0 +1,89 @@
+"""The month's fast paths (compiled passes, remembered values, masks) give exactly what the
+plain numpy definitions they replace give, so speed never changes a run's output."""
+
+import numpy as np
+import pytest
+
+from sim import population
+from sim.cohort import UidIndex
+from sim.dynamics import labour as labour_dynamics
+from sim.dynamics.places import marked_rows
+from sim.markets import labour
+from sim.model import LocalEconomy
+from sim.params import Params
+from sim.population import EMPLOYED, UNEMPLOYED
+
+P = Params.from_preset("town")
+
+
+def _bisection(p, rate):
+    """`ttwa_intercept` as first written: a fresh evaluation at every midpoint."""
+    x, weight = population._ttwa_scores(p.deprived_share, p.no_qual_share_rest,
+                                        p.no_qual_ratio_deprived, p.health_mean_deprived,
+                                        p.health_mean_rest, population.ttwa_health(p))
+    low, high = -10.0, 10.0
+    for _ in range(50):
+        mid = 0.5 * (low + high)
+        if float((weight / (1 + np.exp(-(mid + x)))).sum()) < rate:
+            low = mid
+        else:
+            high = mid
+    return 0.5 * (low + high)
+
+
+def test_remembered_ttwa_intercept_is_the_fresh_bisection_for_every_rate_and_parameter_set():
+    rng = np.random.default_rng(5)
+    slow_walk = 0.7 + np.cumsum(rng.normal(0, 0.002, 300))  # months of a TTWA rate
+    for p in (P, P.replace(health_mean_deprived=0.5), P):  # a second set, then the first again
+        for rate in np.concatenate([slow_walk, rng.random(100)]):
+            assert population.ttwa_intercept(p, rate) == _bisection(p, rate)
+
+
+def test_searchers_match_the_vectorised_rule():
+    model = LocalEconomy(P, rng=3).run(12)
+    res = model.residents
+    rng = np.random.default_rng(1)
+    res.search_boost[:] = rng.uniform(0.8, 1.6, res.n).astype(np.float32)
+    for _ in range(20):
+        u = rng.random(res.n)
+        unemployed = np.flatnonzero(res.status == UNEMPLOYED)
+        eff = labour.search_effectiveness(P, res.health[unemployed], res.attachment[unemployed])
+        eff *= res.search_boost[unemployed]
+        looking = u[unemployed] < P.search_intensity * eff
+        employed = np.flatnonzero(res.status == EMPLOYED)
+        on_job = employed[u[employed] < P.on_the_job_search]
+        eff_on_job = labour.search_effectiveness(P, res.health[on_job], res.attachment[on_job])
+        people, effectiveness = labour_dynamics.searchers(model, u)
+        assert np.array_equal(people, np.concatenate([unemployed[looking], on_job]))
+        assert effectiveness.dtype == eff.dtype
+        assert np.array_equal(effectiveness, np.concatenate([eff[looking], eff_on_job]))
+
+
+def test_zone_choice_counts_the_cdf_at_or_below_the_draw():
+    rng = np.random.default_rng(2)
+    cdf = np.cumsum(rng.random((6, 9)), axis=1)
+    cdf /= cdf[:, -1:]
+    cdf[4] = 0.0  # nothing in reach
+    row = rng.integers(0, 6, 2000)
+    u = rng.random(2000)
+    u[:5] = 1.0  # at the top: capped at the last zone
+    expected = np.where(cdf[row, -1] > 0,
+                        np.minimum((cdf[row] <= u[:, None]).sum(axis=1), 8), -1)
+    assert np.array_equal(labour.choose_zones(cdf, row, u), expected)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_marked_rows_is_setdiff(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(300):
+        n = int(rng.integers(1, 200))
+        a, b, c = (rng.integers(0, n, int(rng.integers(0, 40))) for _ in range(3))
+        assert np.array_equal(marked_rows(n, (a, b), c), np.setdiff1d(np.concatenate([a, b]), c))
+
+
+def test_uid_index_finds_movers_and_misses_leavers():
+    uid = np.arange(10, dtype=np.int64)
+    uid[[2, 7]] = uid[[7, 2]]  # two people swapped dwellings
+    uid[4] = 10 * 3 + 4  # an in-mover of month 3 in slot 4; the old resident 4 left
+    found = UidIndex(uid).find(np.array([2, 7, 34, 4, 9]))
+    assert found.tolist() == [7, 2, 4, -1, 9]
