@@ -323,6 +323,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     marginal = args.json if args.marginal is None else args.marginal  # on for --json
     if marginal:
         report.add_marginal(result, backend, out, progress=True, seeds=args.marginal_seeds)
+    # The intervals and charts take a while after the last simulation: say so.
+    print(f"compare: writing the report, tables and charts into {out} ...", file=sys.stderr,
+          flush=True)
     folder, summary = report.write_report(result, out)
     if args.json:
         print(report.to_json(result))

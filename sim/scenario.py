@@ -2,8 +2,9 @@
 
 A scenario file looks like this::
 
-    name = "baseline"                 # optional; default: the file's stem
-    description = "LSP baseline"      # optional
+    name = "baseline"                 # optional; default: the file's stem; printable
+                                      # text (no control characters: it titles figures)
+    description = "LSP baseline"      # optional; no control characters but tab and newline
     preset = "district"               # one of sim.params.PRESETS; default "district"
     seed = 1                          # optional integer >= 0; default 1
     district = "my/district.toml"     # optional: neighbourhoods from a district file

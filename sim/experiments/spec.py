@@ -353,7 +353,9 @@ def _base_scenario(path: str | None, base: Path | None):
     try:
         return load_scenario(found)
     except ScenarioError as exc:
-        raise Problem(f"key 'scenario': {exc}") from None
+        lines = str(exc).splitlines()
+        lines = lines[1:] if len(lines) > 1 else lines  # not its "N problems in FILE:" line
+        raise Problem("\n".join(f"key 'scenario': {line}" for line in lines)) from None
 
 
 def _with_preset(scenario, preset: str):

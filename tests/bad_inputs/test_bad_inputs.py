@@ -135,3 +135,20 @@ def test_a_byte_order_mark_is_accepted(kind, folder):
     path.write_bytes(b"\xef\xbb\xbf" + text.encode())
     loaded = load_scenario(path) if kind == "scenario" else load_experiment(path)
     assert loaded.name == ("scenario" if kind == "scenario" else "ok")
+
+
+def test_mistakes_in_a_scenario_an_experiment_names_are_each_reported(folder, capsys):
+    """The experiment file's report lists the scenario's mistakes one line each (not the
+    scenario's own "N problems" line in the middle), so the count on the first line is
+    the number of lines that follow."""
+    (folder / "s.toml").write_text('preset = "town"\nseeed = 1\n[params]\nnot_a_param = 1\n')
+    path = folder / "exp.toml"
+    path.write_text('name = "ok"\n[model]\nkind = "local_economy"\nscenario = "s.toml"\n'
+                    '[factors.search_intensity]\nlow = 0.2\nhigh = 0.3\n[design]\n'
+                    'method = "lhs"\nsamples = 4\n[outcomes.y]\nsummary = "reengaged_6m"\n')
+    message = refused(["experiment", "run", str(path), "--out-root", "out", "--quiet"],
+                      folder, capsys)
+    lines = message.splitlines()
+    assert lines[0] == f"coalition: error: 2 problems in {path}:"
+    assert all(f"{path}: [model]: key 'scenario': " in line for line in lines[1:])
+    assert "'seeed'" in lines[1] and "not_a_param" in lines[2]
