@@ -259,10 +259,9 @@ def compare_folder(names: list[str], seeds: int | str, preset: str | None = None
 
 def cmd_run(args: argparse.Namespace, command_line: list[str]) -> int:
     """`coalition run`: simulate, save, print a short summary."""
-    from tqdm import tqdm
-
     from sim.analysis.run_summary import format_run_summary
     from sim.io import check_replaceable
+    from sim.progress import progress_bar
     from sim.runner import full_length, run_scenario, save_run
     from sim.scenario import load_default_scenario, load_scenario
 
@@ -271,7 +270,7 @@ def cmd_run(args: argparse.Namespace, command_line: list[str]) -> int:
     out = _out_dir(args, scenario, base.preset)
     check_replaceable(out)  # before simulating, not after
     months = args.months or full_length(scenario)
-    with tqdm(total=months, unit="month", desc=scenario.name, file=sys.stderr) as bar:
+    with progress_bar(months, scenario.name, "month") as bar:
         result = run_scenario(scenario, months, progress=bar.update)
     folder = save_run(result, out, command_line)
     header = (f"Scenario {scenario.name!r}: preset {scenario.preset}, seed {scenario.seed}, "
@@ -324,6 +323,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     marginal = args.json if args.marginal is None else args.marginal  # on for --json
     if marginal:
         report.add_marginal(result, backend, out, progress=True, seeds=args.marginal_seeds)
+    # The intervals and charts take a while after the last simulation: say so.
+    print(f"compare: writing the report, tables and charts into {out} ...", file=sys.stderr,
+          flush=True)
     folder, summary = report.write_report(result, out)
     if args.json:
         print(report.to_json(result))

@@ -333,6 +333,14 @@ def _git(repo: Path, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+def problem_lines(source: str, problems: list[str]) -> list[str]:
+    """The lines reporting the problems of one user file (scenario or experiment): the
+    problem alone, or a first line "N problems in FILE:" and then one line each."""
+    if len(problems) > 1:
+        return [f"{len(problems)} problems in {source}:", *problems]
+    return list(problems)
+
+
 def read_user_file(path: Path, what: str, error: type[Exception]) -> str:
     """The text of a file a user named; a missing or unreadable file raises `error` with one
     line naming the file and `what` it should be (e.g. "scenario file").

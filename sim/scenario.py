@@ -2,8 +2,9 @@
 
 A scenario file looks like this::
 
-    name = "baseline"                 # optional; default: the file's stem
-    description = "LSP baseline"      # optional
+    name = "baseline"                 # optional; default: the file's stem; printable
+                                      # text (no control characters: it titles figures)
+    description = "LSP baseline"      # optional; no control characters but tab and newline
     preset = "district"               # one of sim.params.PRESETS; default "district"
     seed = 1                          # optional integer >= 0; default 1
     district = "my/district.toml"     # optional: neighbourhoods from a district file
@@ -39,6 +40,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -179,8 +181,8 @@ def parse_scenario(text: str, source: str, default_name: str = "scenario") -> Sc
                                                     default={}), source, default=())
     if params is not None:
         found.check(_check_shock_timing, shocks, params, source)
-    name = found.check(_get, doc, "name", str, source, default_name, default=default_name)
-    description = found.check(_get, doc, "description", str, source, "", default="")
+    name = found.check(_get_text, doc, "name", source, default_name, "", default=default_name)
+    description = found.check(_get_text, doc, "description", source, "", "\t\n", default="")
     free = found.check(_free_settings, found.check(_get, doc, "optimise", dict, source, {},
                                                    default={}), source, default=())
     found.raise_any()
@@ -207,11 +209,10 @@ class Problems:
 
     def raise_any(self) -> None:
         """Raise one ScenarioError listing every problem (none: return)."""
-        if len(self.messages) == 1:
-            raise ScenarioError(self.messages[0])
+        from sim.io import problem_lines
+
         if self.messages:
-            raise ScenarioError(f"{len(self.messages)} problems in {self.source}:\n"
-                                + "\n".join(self.messages))
+            raise ScenarioError("\n".join(problem_lines(self.source, self.messages)))
 
 
 def _get_preset(doc: dict, source: str) -> str:
@@ -279,6 +280,18 @@ def _get(doc: dict, key: str, kind: type, source: str, default: Any) -> Any:
             f"got {value!r} ({type(value).__name__})"
         )
     return value
+
+
+def _get_text(doc: dict, key: str, source: str, default: str, allowed_controls: str) -> str:
+    """A text key; control characters (NUL, escape sequences, line breaks in a name) are
+    refused: the text becomes figure titles, report headings and terminal output."""
+    text = _get(doc, key, str, source, default)
+    bad = sorted({c for c in text if unicodedata.category(c) == "Cc"} - set(allowed_controls))
+    if bad:
+        codes = ", ".join(f"U+{ord(c):04X}" for c in bad)
+        raise ScenarioError(f"{source}: key '{key}' must be printable text; it contains the "
+                            f"control character(s) {codes} ({text!r})")
+    return text
 
 
 def _check_key(key: str, source: str) -> None:

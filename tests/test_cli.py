@@ -152,8 +152,12 @@ def test_no_scenario_name_makes_run_write_outside_results(tmp_path, monkeypatch,
     scenario = named_scenario(work, name)
     monkeypatch.chdir(work)
     before = tree(tmp_path)
-    assert main(["run", str(scenario), "--months", "2"]) == 0
+    code = main(["run", str(scenario), "--months", "2"])
     new = tree(tmp_path) - before
+    if "\\u" in name or "\\n" in name:  # control characters: refused, nothing written
+        assert code == 2 and not new and "printable text" in capsys.readouterr().err
+        return
+    assert code == 0
     assert new and all(p == "work/results" or p.startswith("work/results/") for p in new), new
     assert len({p.split("/")[2] for p in new if p != "work/results"}) == 1  # one run folder
 

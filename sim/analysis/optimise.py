@@ -21,6 +21,8 @@ the candidate, so it is run once per seed. Three things cope with noise:
 
 from __future__ import annotations
 
+import sys
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -74,13 +76,29 @@ class Evaluator:
         self.bar = bar  # a tqdm bar over the whole search, or None
         self.baseline: dict[int, dict] = {}
         self.runs = 0
+        self.batches = 0
 
     def _summaries(self, runs: list[Run]) -> list[dict]:
-        self.runs += len(runs)
+        to_simulate = len(runs) - self._kept(runs)
+        started = time.perf_counter()
         out = [o.row() for o in evaluate(runs, self.backend, self.folder, False)]
+        self.runs += len(runs)
+        self.batches += 1
         if self.bar is not None:
             self.bar.update(len(runs))
+            # Timed on the first batch of candidates: the counterfactuals before it also
+            # start the worker pool, which would make the estimate far too long.
+            if self.batches == 2:
+                say_time_left(self.bar, to_simulate, time.perf_counter() - started)
         return out
+
+    def _kept(self, runs: list[Run]) -> int:
+        """How many of `runs` an interrupted search already finished (read, not run)."""
+        from sim.evaluate.engine import UNITS
+
+        if self.folder is None:
+            return 0
+        return sum(Path(self.folder, UNITS, r.key).is_dir() for r in runs)
 
     def net(self, candidates: list[Candidate], seeds: list[int], key: str) -> np.ndarray:
         """[candidate, seed] objective net of the counterfactual of the same seed."""
@@ -166,15 +184,43 @@ def optimise(scenario: Scenario, objective: str = "reengaged", seeds: int = 4,
         progress: show one progress bar on stderr for the whole search, with its ETA and
             the running best objective.
     """
-    from tqdm import tqdm
+    from sim.progress import progress_bar
 
     target = objective_of(objective)
     total = planned_runs(seeds, budget_evals, recheck)
-    with (backend or Backend()).open() as session, tqdm(  # one pool for every round
-            total=total, unit="sim", desc="optimise", disable=not progress,
-            dynamic_ncols=True, smoothing=0.05) as bar:
-        return _search(Evaluator(scenario, session, folder, bar), scenario, target, seeds,
-                       budget_evals, recheck)
+    if progress:
+        print(describe_plan(seeds, budget_evals, recheck), file=sys.stderr, flush=True)
+    with (backend or Backend()).open() as session, progress_bar(  # one pool for every round
+            total, "optimise", "sim", progress, smoothing=0.05) as bar:
+        result = _search(Evaluator(scenario, session, folder, bar), scenario, target, seeds,
+                         budget_evals, recheck)
+        bar.total = bar.n  # the plan is within a few per cent (coinciding candidates run once)
+        return result
+
+
+def describe_plan(seeds: int, budget_evals: int, recheck: int) -> str:
+    """What the search will do, in one line, before it starts."""
+    fresh = max(2 * seeds, 6)
+    return (f"optimise: {planned_runs(seeds, budget_evals, recheck)} simulations planned: "
+            f"{budget_evals} candidates on {seeds} seeds each, the better half on twice the "
+            f"seeds each round, then the best {recheck} re-checked on {fresh} fresh seeds and "
+            f"the choice confirmed on {fresh} more (larger --budget-evals and --seeds search "
+            "wider and surer, and take longer)")
+
+
+def say_time_left(bar, runs: int, seconds: float) -> None:
+    """One line with the time the rest of the search should take, at the pace of a batch of
+    `runs` simulations that took `seconds` (the bar's own ETA follows it)."""
+    if runs == 0:  # the batch was read back from disk: a resumed search
+        return
+    left = (bar.total - bar.n) * seconds / runs
+    bar.write(f"optimise: {seconds / runs:.2g} s a simulation here; about "
+              f"{_duration(left)} left for the {bar.total - bar.n} still to run",
+              file=sys.stderr)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
 def planned_runs(seeds: int, budget_evals: int, recheck: int) -> int:

@@ -228,16 +228,15 @@ def optimise_robust(scenario: Scenario, source: str | Path, objective: str = "re
         folder: keeps every finished run, so an interrupted search resumes.
         progress: a progress bar with ETA and the running best on stderr.
     """
-    from tqdm import tqdm
+    from sim.progress import progress_bar
 
     target = objective_of(objective)
     measure = parse_measure(measure) if isinstance(measure, str) else measure
     search, fresh = sample_worlds(source, worlds), sample_worlds(source, worlds, fresh=True)
     n = len(search.seeds)
     total = (budget_evals + 1) * n + 3 * n  # candidates, counterfactuals, the re-check
-    with (backend or Backend()).open() as session, tqdm(
-            total=total, unit="sim", desc="robust mix", disable=not progress,
-            dynamic_ncols=True, smoothing=0.05) as bar:
+    with (backend or Backend()).open() as session, progress_bar(
+            total, "robust mix", "sim", progress, smoothing=0.05) as bar:
         evaluator = WorldEvaluator(scenario, search, session, folder, bar)
         result = _search(evaluator, scenario, target, measure, budget_evals, bar)
         checker = WorldEvaluator(scenario, fresh, session, folder, bar)

@@ -39,6 +39,11 @@ DIED = ("worker process died while running this simulation ({times}; os._exit, a
 TIMEOUT = "timeout: the simulation ran longer than {seconds:g} s and was stopped"
 
 
+def _times(count: int) -> str:
+    """'once', '2 times': how often a worker died, in words."""
+    return "once" if count == 1 else f"{count} times"
+
+
 class BackendError(RuntimeError):
     """Work failed outside any item (workers cannot start, a task could not run)."""
 
@@ -162,7 +167,7 @@ class _Driver:
             key = task.items[0].key
             self.kills[key] += 1
             if self.kills[key] >= self.pool.kill_limit:
-                times = f"{self.kills[key] * self.pool.deaths_per_kill} times"
+                times = _times(self.kills[key] * self.pool.deaths_per_kill)
                 self.breaks_in_a_row = 0  # found the culprit: that is progress
                 self.on_done(task, self.work.crashed(task, DIED.format(times=times)))
             else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -74,7 +73,8 @@ def calibrate(problem: Problem, trials: int, folder: str | Path, sampler: str = 
         simulated mean.
     """
     import optuna
-    from tqdm import tqdm
+
+    from sim.progress import progress_bar
 
     folder = Path(folder)
     study = open_study(folder, sampler, seed)
@@ -84,8 +84,8 @@ def calibrate(problem: Problem, trials: int, folder: str | Path, sampler: str = 
     pending = [(optuna.trial.Trial(study, t._trial_id), t.params) for t in study.get_trials(
         deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))]
     done = len(study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,)))
-    with tqdm(total=trials, initial=min(done, trials), unit="trial", file=sys.stderr,
-              disable=None if progress else True, desc="calibrate") as bar:
+    with progress_bar(trials, "calibrate", "trial", progress,
+                      initial=min(done, trials)) as bar:
         while done < trials:
             while len(pending) < batch and done + len(pending) < trials:
                 trial = study.ask()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -89,12 +88,10 @@ class _Evaluation:
         self.failures: list[tuple] = []
 
     def run(self, backend) -> list[Result]:
-        from tqdm import tqdm
+        from sim.progress import progress_bar
 
-        if self.todo:
-            # disable=None: no bar where stderr is not a terminal (CI logs)
-            with tqdm(total=len(self.todo), unit="run", disable=None if self.progress else True,
-                      file=sys.stderr, dynamic_ncols=True) as bar:
+        if self.todo:  # a bar on a terminal, plain lines in a log (sim.progress)
+            with progress_bar(len(self.todo), "simulating", "run", self.progress) as bar:
                 (backend or Backend()).run(_Work(), (Task((u,)) for u in self.todo),
                                            lambda task, results: self.done(task, results, bar))
         if self.failures:

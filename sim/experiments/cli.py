@@ -225,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handle(args)
     except ExperimentError as exc:
-        print(f"coalition: error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():  # several problems: one line each, like `coalition`
+            print(f"coalition: error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("coalition: interrupted; run the same command again to resume", file=sys.stderr)

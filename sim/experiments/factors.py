@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from sim.experiments.fields import Problem, check_keys, choice, get, is_number
+from sim.experiments.fields import Problem, check_keys, choice, gather, get, is_number
 from sim.params import REGISTRY, ParameterError, lookup
 from sim.policy.levers import registry
 from sim.policy.spec import REGIMES
@@ -252,14 +252,21 @@ def parse_factor(name: str, table: Any, target_of: Callable[[str], Target]) -> F
         The Factor.
 
     Raises:
-        Problem: the first problem found in the table.
+        Problem: every problem found in the table, one line each (unknown keys, the role
+            and the range are checked independently).
     """
     target = target_of(name)
     if not isinstance(table, dict):
         raise Problem("must be a table with low and high, or levels")
     allowed = FACTOR_KEYS if target.sets == "model" else FACTOR_KEYS[:-1]
-    check_keys(table, allowed, "a factor table")
-    role = choice(table, "role", ROLES, target.default_role)
+    _, role, factor = gather(lambda: check_keys(table, allowed, "a factor table"),
+                             lambda: choice(table, "role", ROLES, target.default_role),
+                             lambda: _shape(name, table, target, target.default_role))
+    return replace(factor, role=role)
+
+
+def _shape(name: str, table: dict, target: Target, role: str) -> Factor:
+    """The factor's kind, range or levels, and distribution."""
     if "levels" in table:
         return _categorical(name, table, target, role)
     if target.boolean:
@@ -311,8 +318,8 @@ def _normal(name: str, table: dict, target: Target, role: str) -> Factor:
 
 
 def _ranged(name: str, table: dict, target: Target, role: str, distribution: str) -> Factor:
-    low = get(table, "low", float, required=True)
-    high = get(table, "high", float, required=True)
+    low, high = gather(lambda: get(table, "low", float, required=True),
+                       lambda: get(table, "high", float, required=True))
     if not low < high:
         raise Problem(f"key 'low' ({low}) must be below key 'high' ({high})")
     for key, value in (("low", low), ("high", high)):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 
@@ -48,14 +48,39 @@ class Issues:
         self.problems: list[str] = []
 
     def add(self, where: str, message: str) -> None:
-        """Record a problem at `where` (e.g. "[factors.x]: key 'low'")."""
+        """Record a problem at `where` (e.g. "[factors.x]: key 'low'"); a message of several
+        lines (a `Problem` from `gather`) is several problems, each with the prefix."""
         prefix = f"{self.source}: {where}: " if where else f"{self.source}: "
-        self.problems.append(prefix + message)
+        self.problems.extend(prefix + line for line in message.splitlines())
 
     def raise_if_any(self) -> None:
-        """Raise one ExperimentError listing every recorded problem."""
+        """Raise one ExperimentError listing every recorded problem, under a first line
+        "N problems in FILE:" when there are several (as scenario files are reported)."""
+        from sim.io import problem_lines
+
         if self.problems:
-            raise ExperimentError(self.problems)
+            raise ExperimentError(problem_lines(self.source, self.problems))
+
+
+def gather(*checks: Callable[[], Any]) -> list[Any]:
+    """Run every check (a function of no arguments), even after one fails, so that the
+    independent mistakes of one table are all found in one reading.
+
+    Returns:
+        The checks' results, in order.
+
+    Raises:
+        Problem: one line per failed check (a check's own lines are kept).
+    """
+    results, failed = [], []
+    for check in checks:
+        try:
+            results.append(check())
+        except Problem as exc:
+            failed.extend(str(exc).splitlines())
+    if failed:
+        raise Problem("\n".join(failed))
+    return results
 
 
 def close_matches(name: str, valid: Iterable[str], n: int = 3) -> str:
@@ -65,12 +90,13 @@ def close_matches(name: str, valid: Iterable[str], n: int = 3) -> str:
 
 
 def check_keys(table: dict, allowed: Iterable[str], what: str) -> None:
-    """Raise Problem for the first key of `table` outside `allowed`, with close matches."""
+    """Raise Problem naming every key of `table` outside `allowed` (one line each), with
+    close matches."""
     allowed = list(allowed)
-    for key in table:
-        if key not in allowed:
-            raise Problem(f"unknown key {key!r}{close_matches(key, allowed)} "
-                          f"(allowed in {what}: {', '.join(allowed)})")
+    unknown = [f"unknown key {key!r}{close_matches(key, allowed)} "
+               f"(allowed in {what}: {', '.join(allowed)})" for key in table if key not in allowed]
+    if unknown:
+        raise Problem("\n".join(unknown))
 
 
 def is_number(value: Any) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sim.experiments.fields import Problem, check_keys, choice, close_matches, get
+from sim.experiments.fields import Problem, check_keys, choice, close_matches, gather, get
 from sim.experiments.introspect import check_import_path
 
 STATS = ("final", "mean", "series")
@@ -70,7 +70,7 @@ def parse_outcome(name: str, table: Any, model_kind: str) -> Outcome:
     """Validate one `[outcomes.<name>]` table for a model of `model_kind`.
 
     Raises:
-        Problem: the first problem found in the table.
+        Problem: the problems found in the table, one line each.
     """
     if not isinstance(table, dict):
         raise Problem("must be a table (e.g. summary = \"reengaged_6m\")")
@@ -93,12 +93,18 @@ def _one_source(table: dict, sources: tuple[str, ...]) -> str:
     return given[0]
 
 
+def _source_and_name(table: dict, sources: tuple[str, ...]) -> tuple[str, str]:
+    """Which key names the outcome's source, and the name it gives."""
+    source = _one_source(table, sources)
+    return source, get(table, source, str)
+
+
 def _local_economy(name: str, table: dict) -> Outcome:
-    check_keys(table, ("summary", "column", "net", "stat", "window"),
-               "an outcome of a local_economy model")
-    source = _one_source(table, ("summary", "column"))
-    ref = get(table, source, str)
-    net = get(table, "net", bool, False)
+    _, (source, ref), net = gather(
+        lambda: check_keys(table, ("summary", "column", "net", "stat", "window"),
+                           "an outcome of a local_economy model"),
+        lambda: _source_and_name(table, ("summary", "column")),
+        lambda: get(table, "net", bool, False))
     summary, columns = local_economy_names()
     valid = summary if source == "summary" else columns
     if ref not in valid:
@@ -115,10 +121,10 @@ def _local_economy(name: str, table: dict) -> Outcome:
 
 
 def _mesa(name: str, table: dict) -> Outcome:
-    check_keys(table, ("function", "attribute", "reporter", "stat", "window"),
-               "an outcome of a mesa model")
-    source = _one_source(table, ("function", "attribute", "reporter"))
-    ref = get(table, source, str)
+    _, (source, ref) = gather(
+        lambda: check_keys(table, ("function", "attribute", "reporter", "stat", "window"),
+                           "an outcome of a mesa model"),
+        lambda: _source_and_name(table, ("function", "attribute", "reporter")))
     if source == "function":
         check_import_path(ref, "function")
     if source != "reporter":
@@ -173,28 +179,36 @@ def parse_difference(name: str, table: Any, policies: list[str],
     """Validate one `[differences.<name>]` table (outcome, of, minus).
 
     Raises:
-        Problem: the first problem found in the table.
+        Problem: the problems found in the table, one line each.
     """
     if not isinstance(table, dict):
         raise Problem("must be a table: outcome = \"...\", of = \"<policy>\", "
                       "minus = \"<policy>\"")
-    check_keys(table, ("outcome", "of", "minus"), "a difference")
+    if name in {o.name for o in outcomes}:
+        raise Problem(f"{name!r} is also an outcome name; columns must have distinct names")
+    _, outcome, *pair = gather(lambda: check_keys(table, ("outcome", "of", "minus"),
+                                                  "a difference"),
+                               lambda: _scalar_outcome(table, outcomes),
+                               lambda: _policy_key(table, "of", policies),
+                               lambda: _policy_key(table, "minus", policies))
+    if pair[0] == pair[1]:
+        raise Problem("keys 'of' and 'minus' name the same policy")
+    return Difference(name, outcome, *pair)
+
+
+def _scalar_outcome(table: dict, outcomes: list[Outcome]) -> str:
     scalars = [o.name for o in outcomes if o.kind == "scalar"]
     outcome = get(table, "outcome", str, required=True)
     if outcome not in scalars:
         raise Problem(f"key 'outcome': {outcome!r} is not a scalar outcome of this study"
                       f"{close_matches(outcome, scalars)} (scalar outcomes: "
                       f"{', '.join(scalars) or 'none'})")
-    if name in {o.name for o in outcomes}:
-        raise Problem(f"{name!r} is also an outcome name; columns must have distinct names")
-    pair = []
-    for key in ("of", "minus"):
-        policy = get(table, key, str, required=True)
-        if policy not in policies:
-            raise Problem(f"key {key!r}: unknown policy {policy!r}"
-                          f"{close_matches(policy, policies)} (policies: "
-                          f"{', '.join(policies)})")
-        pair.append(policy)
-    if pair[0] == pair[1]:
-        raise Problem("keys 'of' and 'minus' name the same policy")
-    return Difference(name, outcome, *pair)
+    return outcome
+
+
+def _policy_key(table: dict, key: str, policies: list[str]) -> str:
+    policy = get(table, key, str, required=True)
+    if policy not in policies:
+        raise Problem(f"key {key!r}: unknown policy {policy!r}{close_matches(policy, policies)} "
+                      f"(policies: {', '.join(policies)})")
+    return policy

@@ -199,16 +199,15 @@ class _Session:
         return previous
 
     def execute(self, done: np.ndarray, progress: bool) -> None:
-        from tqdm import tqdm
+        from sim.progress import progress_bar
 
         remaining = int((~done).sum())
         sizer = BatchSizer(self.settings.batch, self.settings.workers, remaining,
                            MAX_BATCH if self.settings.timeout is None else MAX_BATCH_WITH_TIMEOUT)
         tasks = pending_tasks(self.exp, self.design, done, sizer)
         payload = Payload(self.exp.run_id, self.exp)
-        with tqdm(total=self.total, initial=self.total - remaining, unit="sim",
-                  desc=self.exp.name, disable=not progress, file=sys.stderr,
-                  dynamic_ncols=True, smoothing=0.05) as bar:
+        with progress_bar(self.total, self.exp.name, "sim", progress,
+                          initial=self.total - remaining, smoothing=0.05) as bar:
 
             def on_done(task: Task, result: BatchResult) -> None:
                 store.write_shard(self.folder, self.schema, self.replicates, result.rows,

@@ -34,6 +34,7 @@ from sim.experiments.fields import (
     choice,
     close_matches,
     flatten_dotted,
+    gather,
     get,
     positive_int,
 )
@@ -300,29 +301,42 @@ def _name(doc: dict, default: str) -> str:
 def _model(table: dict, base: Path | None) -> ModelSpec:
     kind = choice(table, "kind", MODEL_KINDS, "local_economy")
     if kind == "local_economy":
-        check_keys(table, ("kind", "scenario", "preset"), "[model] of kind local_economy")
-        scenario = _base_scenario(get(table, "scenario", str), base)
-        preset = get(table, "preset", str)
+        _, scenario, preset = gather(
+            lambda: check_keys(table, ("kind", "scenario", "preset"),
+                               "[model] of kind local_economy"),
+            lambda: _base_scenario(get(table, "scenario", str), base),
+            lambda: get(table, "preset", str))
         if preset is not None:
             scenario = _with_preset(scenario, preset)
         return ModelSpec(kind, scenario=scenario)
     if kind == "mesa":
-        check_keys(table, ("kind", "class", "steps", "scenario_class"), "[model] of kind mesa")
-        target = get(table, "class", str, required=True)
-        check_import_path(target, "class")
-        steps = positive_int(table, "steps", None)
-        if steps is None:
-            raise Problem("key 'steps' is required (steps per run)")
-        scenario_class = get(table, "scenario_class", str)
-        if scenario_class is not None:
-            check_import_path(scenario_class, "scenario_class")
+        _, target, steps, scenario_class = gather(
+            lambda: check_keys(table, ("kind", "class", "steps", "scenario_class"),
+                               "[model] of kind mesa"),
+            lambda: _import_path(table, "class", required=True),
+            lambda: _steps(table),
+            lambda: _import_path(table, "scenario_class", required=False))
         return ModelSpec(kind, target=target, steps=steps, scenario_class=scenario_class)
-    check_keys(table, ("kind", "function"), "[model] of kind function")
-    target = get(table, "function", str, required=True)
-    check_import_path(target, "function")
+    _, target = gather(lambda: check_keys(table, ("kind", "function"), "[model] of kind function"),
+                       lambda: _import_path(table, "function", required=True))
     if not accepts(resolve(target), "seed"):
         raise Problem(f"function {target!r} must accept a keyword argument 'seed'")
     return ModelSpec(kind, target=target)
+
+
+def _import_path(table: dict, key: str, required: bool) -> str | None:
+    """A "package.module:name" key, checked without importing anything else."""
+    target = get(table, key, str, required=required)
+    if target is not None:
+        check_import_path(target, key)
+    return target
+
+
+def _steps(table: dict) -> int:
+    steps = positive_int(table, "steps", None)
+    if steps is None:
+        raise Problem("key 'steps' is required (steps per run)")
+    return steps
 
 
 def _base_scenario(path: str | None, base: Path | None):
@@ -339,7 +353,9 @@ def _base_scenario(path: str | None, base: Path | None):
     try:
         return load_scenario(found)
     except ScenarioError as exc:
-        raise Problem(f"key 'scenario': {exc}") from None
+        lines = str(exc).splitlines()
+        lines = lines[1:] if len(lines) > 1 else lines  # not its "N problems in FILE:" line
+        raise Problem("\n".join(f"key 'scenario': {line}" for line in lines)) from None
 
 
 def _with_preset(scenario, preset: str):
@@ -426,24 +442,33 @@ def _base_params(model: ModelSpec, fixed: dict):
 
 
 def _design(table: dict, factors: list[Factor]) -> DesignSpec:
-    check_keys(table, ("method", "samples", "second_order", "levels", "harmonics",
-                       "replicates", "seed", "common_random_numbers"), "[design]")
+    keys = ("samples", "second_order", "levels", "harmonics", "replicates", "seed",
+            "common_random_numbers")
+    _, method, *values = gather(
+        lambda: check_keys(table, ("method", *keys), "[design]"),
+        lambda: _method(table),
+        lambda: positive_int(table, "samples", None),
+        lambda: get(table, "second_order", bool, False),
+        lambda: positive_int(table, "levels", 4, minimum=2),
+        lambda: positive_int(table, "harmonics", 4),
+        lambda: positive_int(table, "replicates", 1),
+        lambda: positive_int(table, "seed", 1, minimum=0),
+        lambda: get(table, "common_random_numbers", bool, True))
+    spec = DesignSpec(method, **dict(zip(keys, values, strict=True)))
+    _check_samples(spec, factors)
+    return spec
+
+
+def _method(table: dict) -> str:
     method = choice(table, "method", METHODS, None)
     if method is None:
         raise Problem(f"key 'method' is required (allowed: {', '.join(METHODS)})")
-    for key, only in (("second_order", "sobol"), ("levels", "morris"), ("harmonics", "fast")):
-        if key in table and method != only:
-            raise Problem(f"key {key!r} applies only to method = \"{only}\"")
-    spec = DesignSpec(
-        method, samples=positive_int(table, "samples", None),
-        second_order=get(table, "second_order", bool, False),
-        levels=positive_int(table, "levels", 4, minimum=2),
-        harmonics=positive_int(table, "harmonics", 4),
-        replicates=positive_int(table, "replicates", 1),
-        seed=positive_int(table, "seed", 1, minimum=0),
-        common_random_numbers=get(table, "common_random_numbers", bool, True))
-    _check_samples(spec, factors)
-    return spec
+    misplaced = [f"key {key!r} applies only to method = \"{only}\"" for key, only in
+                 (("second_order", "sobol"), ("levels", "morris"), ("harmonics", "fast"))
+                 if key in table and method != only]
+    if misplaced:
+        raise Problem("\n".join(misplaced))
+    return method
 
 
 def _check_samples(spec: DesignSpec, factors: list[Factor]) -> None:
@@ -491,13 +516,15 @@ def _outcomes(issues: Issues, table: dict, kind: str) -> list[Outcome]:
 
 
 def _run(table: dict) -> RunSpec:
-    check_keys(table, ("backend", "workers", "batch", "scheduler"), "[run]")
-    backend = choice(table, "backend", BACKENDS, "processes")
-    scheduler = get(table, "scheduler", str)
+    _, backend, scheduler, workers, batch = gather(
+        lambda: check_keys(table, ("backend", "workers", "batch", "scheduler"), "[run]"),
+        lambda: choice(table, "backend", BACKENDS, "processes"),
+        lambda: get(table, "scheduler", str),
+        lambda: positive_int(table, "workers", None),
+        lambda: positive_int(table, "batch", None))
     if scheduler is not None and backend != "dask":
         raise Problem("key 'scheduler' applies only to backend = \"dask\"")
-    return RunSpec(backend, positive_int(table, "workers", None),
-                   positive_int(table, "batch", None), scheduler)
+    return RunSpec(backend, workers, batch, scheduler)
 
 
 def _check_names(issues: Issues, factors: list[Factor], outcomes: list[Outcome]) -> None:

@@ -2,15 +2,17 @@
 stderr that names the file or argument, the key and what is allowed; no traceback, and
 nothing is written anywhere (the case's folder is unchanged, --out never appears).
 
-Cases are data: `scenarios/*.toml` and `experiments/*.toml` start with a line
+Cases are data: `scenarios/*.toml` and `experiments/*.toml` start with lines
 `# expect: <fragment of the message>` (after a UTF-8 byte-order mark in the cases that
-test one); `command_lines.toml` lists argument vectors. Only validation runs (a case
+test one), every one of which the message must contain; `command_lines.toml` lists
+argument vectors. Only validation runs (a case
 that wrongly passed would start a short simulation and fail). A file with several
 mistakes is reported on one line per mistake, under a first line "N problems in FILE:".
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from pathlib import Path
@@ -28,10 +30,19 @@ def file_cases(kind: str) -> list:
     return [pytest.param(p, id=p.stem) for p in sorted((HERE / kind).glob("*.toml"))]
 
 
-def expected_of(path: Path) -> str:
-    first = path.read_text(encoding="utf-8-sig").splitlines()[0]
-    assert first.startswith("# expect: "), f"{path.name}: first line must be '# expect: ...'"
-    return first.removeprefix("# expect: ")
+def expected_of(path: Path) -> list[str]:
+    """The fragments of the message a case expects (its leading `# expect: ` lines)."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("# expect: "), f"{path.name}: first line must be '# expect: ...'"
+    return [line.removeprefix("# expect: ") for line in itertools.takewhile(
+        lambda line: line.startswith("# expect: "), lines)]
+
+
+def assert_reports(case: Path, path: Path, message: str) -> None:
+    """The message names the file on every line and contains every expected fragment."""
+    assert all(str(path) in line for line in message.splitlines()), message
+    missing = [e for e in expected_of(case) if e not in message]
+    assert not missing, f"{missing} not in {message}"
 
 
 def command_cases() -> list:
@@ -70,17 +81,17 @@ def folder(tmp_path, monkeypatch):
 def test_bad_scenario_file(case, folder, capsys):
     path = folder / case.name
     path.write_bytes(case.read_bytes())
-    line = refused(["run", str(path), "--months", "1", "--out", "out"], folder, capsys)
-    assert str(path) in line and expected_of(case) in line
+    message = refused(["run", str(path), "--months", "1", "--out", "out"], folder, capsys)
+    assert_reports(case, path, message)
 
 
 @pytest.mark.parametrize("case", file_cases("experiments"))
 def test_bad_experiment_file(case, folder, capsys):
     path = folder / case.name
     path.write_bytes(case.read_bytes())
-    line = refused(["experiment", "run", str(path), "--out-root", "out", "--quiet"], folder,
-                   capsys)
-    assert str(path) in line and expected_of(case) in line
+    message = refused(["experiment", "run", str(path), "--out-root", "out", "--quiet"],
+                      folder, capsys)
+    assert_reports(case, path, message)
 
 
 @pytest.mark.parametrize(("argv", "expect"), command_cases())
@@ -124,3 +135,20 @@ def test_a_byte_order_mark_is_accepted(kind, folder):
     path.write_bytes(b"\xef\xbb\xbf" + text.encode())
     loaded = load_scenario(path) if kind == "scenario" else load_experiment(path)
     assert loaded.name == ("scenario" if kind == "scenario" else "ok")
+
+
+def test_mistakes_in_a_scenario_an_experiment_names_are_each_reported(folder, capsys):
+    """The experiment file's report lists the scenario's mistakes one line each (not the
+    scenario's own "N problems" line in the middle), so the count on the first line is
+    the number of lines that follow."""
+    (folder / "s.toml").write_text('preset = "town"\nseeed = 1\n[params]\nnot_a_param = 1\n')
+    path = folder / "exp.toml"
+    path.write_text('name = "ok"\n[model]\nkind = "local_economy"\nscenario = "s.toml"\n'
+                    '[factors.search_intensity]\nlow = 0.2\nhigh = 0.3\n[design]\n'
+                    'method = "lhs"\nsamples = 4\n[outcomes.y]\nsummary = "reengaged_6m"\n')
+    message = refused(["experiment", "run", str(path), "--out-root", "out", "--quiet"],
+                      folder, capsys)
+    lines = message.splitlines()
+    assert lines[0] == f"coalition: error: 2 problems in {path}:"
+    assert all(f"{path}: [model]: key 'scenario': " in line for line in lines[1:])
+    assert "'seeed'" in lines[1] and "not_a_param" in lines[2]

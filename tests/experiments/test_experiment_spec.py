@@ -138,8 +138,9 @@ def test_several_problems_are_reported_together_one_line_each(write):
     text = replace(replace(LOCAL, "[factors.search_intensity]", "[factors.serch_intensity]"),
                    'summary = "reengaged_6m"', 'summary = "nope"')
     lines = error_of(write, text).splitlines()
-    assert len(lines) == 2
-    assert "serch_intensity" in lines[0] and "'nope'" in lines[1]
+    assert len(lines) == 3
+    assert lines[0].startswith("2 problems in ") and lines[0].endswith("exp.toml:")
+    assert "serch_intensity" in lines[1] and "'nope'" in lines[2]
 
 
 def test_factor_and_outcome_names_may_not_collide(write):
