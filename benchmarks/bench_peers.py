@@ -164,8 +164,17 @@ def summarise(rows: list[dict]) -> dict:
             "per_s_with_build": units / (build + step), "version": rows[0].get("version")}
 
 
-def ratios(summary: dict) -> list[dict]:
-    """The issue's targets as measured ratios (None where a peer was not run)."""
+def per_round_ratio(rows: dict, top: str, bottom: str) -> float | None:
+    """Median over rounds of top's throughput over bottom's in the same round."""
+    if not rows.get(top) or not rows.get(bottom):
+        return None
+    return statistics.median((a["units"] / a["step_s"]) / (b["units"] / b["step_s"])
+                             for a, b in zip(rows[top], rows[bottom], strict=True))
+
+
+def ratios(summary: dict, rows: dict) -> list[dict]:
+    """The issue's targets as measured ratios (None where a peer was not run): `value` is
+    the ratio of medians, `per_round` the median of the ratios within each round."""
     def rate(peer):
         return summary[peer]["per_s"] if peer in summary else None
 
@@ -174,12 +183,14 @@ def ratios(summary: dict) -> list[dict]:
     for peer, target in (("starsim", 3.0), ("mesa", 50.0)):
         value = district / rate(peer) if district and rate(peer) else None
         out.append({"ratio": f"district / {peer}", "value": value, "target": f">= {target:g}",
+                    "per_round": per_round_ratio(rows, "district", peer),
                     "met": None if value is None else value >= target})
     ours = {p: rate(p) for p in ("town", "district", "city") if rate(p)}
     if len(ours) > 1:
         spread = max(ours.values()) / min(ours.values()) - 1
         out.append({"ratio": f"throughput spread ({', '.join(ours)}): max / min - 1",
-                    "value": spread, "target": "<= 0.2", "met": spread <= 0.2})
+                    "value": spread, "target": "<= 0.2", "per_round": None,
+                    "met": spread <= 0.2})
     return out
 
 
@@ -198,9 +209,21 @@ def format_ratios(rows: list[dict]) -> str:
     lines = []
     for r in rows:
         value = "n/a" if r["value"] is None else f"{r['value']:.2f}"
+        paired = "" if r["per_round"] is None else f" (per round {r['per_round']:.2f})"
         met = {None: "not measured", True: "met", False: "NOT met"}[r["met"]]
-        lines.append(f"{r['ratio']:45s} {value:>7s}  target {r['target']:7s} {met}")
+        lines.append(f"{r['ratio']:50s} {value:>6s}{paired:18s} target {r['target']:6s} {met}")
     return "\n".join(lines)
+
+
+def cpu_model() -> str:
+    """The processor's name (Linux), else what platform knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
 
 
 def commit() -> str:
@@ -230,7 +253,7 @@ def main() -> None:
             print(f"round {i + 1}: {peer:9s} {row['units'] / row['step_s'] / 1e6:7.2f} M/s "
                   f"(step {row['step_s']:.2f} s, load {row['load_before']:.2f})", flush=True)
     summary = {p: summarise(rows[p]) for p in peers}
-    targets = ratios(summary)
+    targets = ratios(summary, rows)
     print()
     print(format_table(summary))
     print()
@@ -239,7 +262,7 @@ def main() -> None:
     print(f"\nuptime before: {uptime_before}\nuptime after:  {uptime_after}")
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({
-        "commit": commit(), "machine": platform.platform(), "processor": platform.processor(),
+        "commit": commit(), "machine": platform.platform(), "processor": cpu_model(),
         "python": platform.python_version(), "cpus": os.cpu_count(), "rounds": args.rounds,
         "uptime_before": uptime_before, "uptime_after": uptime_after,
         "summary": summary, "targets": targets, "runs": rows}, indent=1) + "\n")
