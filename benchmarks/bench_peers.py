@@ -241,9 +241,13 @@ def main() -> None:
     parser.add_argument("--skip", action="append", default=[],
                         choices=["town", "district", "mesa", "starsim"])
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     starsim = None if "starsim" in args.skip else starsim_interpreter(args.starsim_python)
     peers = [p for p in ("district", "town", "mesa", "starsim") if p not in args.skip]
     peers = [p for p in peers if p != "starsim" or starsim] + (["city"] if args.with_city else [])
+    if not peers:
+        parser.error("nothing left to run")
     uptime_before = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     rows: dict[str, list[dict]] = {p: [] for p in peers}
     for i in range(args.rounds):
