@@ -15,7 +15,18 @@ from sim.evaluate import COMPARISON, SCENARIO, Pair, evaluate
 @pytest.fixture(scope="module")
 def pairs():
     """An LSP with aligned money against its counterfactual, three seeds (town, 3 years)."""
-    s = town_scenario(name="lsp", regime="lsp", programme=36)
+    return _lsp_pairs(burn_in=6)
+
+
+@pytest.fixture(scope="module")
+def settled_pairs():
+    """The same after the model's own 36-month burn-in: a short burn-in leaves the start's
+    transient in the programme, too noisy a net effect for a ratio with three seeds."""
+    return _lsp_pairs(burn_in=36)
+
+
+def _lsp_pairs(burn_in: int):
+    s = town_scenario(name="lsp", regime="lsp", programme=36, burn_in=burn_in)
     s = replace(s, params=s.params.replace(alignable_share=0.05))
     return evaluate([Pair(s, seed) for seed in (1, 2, 3)])
 
@@ -75,11 +86,11 @@ def test_employment_years_are_the_summed_monthly_difference_in_residents_in_work
     assert vfm.employment_years(p, rate=0.0) == pytest.approx((employed[0] - employed[1]) / 12)
 
 
-def test_cost_table_gives_the_headline_with_a_fieller_interval(pairs):
-    table = vfm.cost_table(pairs).set_index("measure")
+def test_cost_table_gives_the_headline_with_a_fieller_interval(settled_pairs):
+    table = vfm.cost_table(settled_pairs).set_index("measure")
     row = table.loc["cost_per_net_employment_year"]
     assert row.method == "Fieller"
-    frame = vfm.seed_frame(pairs)
+    frame = vfm.seed_frame(settled_pairs)
     assert row.estimate == pytest.approx(frame["cost_total"].mean()
                                          / frame["net_employment_years"].mean())
     assert not (table["estimate"] < 0).loc[list(vfm.RATIOS)].any()  # never a negative cost
