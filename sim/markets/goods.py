@@ -98,10 +98,10 @@ def settle_accounts(p: Params, firms: Businesses, demand: np.ndarray, employees:
     """Book a month's profit into cash; revenue is capped by the staff to serve demand.
 
     `employees` is each firm's effective labour (workers, less the time ill health takes:
-    sim.dynamics.firms.resident_staff), `wage_bill` its wages paid this month (default:
-    the firm's wage times `employees`) and `costs` its other costs (default: its fixed
-    costs). Demand above the cap is not served; the accounts (sim.accounts) book it as
-    imports bought outside the district.
+    sim.dynamics.firms.resident_staff), `wage_bill` its wages paid this month (default,
+    for staff at the reference health: the firm's wage times `employees`) and `costs` its
+    other costs (default: its fixed costs). Demand above the cap is not served; the
+    accounts (sim.accounts) book it as imports bought outside the district.
     """
     n = firms.n
     prod = firms.productivity[:n]
