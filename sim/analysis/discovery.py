@@ -34,6 +34,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.toml_text import toml_value
+
 MIN_DENSITY = 0.8
 MAX_P = 0.05
 MASS_MIN = 0.05
@@ -134,7 +136,9 @@ def run_prim(x: pd.DataFrame, y: np.ndarray, min_density: float = MIN_DENSITY,
     index, rule = choose_box(found.peeling_trajectory, min_density)
     index, dropped = _drop_insignificant(found, index, max_p)
     if dropped:
-        rule += f"; restrictions dropped for quasi-p above {max_p:g}: {', '.join(dropped)}"
+        density = found.peeling_trajectory["density"].iloc[index]
+        rule += (f"; restrictions dropped for quasi-p above {max_p:g}: {', '.join(dropped)}, "
+                 f"which leaves its density at {density:.0%}")
     found.select(index)
     trajectory = found.peeling_trajectory.copy()
     trajectory["chosen"] = trajectory.index == index
@@ -290,17 +294,20 @@ def output_folder(study: Path, outcome: str, threshold: float, below: bool) -> P
 
 
 def write_outputs(study: Path, found: Discovery, tree) -> Path:
-    """trajectory.csv/.png, box.csv, box.json, cart.txt/.png, discovery.md, scenarios/."""
+    """trajectory.csv/.png, box.csv, box.json, cart.txt/.png, discovery.md, scenarios/ and
+    confirm.toml."""
+    from sim.analysis.box_confirmation import write_confirmation
     from sim.io import write_texts_atomic
 
     out = output_folder(study, found.outcome, found.threshold, found.below)
     out.mkdir(parents=True, exist_ok=True)
     scenarios = write_scenarios(study, found.box, out / "scenarios")
+    confirmation = write_confirmation(study, found, out)
     texts = {out / "trajectory.csv": found.trajectory.to_csv(index=False),
              out / "box.csv": box_frame(found.box).to_csv(index=False),
              out / "box.json": json.dumps(box_json(found), indent=2) + "\n",
              out / "cart.txt": found.cart_text,
-             out / "discovery.md": summary_markdown(found, scenarios)}
+             out / "discovery.md": summary_markdown(found, scenarios, confirmation)}
     write_texts_atomic(texts)
     plot_trajectory(found.trajectory, out / "trajectory.png")
     plot_tree(tree, out / "cart.png")
@@ -374,7 +381,8 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def summary_markdown(found: Discovery, scenarios: list[Path]) -> str:
+def summary_markdown(found: Discovery, scenarios: list[Path],
+                     confirmation: Path | None = None) -> str:
     """discovery.md: the finding in plain words, the box, the rule, the files."""
     box = found.box
     conditions = describe_conditions(box, found.units)
@@ -406,10 +414,14 @@ def summary_markdown(found: Discovery, scenarios: list[Path]) -> str:
               "`box.json`, `cart.png` and `cart.txt` (a CART classification tree of the "
               "same cases, a second view)."]
     if scenarios and box.limits:
-        lines += ["", "Scenario files at the box's midpoints, one per policy, to confirm the "
-                  "finding with paired runs:", "",
+        lines += ["", "Scenario files at the box's midpoints, one per policy, to compare the "
+                  "policies with paired runs in one world at the box's middle:", "",
                   "```", f"coalition compare {' '.join(str(p) for p in scenarios)} "
                   "--seeds 20", "```"]
+    if confirmation is not None:
+        from sim.analysis.box_confirmation import confirmation_lines
+
+        lines += ["", *confirmation_lines(confirmation, found)]
     return "\n".join(lines) + "\n"
 
 
@@ -455,23 +467,13 @@ def scenario_toml(scenario, midpoints: dict, study: str) -> str:
              f'description = "{scenario.name} at the midpoints of the box discovered in '
              f'{study}"', f'preset = "{scenario.preset}"', f"seed = {scenario.seed}", "",
              "[params]"]
-    lines += [f"{k} = {_toml_value(v)}" for k, v in sorted(params.items())]
+    lines += [f"{k} = {toml_value(v)}" for k, v in sorted(params.items())]
     lines += ["", "[policy]", f'regime = "{policy.regime}"',
-              f"growth_levers = {_toml_value(list(policy.growth_levers))}",
+              f"growth_levers = {toml_value(list(policy.growth_levers))}",
               f'pot_mix = "{policy.pot_mix}"', "", "[policy.targeting]"]
-    lines += [f"{k} = {_toml_value(v)}" for k, v in policy.targeting.items()]
-    lines += ["", "[policy.mix]"] + [f"{k} = {_toml_value(v)}" for k, v in policy.mix.items()]
+    lines += [f"{k} = {toml_value(v)}" for k, v in policy.targeting.items()]
+    lines += ["", "[policy.mix]"] + [f"{k} = {toml_value(v)}" for k, v in policy.mix.items()]
     return "\n".join(lines) + "\n"
-
-
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return repr(value) if isinstance(value, float) else str(value)
 
 
 def plot_trajectory(trajectory: pd.DataFrame, path: Path) -> None:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from sim.district.tables import DistrictError
 from sim.params import ParameterError, lookup
+from sim.toml_text import toml_value
 
 # Columns the model reads; the positions place each neighbourhood between the levels the
 # registry gives the other (0) and the deprived (1) neighbourhoods (docs/odd.md).
@@ -126,10 +127,6 @@ def _params(path: Path, table: dict, n: int) -> dict:
     return {**checked, "n_neighbourhoods": n}
 
 
-def _toml_value(value) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
-
-
 def write_district(folder: Path, name: str, table: pd.DataFrame, targets: pd.DataFrame,
                    params: dict, sources: dict) -> Path:
     """Write district.toml, neighbourhoods.csv and local-targets.csv into `folder`."""
@@ -137,11 +134,11 @@ def write_district(folder: Path, name: str, table: pd.DataFrame, targets: pd.Dat
     table.to_csv(folder / "neighbourhoods.csv", index=False)
     targets.to_csv(folder / "local-targets.csv", index=False)
     lines = ["# District file written by `coalition district build` (docs/odd.md, district "
-             "files).", f"name = {_toml_value(name)}", 'neighbourhoods = "neighbourhoods.csv"',
+             "files).", f"name = {toml_value(name)}", 'neighbourhoods = "neighbourhoods.csv"',
              'local_targets = "local-targets.csv"', "", "[sources]"]
-    lines += [f"{k} = {_toml_value(str(v))}" for k, v in sources.items()]
+    lines += [f"{k} = {toml_value(str(v))}" for k, v in sources.items()]
     lines += ["", "[params]  # set by the tables; a scenario's [params] cannot change them"]
-    lines += [f"{k} = {_toml_value(v)}" for k, v in params.items()]
+    lines += [f"{k} = {toml_value(v)}" for k, v in params.items()]
     out = folder / "district.toml"
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out

@@ -55,7 +55,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         The `experiment` parser.
     """
     exp = subparsers.add_parser("experiment", help="batch experiments and sensitivity studies: "
-                                "run (or resume), status, analyze")
+                                "run (or resume), status, analyze, discover, confirm")
     sub = exp.add_subparsers(dest="experiment_command", required=True)
     run = sub.add_parser("run", help="run an experiment file, or resume it where it stopped")
     run.add_argument("file", type=Path, help="experiment TOML file (see docs/experiments.md)")
@@ -85,6 +85,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                          "simulations: drop (Morris trajectories, grid/LHS points) or mean "
                          "(fill with the mean); default: refuse and say what failed")
     _add_discover(sub)
+    _add_confirm(sub)
     return exp
 
 
@@ -101,6 +102,8 @@ def handle(args: argparse.Namespace) -> int:
         return cmd_status(args)
     if command == "discover":
         return cmd_discover(args)
+    if command == "confirm":
+        return cmd_confirm(args)
     return cmd_analyze(args)
 
 
@@ -192,6 +195,32 @@ def cmd_discover(args: argparse.Namespace) -> int:
         raise ExperimentError(f"--outcome {args.outcome}: {exc}") from None
     print((found.folder / "discovery.md").read_text(encoding="utf-8").split("\n\n| ")[0])
     print(f"\nOutput: {found.folder}")
+    return 0
+
+
+def _add_confirm(sub) -> None:
+    con = sub.add_parser("confirm", help="confirm a discovered box: the outcome over the "
+                         "fresh worlds of a study run from its confirm.toml")
+    con.add_argument("folder", type=Path, help="study folder (results/<study>[/<run-id>])")
+    con.add_argument("--outcome", required=True, help="the outcome the box was discovered on")
+    side = con.add_mutually_exclusive_group(required=True)
+    side.add_argument("--below", type=float, help="the box's cases: outcome below this")
+    side.add_argument("--above", type=float, help="the box's cases: outcome above this")
+
+
+def cmd_confirm(args: argparse.Namespace) -> int:
+    """`experiment confirm`: mean (t interval over worlds) and share of cases (Wilson)."""
+    from sim.analysis import box_confirmation
+
+    below = args.below is not None
+    threshold = args.below if below else args.above
+    try:
+        found = box_confirmation.confirm(args.folder, args.outcome, threshold, below)
+    except FileNotFoundError as exc:
+        raise ExperimentError(str(exc)) from None
+    except ValueError as exc:
+        raise ExperimentError(f"--outcome {args.outcome}: {exc}") from None
+    print(box_confirmation.format_confirmation(found))
     return 0
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from sim.backends import BACKENDS, Backend, BackendError, default_workers, fingerprint
 from sim.experiments import manifest as manifests
 from sim.experiments import store
-from sim.experiments.design import Design, make_design
+from sim.experiments.design import Design, make_design, world_of
 from sim.experiments.fields import ExperimentError, StudyError
 from sim.experiments.seeds import simulation_seed
 from sim.experiments.spec import Experiment, load_experiment
@@ -305,9 +305,13 @@ class BatchSizer:
 
 
 def pending_tasks(exp: Experiment, design: Design, done: np.ndarray, sizer: BatchSizer):
-    """Tasks for the simulations not yet done, in (point, replicate) order, built lazily."""
+    """Tasks for the simulations not yet done, in (point, replicate) order, built lazily.
+
+    Without common random numbers each point has its own seeds; in a study with policies
+    each world has, shared by its policies, so their differences stay paired."""
     spec = exp.design
     common = [simulation_seed(spec.seed, 0, r) for r in range(spec.replicates)]
+    policies = max(1, len(exp.policies))
     todo = np.flatnonzero(~done)
     start = 0
     while start < len(todo):
@@ -316,7 +320,8 @@ def pending_tasks(exp: Experiment, design: Design, done: np.ndarray, sizer: Batc
         for index in todo[start:start + size]:
             point, replicate = divmod(int(index), spec.replicates)
             seed = (common[replicate] if spec.common_random_numbers
-                    else simulation_seed(spec.seed, point, replicate, common=False))
+                    else simulation_seed(spec.seed, int(world_of(point, policies)), replicate,
+                                         common=False))
             sims.append(Simulation(point, replicate, seed, design.point_values(point)))
         start += size
         yield Task(tuple(sims))

@@ -4,7 +4,9 @@
   of replicate ``r`` gets the same seed, the ``r``-th child of
   ``SeedSequence(master)`` (identical to `sim.rng.replicate_seeds`). Differences
   between points are then not blurred by different random draws. Without them,
-  point ``p`` of replicate ``r`` gets the child ``(r, p)``.
+  point ``p`` of replicate ``r`` gets the child ``(r, p)``; in a study with
+  policies the key is the world instead of the point, so a world's policies share
+  their seeds (sim.experiments.runner.pending_tasks).
 * The sampler seed given to SALib and the seed for bootstrap intervals in the
   analysis are children of ``SeedSequence([master, crc32(purpose)])``, never 0:
   some SALib functions test ``if seed:`` and would silently ignore a seed of 0.

@@ -81,6 +81,19 @@ def test_paired_difference_pairs_a_world_with_itself_and_its_seed(tmp_path):
     assert table.groupby("world")["seed"].nunique().eq(2).all()  # two replicates' seeds
 
 
+def test_without_common_random_numbers_each_world_has_its_own_seed_paired(tmp_path):
+    """common_random_numbers = false: a seed per world and replicate, shared by the world's
+    policies, so the planted noise still cancels in the difference."""
+    path = tmp_path / "planted.toml"
+    text = planted(samples=20).replace("seed = 7", "seed = 7\ncommon_random_numbers = false")
+    path.write_text(text, encoding="utf-8")
+    folder = run_study(path, backend="serial", out_root=tmp_path / "results", progress=False)
+    table = paired_table(folder)
+    assert table["seed"].nunique() == 20
+    inside = (table["x1"] > 0.6) & (table["x2"] < 0.3)
+    assert np.allclose(table["a_minus_b"], np.where(inside, -1.0, 1.0))
+
+
 def test_processes_backend_gives_the_same_paired_table(tmp_path):
     path = tmp_path / "planted.toml"
     path.write_text(planted(samples=12), encoding="utf-8")
