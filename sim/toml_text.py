@@ -8,16 +8,26 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 
 def toml_value(value) -> str:
-    """A scalar or list as TOML: strings quoted and escaped, booleans lower case."""
-    if isinstance(value, bool):
+    """A scalar or list as TOML: strings quoted and escaped, booleans lower case.
+
+    Raises:
+        TypeError: a value TOML has no literal for here (None, a table inside a list).
+    """
+    if isinstance(value, bool | np.bool_):
         return "true" if value else "false"
     if isinstance(value, str):
-        return json.dumps(value)
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007F")
     if isinstance(value, list | tuple):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    return repr(float(value)) if isinstance(value, float) else str(value)
+    if isinstance(value, float | np.floating):
+        return repr(float(value))
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    raise TypeError(f"no TOML value for {value!r} ({type(value).__name__})")
 
 
 def toml_document(doc: dict) -> str:

@@ -21,6 +21,7 @@ box's worlds do, so the confirmation runs worlds across the box.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,26 +61,18 @@ def confirmation_doc(source: Path, box, name: str, worlds: int = CONFIRM_WORLDS)
     narrowed to the box, a fresh Latin hypercube of `worlds` worlds and the next seed.
 
     Each world gets its own seeds (shared by its policies): a study with common random
-    numbers runs every world on one seed, so its box may hold for that seed only.
-
-    An edge the box does not restrict (quasi-p None) keeps the file's bound, not the
-    sample's extreme. Paths to scenario files become absolute, so the file runs from
-    anywhere.
+    numbers runs every world on one seed, so its box may hold for that seed only. An edge
+    the box does not restrict (quasi-p None) keeps the file's bound, not the sample's
+    extreme; a factor with a distribution is sampled uniformly over the box. Paths to
+    scenario files become absolute, so the file runs from anywhere.
     """
+    from sim.experiments.fields import flatten_dotted
+    from sim.experiments.spec import DOTTED_GROUPS
+
     doc = tomllib.loads(source.read_text(encoding="utf-8"))
-    base = source.parent
+    factors = flatten_dotted(doc["factors"], DOTTED_GROUPS)  # the same tables, by name
     for dim, limits in box.limits.items():
-        table = doc["factors"][dim]
-        if not isinstance(limits[0], int | float):
-            table["levels"] = list(limits)
-            continue
-        for key in _DISTRIBUTION_KEYS:
-            table.pop(key, None)
-        p_low, p_high = box.quasi_p.get(dim, (None, None))
-        if p_low is not None:
-            table["low"] = limits[0]
-        if p_high is not None:
-            table["high"] = limits[1]
+        _narrow(factors[dim], limits, box.quasi_p.get(dim, (None, None)))
     design = doc.get("design", {})
     for key in _DESIGN_ONLY:
         design.pop(key, None)
@@ -88,12 +81,41 @@ def confirmation_doc(source: Path, box, name: str, worlds: int = CONFIRM_WORLDS)
     doc["design"] = design
     doc["name"] = name
     doc["description"] = f"Fresh worlds inside the box discovered in {source.name}"
-    if isinstance(doc.get("model", {}).get("scenario"), str):
-        doc["model"]["scenario"] = str((base / doc["model"]["scenario"]).resolve())
+    model = doc.get("model", {})
+    if isinstance(model.get("scenario"), str):
+        model["scenario"] = _absolute(model["scenario"], source.parent)
     for policy, entry in doc.get("policies", {}).items():
         if isinstance(entry, str):
-            doc["policies"][policy] = str((base / entry).resolve())
+            doc["policies"][policy] = _absolute(entry, source.parent)
     return doc
+
+
+def _narrow(table: dict, limits: tuple, quasi_p: tuple) -> None:
+    """Restrict one factor's table to the box: its levels inside the box, or its range."""
+    if "levels" in table:
+        numeric = all(isinstance(v, int | float) and not isinstance(v, bool)
+                      for v in (*table["levels"], *limits))
+        inside = ((lambda v: limits[0] <= v <= limits[1]) if numeric
+                  else (lambda v: v in limits or str(v) in map(str, limits)))
+        table["levels"] = [v for v in table["levels"] if inside(v)] or table["levels"]
+        return
+    for key in _DISTRIBUTION_KEYS:
+        table.pop(key, None)
+    for key, limit, p in zip(("low", "high"), limits, quasi_p, strict=True):
+        if p is not None or key not in table:
+            table[key] = limit
+
+
+def _absolute(path: str, base: Path) -> str:
+    """A scenario path as the experiment file resolved it: beside the file, else as given."""
+    beside = base / path
+    return str((beside if beside.is_file() else Path(path)).resolve())
+
+
+def study_name(study: str, folder: Path) -> str:
+    """The confirmation study's name: the study's and the discovery folder's, with any
+    character a study name may not hold (e.g. the '+' of a threshold 1e+06) as '_'."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", f"{study}-confirm-{folder.name}")
 
 
 def write_confirmation(study: Path, found, folder: Path) -> Path | None:
@@ -109,7 +131,7 @@ def write_confirmation(study: Path, found, folder: Path) -> Path | None:
     source = Path(manifest["source"])
     if not source.is_file() or load_experiment(source).run_id != manifest["run_id"]:
         return None
-    name = f"{manifest['study']}-confirm-{folder.name}"
+    name = study_name(manifest["study"], folder)
     path = folder / CONFIRM_FILE
     text = ("# Written by `coalition experiment discover`: run it, then `coalition experiment "
             "confirm` (docs/experiments.md).\n" + toml_document(confirmation_doc(source,

@@ -463,14 +463,15 @@ def scenario_toml(scenario, midpoints: dict, study: str) -> str:
         if key in REGISTRY:
             params[key] = int(round(value)) if REGISTRY[key].kind is int else float(value)
     policy = scenario.policy
-    lines = [f'name = "{scenario.name}-box"',
-             f'description = "{scenario.name} at the midpoints of the box discovered in '
-             f'{study}"', f'preset = "{scenario.preset}"', f"seed = {scenario.seed}", "",
-             "[params]"]
+    lines = [f"name = {toml_value(scenario.name + '-box')}",
+             "description = " + toml_value(f"{scenario.name} at the midpoints of the box "
+                                           f"discovered in {study}"),
+             f"preset = {toml_value(scenario.preset)}", f"seed = {toml_value(scenario.seed)}",
+             "", "[params]"]
     lines += [f"{k} = {toml_value(v)}" for k, v in sorted(params.items())]
-    lines += ["", "[policy]", f'regime = "{policy.regime}"',
+    lines += ["", "[policy]", f"regime = {toml_value(policy.regime)}",
               f"growth_levers = {toml_value(list(policy.growth_levers))}",
-              f'pot_mix = "{policy.pot_mix}"', "", "[policy.targeting]"]
+              f"pot_mix = {toml_value(policy.pot_mix)}", "", "[policy.targeting]"]
     lines += [f"{k} = {toml_value(v)}" for k, v in policy.targeting.items()]
     lines += ["", "[policy.mix]"] + [f"{k} = {toml_value(v)}" for k, v in policy.mix.items()]
     return "\n".join(lines) + "\n"

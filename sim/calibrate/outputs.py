@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +10,7 @@ import pandas as pd
 from sim.calibrate.abc import DISTANCE, WEIGHT, Posterior
 from sim.calibrate.problem import Problem
 from sim.evaluate import evaluate
+from sim.toml_text import toml_value
 
 
 def predictive_check(problem: Problem, posterior: Posterior, draws: int, seed: int,
@@ -76,11 +76,12 @@ def scenario_text(problem: Problem, best: dict, fixed: dict, district_path: str 
     s = problem.scenario
     lines = ['name = "calibrated"',
              'description = "LSP baseline at the calibration posterior\'s best point '
-             '(coalition calibrate)"', f'preset = "{s.preset}"', f"seed = {s.seed}"]
+             '(coalition calibrate)"', f"preset = {toml_value(s.preset)}",
+             f"seed = {toml_value(s.seed)}"]
     if district_path is not None:
-        lines.append(f"district = {json.dumps(str(Path(district_path).resolve()))}")
+        lines.append(f"district = {toml_value(str(Path(district_path).resolve()))}")
     lines.append("\n[params]")
-    lines += [f"{k} = {v!r}" for k, v in {**fixed, **best}.items()]
+    lines += [f"{k} = {toml_value(v)}" for k, v in {**fixed, **best}.items()]
     lines += ["\n[policy]", 'regime = "lsp"']
     return "\n".join(lines) + "\n"
 

@@ -20,7 +20,7 @@ import math
 import sys
 from pathlib import Path
 
-from sim.experiments.fields import ExperimentError
+from sim.experiments.fields import ExperimentError, StudyError
 
 BACKENDS = ("serial", "processes", "dask")
 
@@ -216,7 +216,7 @@ def cmd_confirm(args: argparse.Namespace) -> int:
     threshold = args.below if below else args.above
     try:
         found = box_confirmation.confirm(args.folder, args.outcome, threshold, below)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, StudyError) as exc:
         raise ExperimentError(str(exc)) from None
     except ValueError as exc:
         raise ExperimentError(f"--outcome {args.outcome}: {exc}") from None

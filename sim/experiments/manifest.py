@@ -17,7 +17,8 @@ from sim.experiments.spec import Experiment
 from sim.io import git_revision, library_versions, package_version
 
 SEED_RULE = ("simulation seed = SeedSequence(master, spawn_key=(replicate,)) with common random "
-             "numbers (every point of a replicate shares it), else spawn_key=(replicate, point); "
+             "numbers (every point of a replicate shares it), else spawn_key=(replicate, point), "
+             "or (replicate, world) in a study with policies (a world's policies share it); "
              "first 32-bit word of generate_state")
 
 

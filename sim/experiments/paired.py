@@ -64,7 +64,7 @@ def paired_table(folder: str | Path) -> pd.DataFrame:
         part = part.reindex(table.index)
         if not (part["seed"] == table["seed"]).all():
             raise StudyError("the policies of a world ran with different seeds: paired "
-                             "differences need common random numbers")
+                             "differences need a world's policies to share their seeds")
         for name in scalars:
             table[level_column(name, policy)] = part[name]
         table[f"ok[{policy}]"] = part["status"] == "ok"

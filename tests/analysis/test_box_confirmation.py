@@ -69,9 +69,49 @@ def test_a_region_that_does_not_hold_is_not_confirmed(planted_box):
 
 
 def test_wilson_interval_matches_published_values():
-    """Newcombe (1998), table I: 0 of 10 gives 0 to 0.2775; 5 of 10 gives 0.2366 to 0.7634."""
-    assert box_confirmation.wilson(0, 10) == pytest.approx((0.0, 0.2775), abs=1e-4)
-    assert box_confirmation.wilson(5, 10) == pytest.approx((0.2366, 0.7634), abs=1e-4)
+    """Newcombe (1998), Statistics in Medicine 17: 857-872, the score method's intervals
+    for his examples 81/263, 15/148, 0/20 and 1/29."""
+    for (k, n), expected in {(81, 263): (0.2553, 0.3662), (15, 148): (0.0624, 0.1605),
+                             (0, 20): (0.0, 0.1611), (1, 29): (0.0061, 0.1718)}.items():
+        assert box_confirmation.wilson(k, n) == pytest.approx(expected, abs=1e-4)
+
+
+def _box(limits: dict, quasi_p: dict) -> discovery.Box:
+    return discovery.Box(limits, {}, quasi_p, 0.5, 0.8, 0.2, 40, 32, 3, "test")
+
+
+def test_a_grid_of_levels_and_nested_lever_factors_narrows_to_the_box_levels(tmp_path):
+    """regime-mix-grid: `[factors.mix.skills]` is a nested table with numeric levels and
+    `regime` a categorical; the model's scenario path is relative to the file."""
+    source = TESTS.parent / "experiments" / "regime-mix-grid.toml"
+    box = _box({"mix.skills": (0.2, 0.45), "regime": ("coalition",)},
+               {"mix.skills": (0.01, None), "regime": (0.01, None)})
+    doc = box_confirmation.confirmation_doc(source, box, "grid-confirm")
+    assert doc["factors"]["mix"]["skills"]["levels"] == [0.25, 0.4]
+    assert doc["factors"]["mix"]["employment_support"]["levels"] == [0.1, 0.25, 0.4]
+    assert doc["factors"]["regime"]["levels"] == ["coalition"]
+    assert Path(doc["model"]["scenario"]).is_absolute()
+    path = tmp_path / "confirm.toml"
+    path.write_text(toml_document(doc), encoding="utf-8")
+    exp = load_experiment(path)  # valid wherever it is written
+    assert exp.design.samples == box_confirmation.CONFIRM_WORLDS
+    assert not exp.design.common_random_numbers
+
+
+def test_a_distribution_is_sampled_uniformly_over_the_box(tmp_path):
+    """A normal factor has no bounds: the box's limits become its range, both edges."""
+    source = tmp_path / "normal.toml"
+    source.write_text(planted(samples=10).replace(
+        "[factors.x3]\nlow = 0.0\nhigh = 1.0", '[factors.x3]\ndistribution = "normal"\n'
+        "mean = 0.5\nsd = 0.1"), encoding="utf-8")
+    box = _box({"x3": (0.42, 0.71)}, {"x3": (0.01, None)})
+    doc = box_confirmation.confirmation_doc(source, box, "normal-confirm")
+    assert doc["factors"]["x3"] == {"low": 0.42, "high": 0.71}
+
+
+def test_the_confirmation_study_name_is_a_valid_study_name():
+    name = box_confirmation.study_name("study", Path("y-above-1e+06"))
+    assert name == "study-confirm-y-above-1e_06"
 
 
 def test_confirm_command_prints_the_verdict(planted_box, capsys):
