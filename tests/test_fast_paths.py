@@ -7,6 +7,7 @@ import pytest
 from sim import population
 from sim.cohort import UidIndex
 from sim.dynamics import labour as labour_dynamics
+from sim.dynamics import places
 from sim.dynamics.places import marked_rows
 from sim.markets import labour
 from sim.model import LocalEconomy
@@ -31,7 +32,7 @@ def _bisection(p, rate):
     return 0.5 * (low + high)
 
 
-def test_remembered_ttwa_intercept_is_the_fresh_bisection_for_every_rate_and_parameter_set():
+def test_compiled_ttwa_intercept_is_the_numpy_bisection_for_every_rate_and_parameter_set():
     rng = np.random.default_rng(5)
     slow_walk = 0.7 + np.cumsum(rng.normal(0, 0.002, 300))  # months of a TTWA rate
     for p in (P, P.replace(health_mean_deprived=0.5), P):  # a second set, then the first again
@@ -87,3 +88,34 @@ def test_uid_index_finds_movers_and_misses_leavers():
     uid[4] = 10 * 3 + 4  # an in-mover of month 3 in slot 4; the old resident 4 left
     found = UidIndex(uid).find(np.array([2, 7, 34, 4, 9]))
     assert found.tolist() == [7, 2, 4, -1, 9]
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 127, 128, 129, 255, 256, 640, 1000, 4097])
+def test_compiled_sum_is_numpy_pairwise_sum_to_the_last_bit(n):
+    rng = np.random.default_rng(n)
+    for scale in (1.0, 1e-3, 1e5):
+        a = rng.random(n + 3) * scale
+        assert 0.0 + population.numpy_sum(a, 0, n) == a[:n].sum()
+        assert 0.0 + population.numpy_sum(a, 3, n) == a[3:].sum()  # an offset range
+
+
+def _move_choices_numpy(u, has_worker, hood, p_out_table, p_within_table, n_hoods):
+    """`places._move_choices` as first written: gathers and masks."""
+    cell = np.where(has_worker, n_hoods, 0) + hood
+    p_out, p_within = p_out_table[cell], p_within_table[cell]
+    return np.flatnonzero(u < p_out), np.flatnonzero((u >= p_out) & (u < p_out + p_within))
+
+
+@pytest.mark.parametrize("n", [0, 1, 50, 5000])
+def test_move_choices_match_the_masks(n):
+    rng = np.random.default_rng(n)
+    for n_hoods in (1, 7, 130):
+        p_out = rng.uniform(0, 0.5, 2 * n_hoods)
+        p_within = np.minimum(rng.uniform(0, 0.6, 2 * n_hoods), 1 - p_out)
+        u, has_worker = rng.random(n), rng.random(n) < 0.6
+        hood = rng.integers(0, n_hoods, n).astype(np.int32)
+        u[: n // 3] = p_out[np.where(has_worker, n_hoods, 0) + hood][: n // 3]  # on the edge
+        got = places._move_choices(u, has_worker, hood, p_out, p_within, n_hoods)
+        expected = _move_choices_numpy(u, has_worker, hood, p_out, p_within, n_hoods)
+        for a, b in zip(got, expected, strict=True):
+            assert a.dtype == b.dtype and np.array_equal(a, b)
