@@ -119,3 +119,19 @@ def test_move_choices_match_the_masks(n):
         expected = _move_choices_numpy(u, has_worker, hood, p_out, p_within, n_hoods)
         for a, b in zip(got, expected, strict=True):
             assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 100, 5000])
+def test_uid_index_finds_every_id_as_a_dictionary_does(n):
+    rng = np.random.default_rng(n)
+    for month in (1, 40, 157):
+        uid = n * rng.integers(0, month, n) + np.arange(n)  # arrived in their own slot...
+        movers = rng.permutation(n)[: n // 3]
+        uid[movers] = uid[rng.permutation(movers)]  # ...but a third swapped dwellings
+        gone = rng.random(n) < 0.1
+        uid[gone] = n * (month + 1) + np.arange(n)[gone]  # in-movers replaced leavers
+        where = {int(u): slot for slot, u in enumerate(uid)}
+        wanted = np.concatenate([rng.choice(uid, 3 * n) if n else uid,
+                                 n * rng.integers(0, month + 2, 200) + rng.integers(0, n + 1, 200)])
+        expected = [where.get(int(u), -1) for u in wanted]
+        assert UidIndex(uid).find(wanted).tolist() == expected
