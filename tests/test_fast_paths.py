@@ -8,6 +8,7 @@ from sim import population
 from sim.cohort import UidIndex
 from sim.dynamics import labour as labour_dynamics
 from sim.dynamics import places
+from sim.dynamics.firms import _events
 from sim.dynamics.places import marked_rows
 from sim.markets import labour
 from sim.model import LocalEconomy
@@ -135,3 +136,19 @@ def test_uid_index_finds_every_id_as_a_dictionary_does(n):
                                  n * rng.integers(0, month + 2, 200) + rng.integers(0, n + 1, 200)])
         expected = [where.get(int(u), -1) for u in wanted]
         assert UidIndex(uid).find(wanted).tolist() == expected
+
+
+@pytest.mark.parametrize("k", [0, 1, 30])
+def test_business_events_read_each_firm_row_as_a_per_row_record(k):
+    model = LocalEconomy(P, rng=4).run(3)
+    f, rng = model.firms, np.random.default_rng(k)
+    rows = rng.choice(f.n, k, replace=False)
+    sizes = rng.integers(0, 40, k).astype(float)
+    expected = [dict(month=model.month, business_id=int(r), event="death",
+                     tradable=bool(f.tradable[r]), hood=int(f.hood[r]),
+                     age_months=int(model.month - f.birth_month[r]), employees=int(s))
+                for r, s in zip(rows, sizes, strict=True)]
+    got = _events(model, rows, "death", sizes)
+    assert got == expected
+    assert [list(map(type, e.values())) for e in got] == [
+        list(map(type, e.values())) for e in expected]

@@ -159,16 +159,20 @@ def close_firms(model, rows: np.ndarray, employees: np.ndarray) -> None:
     firms.alive[rows], firms.death_month[rows] = False, model.month
     firms.incommuters[rows], firms.vacancies[rows], firms.desired[rows] = 0, 0, 0.0
     model.counters.deaths += len(rows)
-    for row, size in zip(rows, sizes, strict=True):
-        model.business_agents.pop(int(row)).remove()
-        model.records["business_events"].append(_event(model, int(row), "death", int(size)))
+    for row in rows.tolist():
+        model.business_agents.pop(row).remove()
+    model.records["business_events"].extend(_events(model, rows, "death", sizes))
 
 
-def _event(model, row: int, kind: str, size: int) -> dict:
-    f = model.firms
-    return dict(month=model.month, business_id=row, event=kind, tradable=bool(f.tradable[row]),
-                hood=int(f.hood[row]), age_months=int(model.month - f.birth_month[row]),
-                employees=size)
+def _events(model, rows: np.ndarray, kind: str, sizes: np.ndarray) -> list[dict]:
+    """One business-event record per firm row (columns read once, not per row)."""
+    f, month = model.firms, model.month
+    return [dict(month=month, business_id=row, event=kind, tradable=tradable, hood=hood,
+                 age_months=month - born, employees=size)
+            for row, tradable, hood, born, size in zip(
+                rows.tolist(), f.tradable[rows].tolist(), f.hood[rows].tolist(),
+                f.birth_month[rows].tolist(), np.asarray(sizes).astype(int).tolist(),
+                strict=True)]
 
 
 def lay_off_excess(model, employees: np.ndarray) -> np.ndarray:
@@ -243,9 +247,9 @@ def open_firms(model, tradable, hood, size, rng, new_market=False) -> np.ndarray
     rows = firms.add(hood=hood, tradable=tradable, birth_month=np.full(len(hood), model.month),
                      weight=weight, desired=size, cash=cash, **traits)
     model.counters.births += len(rows)
-    for row in rows:
-        model.add_business_agent(int(row))
-        model.records["business_events"].append(_event(model, int(row), "birth", 0))
+    for row in rows.tolist():
+        model.add_business_agent(row)
+    model.records["business_events"].extend(_events(model, rows, "birth", np.zeros(len(rows))))
     return rows
 
 
