@@ -8,12 +8,12 @@ from sim import population
 from sim.cohort import UidIndex
 from sim.dynamics import labour as labour_dynamics
 from sim.dynamics import places
-from sim.dynamics.firms import _events
+from sim.dynamics.firms import _events, _leave_jobs_at_firms
 from sim.dynamics.places import marked_rows
 from sim.markets import labour
 from sim.model import LocalEconomy
 from sim.params import Params
-from sim.population import EMPLOYED, UNEMPLOYED
+from sim.population import EMPLOYED, INACTIVE, NO_EMPLOYER, TTWA_EMPLOYER, UNEMPLOYED
 
 P = Params.from_preset("town")
 
@@ -152,3 +152,48 @@ def test_business_events_read_each_firm_row_as_a_per_row_record(k):
     assert got == expected
     assert [list(map(type, e.values())) for e in got] == [
         list(map(type, e.values())) for e in expected]
+
+
+def _random_states(rng, n):
+    """Statuses and employers of `n` residents: the employed at district firms 0-29 or in
+    TTWA jobs, the others without an employer."""
+    status = rng.choice(np.array([EMPLOYED, UNEMPLOYED, INACTIVE], np.int8), n)
+    employer = np.where(status == EMPLOYED, rng.integers(TTWA_EMPLOYER, 30, n), NO_EMPLOYER)
+    employer[employer == NO_EMPLOYER] = TTWA_EMPLOYER  # employed: a district or TTWA job
+    employer[status != EMPLOYED] = NO_EMPLOYER
+    return status, employer.astype(np.int32)
+
+
+@pytest.mark.parametrize("n", [0, 1, 100, 5000])
+def test_count_by_group_is_a_bincount_of_the_mask(n):
+    rng = np.random.default_rng(n)
+    status, _ = _random_states(rng, n)
+    group = rng.integers(0, 40, n).astype(np.int32)
+    for in_work in (False, True):
+        expected = np.bincount(group[(status == EMPLOYED) == in_work], minlength=40)
+        assert np.array_equal(places._count_by_group(group, status, 40, in_work), expected)
+
+
+@pytest.mark.parametrize("n", [0, 1, 100, 5000])
+@pytest.mark.parametrize("n_firms", [0, 1, 30])
+def test_leave_jobs_at_firms_matches_the_mask(n, n_firms):
+    rng = np.random.default_rng(n + n_firms)
+    status, employer = _random_states(rng, n)
+    if n_firms == 0:
+        employer[employer >= 0] = TTWA_EMPLOYER
+    else:
+        employer = np.where(employer >= 0, employer % n_firms, employer).astype(np.int32)
+    rate, u = rng.uniform(0, 0.5, n_firms), rng.random(n)
+    at_firm = employer >= 0
+    leaving = at_firm & (u < rate[np.maximum(employer, 0)] if n_firms else False)
+    expected_lost = np.bincount(employer[leaving], minlength=n_firms)
+    state = [status.copy(), np.full(n, 3, np.int8), np.full(n, 9, np.int32), employer.copy(),
+             np.full(n, 5, np.int32), np.full(n, 2000.0)]
+    lost = _leave_jobs_at_firms(rate, u, *state)
+    assert np.array_equal(lost, expected_lost)
+    new_status, reason, spell, new_employer, work_zone, wage = state
+    assert np.array_equal(new_status, np.where(leaving, UNEMPLOYED, status))
+    assert np.array_equal(new_employer, np.where(leaving, NO_EMPLOYER, employer))
+    assert np.array_equal(wage, np.where(leaving, 0.0, 2000.0))
+    assert np.array_equal(spell, np.where(leaving, 0, 9)) and np.array_equal(
+        work_zone, np.where(leaving, -1, 5)) and np.array_equal(reason, np.where(leaving, 0, 3))

@@ -201,9 +201,12 @@ def leave_jobs_at_firms(res, rate: np.ndarray, u: np.ndarray) -> np.ndarray:
 @njit(cache=True)
 def _leave_jobs_at_firms(rate, u, status, reason, spell, employer, work_zone, wage):
     lost = np.zeros(len(rate), np.int64)
+    if len(rate) == 0:
+        return lost  # no district firms: nobody works at one
     for i in range(len(employer)):
         firm = employer[i]
-        if firm >= 0 and u[i] < rate[firm]:
+        # One test without a branch on `firm >= 0` (unpredictable): the rare hits branch.
+        if (firm >= 0) & (u[i] < rate[max(firm, 0)]):
             lost[firm] += 1
             leave_job(i, status, reason, spell, employer, work_zone, wage, UNEMPLOYED, NO_REASON)
     return lost

@@ -70,11 +70,10 @@ def workless_rate_by_hood(model) -> np.ndarray:
 @njit(cache=True)
 def _count_by_group(group, status, n_groups, in_work):
     """Residents in work (`in_work`) or out of it, by group (neighbourhood, household): one
-    pass, no temporaries."""
+    pass, no temporaries, no branch (status is unpredictable from one slot to the next)."""
     count = np.zeros(n_groups, np.int64)
     for i in range(len(group)):
-        if (status[i] == EMPLOYED) == in_work:
-            count[group[i]] += 1
+        count[group[i]] += (status[i] == EMPLOYED) == in_work
     return count
 
 
