@@ -12,6 +12,7 @@ from sim.dynamics.firms import _events, _leave_jobs_at_firms
 from sim.dynamics.places import marked_rows
 from sim.markets import labour
 from sim.model import LocalEconomy
+from sim.outcomes import monthly
 from sim.params import Params
 from sim.population import EMPLOYED, INACTIVE, NO_EMPLOYER, TTWA_EMPLOYER, UNEMPLOYED
 
@@ -197,3 +198,74 @@ def test_leave_jobs_at_firms_matches_the_mask(n, n_firms):
     assert np.array_equal(wage, np.where(leaving, 0.0, 2000.0))
     assert np.array_equal(spell, np.where(leaving, 0, 9)) and np.array_equal(
         work_zone, np.where(leaving, -1, 5)) and np.array_equal(reason, np.where(leaving, 0, 3))
+
+
+def _tally_numpy(status, prev_status, moved, deprived, reason, spell, employer, work_zone,
+                 hood, distance, wage, household, income, wellbeing, health, arrived,
+                 moved_within, programme, since, n_firms, n_households):
+    """The month's tally by masks and bincounts; totals summed in slot order (cumsum), as
+    the compiled pass sums them."""
+    def in_order(x):
+        return float(np.cumsum(x)[-1]) if len(x) else 0.0
+    d, e = deprived.astype(int), status == EMPLOYED
+    inactive = status == INACTIVE
+    group = np.where(arrived > since, 2, np.where(moved_within > since, 1, 0))
+    return dict(
+        status=np.bincount(3 * d + status, minlength=6).reshape(2, 3),
+        flows=np.bincount((3 * prev_status + status)[~moved], minlength=9).reshape(3, 3),
+        sick=np.count_nonzero(inactive & deprived & (reason == population.SICK)),
+        inactive_dep=np.count_nonzero(inactive & deprived),
+        ltu=np.count_nonzero((status == UNEMPLOYED) & (spell >= 12)),
+        students=np.count_nonzero(inactive & (reason == population.STUDENT)),
+        at_firm=np.bincount(employer[employer >= 0], minlength=n_firms),
+        in_ttwa=np.count_nonzero(employer == TTWA_EMPLOYER), employed=np.count_nonzero(e),
+        commute=in_order(distance[hood[e], work_zone[e]]), wages=in_order(wage[e]),
+        hh_income=np.bincount(household, income, n_households),
+        hh_workers=np.bincount(household[e], minlength=n_households),
+        wellbeing=np.array([in_order(wellbeing[~deprived].astype(float)),
+                            in_order(wellbeing[deprived].astype(float))]),
+        health=in_order(health.astype(float)),
+        movers=np.bincount(group, minlength=3), movers_employed=np.bincount(group[e], minlength=3),
+        on_programme=np.count_nonzero(programme >= 0))
+
+
+@pytest.mark.parametrize("n", [0, 1, 100, 5000])
+def test_tally_matches_the_masks_and_bincounts(n):
+    rng = np.random.default_rng(n)
+    status, employer = _random_states(rng, n)
+    prev_status, _ = _random_states(rng, n)
+    n_households, n_hoods = max(n // 2, 1), 7
+    household = np.sort(rng.integers(0, n_households, n)).astype(np.int32)
+    hood = (household % n_hoods).astype(np.int32)
+    work_zone = np.where(status == EMPLOYED, rng.integers(0, n_hoods + 1, n), -1)
+    arrays = dict(
+        status=status, prev_status=prev_status, moved=rng.random(n) < 0.05,
+        deprived=hood < 3, reason=rng.integers(0, 5, n).astype(np.int8),
+        spell=rng.integers(0, 30, n).astype(np.int32), employer=employer,
+        work_zone=work_zone.astype(np.int32), hood=hood,
+        distance=rng.uniform(0, 20, (n_hoods, n_hoods + 1)),
+        wage=np.where(status == EMPLOYED, rng.uniform(1000, 3000, n), 0.0),
+        household=household, income=rng.uniform(300, 3000, n),
+        wellbeing=rng.uniform(0, 10, n).astype(np.float32),
+        health=rng.uniform(0, 1, n).astype(np.float32),
+        arrived=rng.integers(-1, 60, n).astype(np.int32),
+        moved_within=rng.integers(-1, 60, n).astype(np.int32),
+        programme=rng.integers(-1, 3, n).astype(np.int8), since=36, n_firms=30,
+        n_households=n_households)
+    expected = _tally_numpy(**arrays)
+    a = arrays
+    counts = monthly._tally_counts(a["status"], a["prev_status"], a["moved"], a["deprived"],
+                                   a["reason"], a["spell"], a["employer"], a["arrived"],
+                                   a["moved_within"], a["programme"], a["since"])
+    sums = monthly._tally_sums(a["status"], a["employer"], a["work_zone"], a["hood"],
+                               a["distance"], a["wage"], a["household"], a["income"],
+                               a["wellbeing"], a["deprived"], a["health"], a["n_firms"],
+                               a["n_households"])
+    got = dict(zip(["status", "flows", "sick", "inactive_dep", "ltu", "students", "in_ttwa",
+                    "employed", "movers", "movers_employed", "on_programme"], counts,
+                   strict=True))
+    got.update(zip(["at_firm", "hh_income", "hh_workers", "wellbeing", "health", "commute",
+                    "wages"], sums, strict=True))
+    assert got.keys() == expected.keys()
+    for key, value in expected.items():
+        assert np.array_equal(got[key], value), key
