@@ -8,7 +8,7 @@ from sim import population
 from sim.cohort import UidIndex
 from sim.dynamics import labour as labour_dynamics
 from sim.dynamics import places
-from sim.dynamics.firms import _events, _leave_jobs_at_firms
+from sim.dynamics.firms import _events, _leave_jobs_at_firms, _resident_staff
 from sim.dynamics.places import marked_rows
 from sim.markets import labour
 from sim.model import LocalEconomy
@@ -269,3 +269,23 @@ def test_tally_matches_the_masks_and_bincounts(n):
     assert got.keys() == expected.keys()
     for key, value in expected.items():
         assert np.array_equal(got[key], value), key
+
+
+@pytest.mark.parametrize("n", [0, 1, 100, 5000])
+@pytest.mark.parametrize("n_firms", [0, 1, 30])
+def test_resident_staff_are_weighted_bincounts(n, n_firms):
+    rng = np.random.default_rng(n + n_firms)
+    _, employer = _random_states(rng, n)
+    employer = np.where(employer >= 0, employer % max(n_firms, 1), employer).astype(np.int32)
+    if n_firms == 0:
+        employer[employer >= 0] = TTWA_EMPLOYER
+    wage, health = rng.uniform(1000, 3000, n), rng.uniform(0, 1, n).astype(np.float32)
+    at = employer >= 0
+    effective = (1.0 - 0.2 * (1.0 - health[at].astype(float))) / (1.0 - 0.2 * (1.0 - 0.78))
+    expected = (np.bincount(employer[at], minlength=n_firms),
+                np.bincount(employer[at], wage[at], minlength=n_firms),
+                np.bincount(employer[at], effective, minlength=n_firms))
+    got = _resident_staff(employer, wage, health, 0.2, 0.78, n_firms)
+    assert [a.dtype for a in got] == [np.int64, np.float64, np.float64]
+    for a, b in zip(got, expected, strict=True):
+        assert np.array_equal(a, b)

@@ -76,17 +76,18 @@ def _resident_staff(employer, wage, health, time_lost, reference_health, n_firms
     the firm's, `WageBill`). A worker's effective labour is the working time not lost to
     ill health, relative to a worker at the reference health that firms' productivity is
     measured at: ill workers are paid in full but produce less (absence, presenteeism)."""
-    workers = np.zeros(n_firms, np.int64)
-    wages = np.zeros(n_firms)
-    labour = np.zeros(n_firms)
+    # Row 0 gathers the residents not at a district firm and is dropped: no branch on
+    # the employer (unpredictable from one slot to the next); firm f is row f + 1.
+    workers = np.zeros(n_firms + 1, np.int64)
+    wages = np.zeros(n_firms + 1)
+    labour = np.zeros(n_firms + 1)
     reference = 1.0 - time_lost * (1.0 - reference_health)
     for i in range(len(employer)):
-        e = employer[i]
-        if e >= 0:
-            workers[e] += 1
-            wages[e] += wage[i]
-            labour[e] += (1.0 - time_lost * (1.0 - health[i])) / reference
-    return workers, wages, labour
+        row = max(employer[i] + 1, 0)
+        workers[row] += 1
+        wages[row] += wage[i]
+        labour[row] += (1.0 - time_lost * (1.0 - health[i])) / reference
+    return workers[1:], wages[1:], labour[1:]
 
 
 def firm_demand_now(model, wages: WageBill, rent_rise: np.ndarray) -> np.ndarray:
