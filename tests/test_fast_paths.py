@@ -1,4 +1,4 @@
-"""The month's fast paths (compiled passes, remembered values, masks) give exactly what the
+"""The month's fast paths (compiled passes, hash tables, masks) give exactly what the
 plain numpy definitions they replace give, so speed never changes a run's output."""
 
 import numpy as np
