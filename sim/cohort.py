@@ -35,34 +35,40 @@ class UidIndex:
 
     An id is `n_slots * month_of_arrival + slot`, so `uid % n` is the slot a person
     arrived in; only those who have since moved within the district live elsewhere, and
-    only they need a sorted index (a few per cent of slots, not all of them).
+    only they go in a hash table (open addressing), built and searched by compiled passes.
     """
 
     def __init__(self, uid: np.ndarray):
         self.uid = np.asarray(uid, np.int64)
         self.n = len(self.uid)
-        away = _away_from_arrival_slot(self.uid)
-        order = np.argsort(self.uid[away])
-        self.away_slots, self.away_uids = away[order], self.uid[away][order]
+        self.away = _away_table(self.uid)
 
     def find(self, uids: np.ndarray) -> np.ndarray:
-        uids = np.asarray(uids, np.int64)
-        if self.n == 0:
-            return np.full(len(uids), -1, np.int64)
-        home = uids % self.n
-        found = np.where(self.uid[home] == uids, home, -1).astype(np.int64)
-        missing = np.flatnonzero(found < 0)
-        if len(missing) and len(self.away_uids):
-            pos = np.minimum(np.searchsorted(self.away_uids, uids[missing]),
-                             len(self.away_uids) - 1)
-            hit = self.away_uids[pos] == uids[missing]
-            found[missing[hit]] = self.away_slots[pos[hit]]
-        return found
+        return _find(self.uid, self.away, np.asarray(uids, np.int64))
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads consecutive ids
 
 
 @njit(cache=True)
-def _away_from_arrival_slot(uid):
-    """Slots whose resident's id says they arrived in another slot (`uid % n`)."""
+def _bucket(uid, bits):
+    """The first bucket of `uid` in a table of 2**bits buckets."""
+    return np.int64((np.uint64(uid) * _GOLDEN) >> np.uint64(64 - bits))
+
+
+@njit(cache=True)
+def _bits_for(size):
+    """The least `bits` >= 1 with 2**bits >= size."""
+    bits = 1
+    while (1 << bits) < size:
+        bits += 1
+    return bits
+
+
+@njit(cache=True)
+def _away_table(uid):
+    """Buckets (-1: empty) holding the slots whose resident's id says they arrived in
+    another slot (`uid % n`), keyed by that id, at most half full; linear probing."""
     n = len(uid)
     away = np.empty(n, np.int64)
     k = 0
@@ -70,7 +76,40 @@ def _away_from_arrival_slot(uid):
         if uid[i] % n != i:
             away[k] = i
             k += 1
-    return away[:k]
+    bits = _bits_for(2 * k)
+    table = np.full(1 << bits, -1, np.int64)
+    mask = (1 << bits) - 1
+    for i in away[:k]:
+        b = _bucket(uid[i], bits)
+        while table[b] >= 0:
+            b = (b + 1) & mask
+        table[b] = i
+    return table
+
+
+@njit(cache=True)
+def _find(uid, table, wanted):
+    """The slot of each id in `wanted` (-1: not a current resident): its arrival slot, or
+    the away table."""
+    n = len(uid)
+    found = np.full(len(wanted), -1, np.int64)
+    if n == 0:
+        return found
+    bits = _bits_for(len(table))
+    mask = len(table) - 1
+    for j in range(len(wanted)):
+        key = wanted[j]
+        home = key % n
+        if uid[home] == key:
+            found[j] = home
+            continue
+        b = _bucket(key, bits)
+        while table[b] >= 0:
+            if uid[table[b]] == key:
+                found[j] = table[b]
+                break
+            b = (b + 1) & mask
+    return found
 
 
 def _index(res, where: UidIndex | None) -> UidIndex:

@@ -76,17 +76,18 @@ def _resident_staff(employer, wage, health, time_lost, reference_health, n_firms
     the firm's, `WageBill`). A worker's effective labour is the working time not lost to
     ill health, relative to a worker at the reference health that firms' productivity is
     measured at: ill workers are paid in full but produce less (absence, presenteeism)."""
-    workers = np.zeros(n_firms, np.int64)
-    wages = np.zeros(n_firms)
-    labour = np.zeros(n_firms)
+    # Row 0 gathers the residents not at a district firm and is dropped: no branch on
+    # the employer (unpredictable from one slot to the next); firm f is row f + 1.
+    workers = np.zeros(n_firms + 1, np.int64)
+    wages = np.zeros(n_firms + 1)
+    labour = np.zeros(n_firms + 1)
     reference = 1.0 - time_lost * (1.0 - reference_health)
     for i in range(len(employer)):
-        e = employer[i]
-        if e >= 0:
-            workers[e] += 1
-            wages[e] += wage[i]
-            labour[e] += (1.0 - time_lost * (1.0 - health[i])) / reference
-    return workers, wages, labour
+        row = max(employer[i] + 1, 0)
+        workers[row] += 1
+        wages[row] += wage[i]
+        labour[row] += (1.0 - time_lost * (1.0 - health[i])) / reference
+    return workers[1:], wages[1:], labour[1:]
 
 
 def firm_demand_now(model, wages: WageBill, rent_rise: np.ndarray) -> np.ndarray:
@@ -159,16 +160,20 @@ def close_firms(model, rows: np.ndarray, employees: np.ndarray) -> None:
     firms.alive[rows], firms.death_month[rows] = False, model.month
     firms.incommuters[rows], firms.vacancies[rows], firms.desired[rows] = 0, 0, 0.0
     model.counters.deaths += len(rows)
-    for row, size in zip(rows, sizes, strict=True):
-        model.business_agents.pop(int(row)).remove()
-        model.records["business_events"].append(_event(model, int(row), "death", int(size)))
+    for row in rows.tolist():
+        model.business_agents.pop(row).remove()
+    model.records["business_events"].extend(_events(model, rows, "death", sizes))
 
 
-def _event(model, row: int, kind: str, size: int) -> dict:
-    f = model.firms
-    return dict(month=model.month, business_id=row, event=kind, tradable=bool(f.tradable[row]),
-                hood=int(f.hood[row]), age_months=int(model.month - f.birth_month[row]),
-                employees=size)
+def _events(model, rows: np.ndarray, kind: str, sizes: np.ndarray) -> list[dict]:
+    """One business-event record per firm row (columns read once, not per row)."""
+    f, month = model.firms, model.month
+    return [dict(month=month, business_id=row, event=kind, tradable=tradable, hood=hood,
+                 age_months=month - born, employees=size)
+            for row, tradable, hood, born, size in zip(
+                rows.tolist(), f.tradable[rows].tolist(), f.hood[rows].tolist(),
+                f.birth_month[rows].tolist(), np.asarray(sizes).astype(int).tolist(),
+                strict=True)]
 
 
 def lay_off_excess(model, employees: np.ndarray) -> np.ndarray:
@@ -197,9 +202,12 @@ def leave_jobs_at_firms(res, rate: np.ndarray, u: np.ndarray) -> np.ndarray:
 @njit(cache=True)
 def _leave_jobs_at_firms(rate, u, status, reason, spell, employer, work_zone, wage):
     lost = np.zeros(len(rate), np.int64)
+    if len(rate) == 0:
+        return lost  # no district firms: nobody works at one
     for i in range(len(employer)):
         firm = employer[i]
-        if firm >= 0 and u[i] < rate[firm]:
+        # One test without a branch on `firm >= 0` (unpredictable): the rare hits branch.
+        if (firm >= 0) & (u[i] < rate[max(firm, 0)]):
             lost[firm] += 1
             leave_job(i, status, reason, spell, employer, work_zone, wage, UNEMPLOYED, NO_REASON)
     return lost
@@ -243,9 +251,9 @@ def open_firms(model, tradable, hood, size, rng, new_market=False) -> np.ndarray
     rows = firms.add(hood=hood, tradable=tradable, birth_month=np.full(len(hood), model.month),
                      weight=weight, desired=size, cash=cash, **traits)
     model.counters.births += len(rows)
-    for row in rows:
-        model.add_business_agent(int(row))
-        model.records["business_events"].append(_event(model, int(row), "birth", 0))
+    for row in rows.tolist():
+        model.add_business_agent(row)
+    model.records["business_events"].extend(_events(model, rows, "birth", np.zeros(len(rows))))
     return rows
 
 

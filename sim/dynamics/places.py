@@ -70,11 +70,10 @@ def workless_rate_by_hood(model) -> np.ndarray:
 @njit(cache=True)
 def _count_by_group(group, status, n_groups, in_work):
     """Residents in work (`in_work`) or out of it, by group (neighbourhood, household): one
-    pass, no temporaries."""
+    pass, no temporaries, no branch (status is unpredictable from one slot to the next)."""
     count = np.zeros(n_groups, np.int64)
     for i in range(len(group)):
-        if (status[i] == EMPLOYED) == in_work:
-            count[group[i]] += 1
+        count[group[i]] += (status[i] == EMPLOYED) == in_work
     return count
 
 
@@ -118,10 +117,8 @@ def move_households(model) -> None:
     out_table, within_table = rules.move_probabilities(p, hoods.deprived[None, :],
                                                        np.array([[False], [True]]),
                                                        excess[None, :])
-    cell = np.where(has_worker, hoods.n, 0) + hh.hood
-    p_out, p_within = out_table.ravel()[cell], within_table.ravel()[cell]
-    leaving = np.flatnonzero(u < p_out)
-    within = np.flatnonzero((u >= p_out) & (u < p_out + p_within))
+    leaving, within = _move_choices(u, has_worker, hh.hood, out_table.ravel(),
+                                    within_table.ravel(), hoods.n)
     c = model.counters
     c.households_moved = len(leaving)
     if len(leaving) == 0:
@@ -132,6 +129,26 @@ def move_households(model) -> None:
     c.households_moved_within = len(src)
     empty = marked_rows(hh.n, (leaving, src), dst)
     move_in(model, empty, q, excess)
+
+
+@njit(cache=True)
+def _move_choices(u, has_worker, hood, p_out_by_cell, p_within_by_cell, n_hoods):
+    """Rows of the households leaving (`u` below their chance of leaving) and of those moving
+    within (`u` in the next band), ascending; a household's chances are in cell
+    `n_hoods * has_worker + hood` of the tables."""
+    leaving = np.empty(len(u), np.int64)
+    within = np.empty(len(u), np.int64)
+    n_leaving = n_within = 0
+    for h in range(len(u)):
+        cell = n_hoods * np.int64(has_worker[h]) + hood[h]
+        p_out = p_out_by_cell[cell]
+        if u[h] < p_out:
+            leaving[n_leaving] = h
+            n_leaving += 1
+        elif u[h] < p_out + p_within_by_cell[cell]:
+            within[n_within] = h
+            n_within += 1
+    return leaving[:n_leaving], within[:n_within]
 
 
 def job_led_demand(model) -> np.ndarray:

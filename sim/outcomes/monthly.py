@@ -72,53 +72,94 @@ class Tally(NamedTuple):
 def tally(model) -> Tally:
     res, c = model.residents, model.counters
     since = model.p.burn_in_months if model.in_programme else 0
-    return Tally(*_tally(res.status, model.prev_status, c.moved, res.deprived, res.reason,
-                         res.spell, res.employer, res.work_zone, res.hood, model.hoods.distance,
-                         res.wage, res.household, c.income, res.wellbeing, res.health,
-                         res.arrived, res.moved_within, res.programme, since, model.firms.n,
-                         model.households.n))
+    counts = _tally_counts(res.status, model.prev_status, c.moved, res.deprived, res.reason,
+                           res.spell, res.employer, res.arrived, res.moved_within,
+                           res.programme, since)
+    at_firm, hh_income, hh_workers, wellbeing, health, commute, wages = _tally_sums(
+        res.status, res.employer, res.work_zone, res.hood, model.hoods.distance, res.wage,
+        res.household, c.income, res.wellbeing, res.deprived, res.health, model.firms.n,
+        model.households.n)
+    status, flows, sick, inactive_dep, ltu, students, in_ttwa, employed = counts[:8]
+    movers, movers_employed, on_programme = counts[8:]
+    return Tally(status, flows, sick, inactive_dep, ltu, students, at_firm, in_ttwa, employed,
+                 commute, wages, hh_income, hh_workers, wellbeing, health, movers,
+                 movers_employed, on_programme)
 
 
 @njit(cache=True)
-def _tally(status, prev_status, moved, deprived, reason, spell, employer, work_zone, hood,
-           distance, wage, household, income, wellbeing, health, arrived, moved_within,
-           programme, since, n_firms, n_households):
-    counts, flow = np.zeros((2, 3), np.int64), np.zeros((3, 3), np.int64)
-    sick = inactive_dep = ltu = students = in_ttwa = employed = on_programme = 0
+def _tally_counts(status, prev_status, moved, deprived, reason, spell, employer, arrived,
+                  moved_within, programme, since):
+    """The tally's counts of residents, summed in scalars without a branch: a resident's
+    status is unpredictable from one slot to the next, and mispredicted branches (or
+    increments of a few array cells) cost several times the arithmetic."""
+    rest_e = rest_u = dep_e = dep_u = n_dep = 0  # status by deprived (0/1)
+    ee = eu = ei = ue = uu = ui = ie = iu = ii = 0  # flows of stayers, last month -> now
+    sick = inactive_dep = ltu = students = in_ttwa = on_programme = 0
+    arrivals = within = arrivals_employed = within_employed = employed_all = 0
+    for i in range(len(status)):
+        s, d, r = status[i], np.int64(deprived[i]), reason[i]
+        e, u, x = np.int64(s == EMPLOYED), np.int64(s == UNEMPLOYED), np.int64(s == INACTIVE)
+        n_dep += d
+        dep_e += e * d
+        dep_u += u * d
+        rest_e += e * (1 - d)
+        rest_u += u * (1 - d)
+        stay = 1 - np.int64(moved[i])
+        pe, pu = np.int64(prev_status[i] == EMPLOYED), np.int64(prev_status[i] == UNEMPLOYED)
+        pe, pu, px = pe * stay, pu * stay, (1 - pe - pu) * stay
+        ee += pe * e
+        eu += pe * u
+        ei += pe * x
+        ue += pu * e
+        uu += pu * u
+        ui += pu * x
+        ie += px * e
+        iu += px * u
+        ii += px * x
+        inactive_dep += x * d
+        sick += x * d * np.int64(r == SICK)
+        students += x * np.int64(r == STUDENT)
+        ltu += u * np.int64(spell[i] >= 12)
+        in_ttwa += np.int64(employer[i] == TTWA_EMPLOYER)
+        on_programme += np.int64(programme[i] >= 0)
+        arrived_since = np.int64(arrived[i] > since)
+        within_since = (1 - arrived_since) * np.int64(moved_within[i] > since)
+        arrivals += arrived_since
+        within += within_since
+        arrivals_employed += arrived_since * e
+        within_employed += within_since * e
+        employed_all += e
+    n = len(status)
+    status_counts = np.array([[rest_e, rest_u, n - n_dep - rest_e - rest_u],
+                              [dep_e, dep_u, n_dep - dep_e - dep_u]], np.int64)
+    flows = np.array([[ee, eu, ei], [ue, uu, ui], [ie, iu, ii]], np.int64)
+    movers = np.array([n - arrivals - within, within, arrivals], np.int64)
+    movers_employed = np.array([employed_all - arrivals_employed - within_employed,
+                                within_employed, arrivals_employed], np.int64)
+    return (status_counts, flows, sick, inactive_dep, ltu, students, in_ttwa, employed_all,
+            movers, movers_employed, on_programme)
+
+
+@njit(cache=True)
+def _tally_sums(status, employer, work_zone, hood, distance, wage, household, income,
+                wellbeing, deprived, health, n_firms, n_households):
+    """The tally's totals (in slot order, as outputs have always been summed), workers by
+    firm and income and workers by household."""
     at_firm = np.zeros(n_firms, np.int64)
     hh_income, hh_workers = np.zeros(n_households), np.zeros(n_households, np.int64)
-    wb, movers, movers_employed = np.zeros(2), np.zeros(3, np.int64), np.zeros(3, np.int64)
+    wb = np.zeros(2)
     commute = wages = health_sum = 0.0
     for i in range(len(status)):
-        s, d = status[i], 1 if deprived[i] else 0
-        counts[d, s] += 1
-        if not moved[i]:
-            flow[prev_status[i], s] += 1
-        if s == INACTIVE:
-            inactive_dep += d
-            sick += d and reason[i] == SICK
-            students += reason[i] == STUDENT
-        elif s == UNEMPLOYED:
-            ltu += spell[i] >= 12
-        else:
-            employed += 1
+        if status[i] == EMPLOYED:
             commute += distance[hood[i], work_zone[i]]
             wages += wage[i]
             hh_workers[household[i]] += 1
         if employer[i] >= 0:
             at_firm[employer[i]] += 1
-        elif employer[i] == TTWA_EMPLOYER:
-            in_ttwa += 1
         hh_income[household[i]] += income[i]
-        wb[d] += wellbeing[i]
+        wb[1 if deprived[i] else 0] += wellbeing[i]
         health_sum += health[i]
-        group = 2 if arrived[i] > since else (1 if moved_within[i] > since else 0)
-        movers[group] += 1
-        movers_employed[group] += s == EMPLOYED
-        on_programme += programme[i] >= 0
-    return (counts, flow, sick, inactive_dep, ltu, students, at_firm, in_ttwa, employed,
-            commute, wages, hh_income, hh_workers, wb, health_sum, movers, movers_employed,
-            on_programme)
+    return at_firm, hh_income, hh_workers, wb, health_sum, commute, wages
 
 
 def labour_rates(model) -> dict:
