@@ -119,44 +119,19 @@ SOBOL_TARGET_SAMPLES = 256
 
 
 def sobol_experiment(samples: int) -> str:
-    """The issue's Sobol study (6 factors, 4 replicates, town, net outcomes) at N = samples."""
-    return f"""
-    name = "bench-sobol"
-    [model]
-    kind = "local_economy"
-    scenario = "{ROOT / 'experiments' / 'lsp-baseline.toml'}"
-    preset = "town"
-    [factors.search_intensity]
-    low = 0.12
-    high = 0.3
-    [factors.attachment_decay]
-    low = 0.005
-    high = 0.02
-    [factors.employment_support_boost]
-    low = 0.2
-    high = 1.0
-    [factors.referral_precision_base]
-    low = 0.4
-    high = 0.8
-    [factors.diminishing_returns_coverage]
-    low = 0.2
-    high = 1.5
-    [factors.budget]
-    low = 500_000
-    high = 2_000_000
-    [design]
-    method = "sobol"
-    samples = {samples}
-    second_order = false
-    replicates = 4
-    seed = 7
-    [outcomes.net_reengaged_6m]
-    summary = "reengaged_6m"
-    net = true
-    [outcomes.net_reengaged_6m_share]
-    summary = "reengaged_6m_share"
-    net = true
-    """
+    """The issue's Sobol study at N = samples: experiments/sobol-reengagement.toml (6
+    factors, town, net outcomes) with the target's 4 replicates."""
+    import tomllib
+
+    from sim.toml_text import toml_document
+
+    source = ROOT / "experiments" / "sobol-reengagement.toml"
+    doc = tomllib.loads(source.read_text(encoding="utf-8"))
+    doc["name"] = "bench-sobol"
+    doc["model"]["scenario"] = str(source.parent / doc["model"]["scenario"])
+    doc["design"].update(samples=samples, replicates=4)
+    doc.pop("run", None)  # the benchmark chooses the backend
+    return toml_document(doc)
 
 
 def sobol_fraction(samples: int) -> dict:
