@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from numba import njit
 
 from sim.params import Params
 from sim.space import Neighbourhoods
@@ -220,81 +219,46 @@ def ttwa_intercept(p: Params, rate: float) -> float:
     """The log-odds intercept `a` at which the TTWA population (the two profiles mixed by
     `deprived_share`) has employment rate `rate`: exact over skill levels, health over a
     fixed sample of its Beta distribution, the logistic noise integrated exactly."""
-    x, weight = _ttwa_scores(p.deprived_share, p.no_qual_share_rest, p.no_qual_ratio_deprived,
-                             p.health_mean_deprived, p.health_mean_rest, ttwa_health(p))
-    return _bisect_intercept(-x, weight, float(rate))
-
-
-@njit(cache=True)
-def _bisect_intercept(minus_x, weight, rate):
-    """50 bisection steps on [-10, 10] for the intercept `a` where the population's rate
-    sum(weight / (1 + exp(-(a + x)))) reaches `rate`, compiled: the rate at each midpoint
-    is the very number numpy gives (same operations in the same order, and numpy's
-    pairwise summation), so every step goes the way a numpy evaluation would."""
+    curve = _ttwa_curve(p.deprived_share, p.no_qual_share_rest, p.no_qual_ratio_deprived,
+                        p.health_mean_deprived, p.health_mean_rest, ttwa_health(p))
     low, high = -10.0, 10.0
-    terms = np.empty(len(weight))
     for _ in range(50):
         mid = 0.5 * (low + high)
-        for j in range(len(weight)):
-            terms[j] = weight[j] / (np.exp(minus_x[j] - mid) + 1.0)  # -(a + x) is (-x) - a
-        if 0.0 + numpy_sum(terms, 0, len(terms)) < rate:
+        if curve.rate_at(mid) < rate:
             low = mid
         else:
             high = mid
     return 0.5 * (low + high)
 
 
-@njit(cache=True)
-def numpy_sum(a, start, n):
-    """`a[start:start + n].sum()` for float64 as numpy computes it, so a compiled total
-    equals numpy's to the last bit: pairwise summation, ranges halved (at multiples of 8)
-    down to blocks of at most 128 (`_block_sum`), the two halves' totals added. Add it to
-    0.0, as numpy's reduction does, for the total of a whole array. The halving runs on
-    an explicit stack: numba's cache cannot load a recursive function."""
-    range_start, range_n = np.empty(64, np.int64), np.empty(64, np.int64)
-    halves_done = np.empty(64, np.int64)  # 0: none yet, 1: left pushed, 2: both pushed
-    totals = np.empty(64)
-    top, n_totals = 0, 0
-    range_start[0], range_n[0], halves_done[0] = start, n, 0
-    while top >= 0:
-        s, m = range_start[top], range_n[top]
-        half = m // 2 - (m // 2) % 8
-        if m <= 128:
-            totals[n_totals] = _block_sum(a, s, m)
-            n_totals += 1
-            top -= 1
-        elif halves_done[top] < 2:
-            left = halves_done[top] == 0
-            halves_done[top] += 1
-            top += 1
-            range_start[top] = s if left else s + half
-            range_n[top], halves_done[top] = (half if left else m - half), 0
-        else:
-            n_totals -= 1
-            totals[n_totals - 1] = totals[n_totals - 1] + totals[n_totals]
-            top -= 1
-    return totals[0]
+class _EmploymentCurve:
+    """The TTWA population's employment rate as a function of the intercept, remembered
+    at every intercept asked for: the TTWA rate moves slowly, so month after month the
+    bisection in `ttwa_intercept` visits the same first midpoints, and a remembered value
+    is the very number a fresh evaluation would give (same operations, same order)."""
+
+    MAX_KNOWN = 100_000  # a bound on memory in long batches (about 10 MB)
+
+    def __init__(self, x: np.ndarray, weight: np.ndarray):
+        self.minus_x, self.weight = -x, weight  # -(a + x) is exactly (-x) - a
+        self.known: dict[float, float] = {}
+
+    def rate_at(self, a: float) -> float:
+        known = self.known.get(a)
+        if known is None:
+            if len(self.known) >= self.MAX_KNOWN:
+                self.known.clear()
+            b = np.subtract(self.minus_x, a)  # a fresh array: safe when runs share threads
+            np.exp(b, out=b)
+            np.add(b, 1.0, out=b)
+            np.divide(self.weight, b, out=b)
+            known = self.known[a] = float(b.sum())
+        return known
 
 
-@njit(cache=True)
-def _block_sum(a, start, n):
-    """numpy's sum of at most 128 float64: fewer than 8 in turn, else eight running sums
-    (element i into sum i % 8) combined in pairs, then the remainder in turn."""
-    if n < 8:
-        total = 0.0
-        for i in range(start, start + n):
-            total += a[i]
-        return total
-    r = a[start:start + 8].copy()
-    i = 8
-    while i < n - n % 8:
-        for k in range(8):
-            r[k] += a[start + i + k]
-        i += 8
-    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-    for j in range(i, n):
-        total += a[start + j]
-    return total
+@functools.lru_cache(maxsize=8)  # a few parameter sets at a time (a study varies them)
+def _ttwa_curve(*key) -> _EmploymentCurve:
+    return _EmploymentCurve(*_ttwa_scores(*key))
 
 
 @functools.cache

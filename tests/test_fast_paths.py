@@ -34,7 +34,7 @@ def _bisection(p, rate):
     return 0.5 * (low + high)
 
 
-def test_compiled_ttwa_intercept_is_the_numpy_bisection_for_every_rate_and_parameter_set():
+def test_remembered_ttwa_intercept_is_the_fresh_bisection_for_every_rate_and_parameter_set():
     rng = np.random.default_rng(5)
     slow_walk = 0.7 + np.cumsum(rng.normal(0, 0.002, 300))  # months of a TTWA rate
     for p in (P, P.replace(health_mean_deprived=0.5), P):  # a second set, then the first again
@@ -90,15 +90,6 @@ def test_uid_index_finds_movers_and_misses_leavers():
     uid[4] = 10 * 3 + 4  # an in-mover of month 3 in slot 4; the old resident 4 left
     found = UidIndex(uid).find(np.array([2, 7, 34, 4, 9]))
     assert found.tolist() == [7, 2, 4, -1, 9]
-
-
-@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 127, 128, 129, 255, 256, 640, 1000, 4097])
-def test_compiled_sum_is_numpy_pairwise_sum_to_the_last_bit(n):
-    rng = np.random.default_rng(n)
-    for scale in (1.0, 1e-3, 1e5):
-        a = rng.random(n + 3) * scale
-        assert 0.0 + population.numpy_sum(a, 0, n) == a[:n].sum()
-        assert 0.0 + population.numpy_sum(a, 3, n) == a[3:].sum()  # an offset range
 
 
 def _move_choices_numpy(u, has_worker, hood, p_out_table, p_within_table, n_hoods):
